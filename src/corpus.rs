@@ -1,0 +1,276 @@
+//! Articles in: JSONL (plain or .gz), a folder of .txt files, a single .txt, or `-` for stdin.
+//! Read lazily, one article at a time, so memory stays bounded whatever the corpus size.
+//! A bad line becomes an [`Input::Bad`] that the pipeline turns into an error record.
+
+use crate::doc::{RecordError, KEPT_FIELDS};
+use anyhow::{bail, Context, Result};
+use flate2::read::MultiGzDecoder;
+use serde_json::{Map, Value};
+use std::collections::VecDeque;
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+/// Field names to read from JSON records.
+#[derive(Debug, Clone)]
+pub struct Fields {
+    pub id: String,
+    pub text: String,
+}
+
+impl Default for Fields {
+    fn default() -> Self {
+        Fields { id: "id".into(), text: "text".into() }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Article {
+    pub id: String,
+    pub text: String,
+    pub meta: Map<String, Value>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Input {
+    Article(Article),
+    Bad { id: Option<String>, error: RecordError },
+}
+
+enum Source {
+    Jsonl { name: String, reader: Box<dyn BufRead + Send>, line: usize },
+    Text(PathBuf),
+}
+
+/// The articles of all inputs, in order.
+pub struct Corpus {
+    sources: VecDeque<Source>,
+    fields: Fields,
+    /// Bytes consumed so far, for progress over plain files.
+    bytes_read: Arc<AtomicU64>,
+    bytes_total: Option<u64>,
+}
+
+struct Counting<R> {
+    inner: R,
+    n: Arc<AtomicU64>,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let k = self.inner.read(buf)?;
+        self.n.fetch_add(k as u64, Ordering::Relaxed);
+        Ok(k)
+    }
+}
+
+impl Corpus {
+    /// Opens every input now, so that a missing or unreadable one fails before any work.
+    pub fn open(inputs: &[PathBuf], fields: Fields) -> Result<Self> {
+        let bytes_read = Arc::new(AtomicU64::new(0));
+        let mut sources = VecDeque::new();
+        let mut total = Some(0u64);
+        let inputs = if inputs.is_empty() { vec![PathBuf::from("-")] } else { inputs.to_vec() };
+        for p in &inputs {
+            if p.as_os_str() == "-" {
+                total = None;
+                let r = Counting { inner: std::io::stdin(), n: bytes_read.clone() };
+                sources.push_back(Source::Jsonl { name: "stdin".into(), reader: Box::new(BufReader::new(r)), line: 0 });
+                continue;
+            }
+            let meta = std::fs::metadata(p).with_context(|| format!("cannot read input {}", p.display()))?;
+            if meta.is_dir() {
+                let mut files: Vec<PathBuf> = std::fs::read_dir(p)
+                    .with_context(|| format!("cannot read folder {}", p.display()))?
+                    .filter_map(|e| e.ok().map(|e| e.path()))
+                    .filter(|f| f.extension().is_some_and(|x| x == "txt") && f.is_file())
+                    .collect();
+                files.sort();
+                if files.is_empty() {
+                    bail!("folder {} has no .txt files", p.display());
+                }
+                for f in files {
+                    total = total.map(|t| t + f.metadata().map(|m| m.len()).unwrap_or(0));
+                    sources.push_back(Source::Text(f));
+                }
+                continue;
+            }
+            let file = File::open(p).with_context(|| format!("cannot open input {}", p.display()))?;
+            let name = p.display().to_string();
+            if name.ends_with(".txt") {
+                total = total.map(|t| t + meta.len());
+                sources.push_back(Source::Text(p.clone()));
+            } else if name.ends_with(".gz") {
+                total = None; // compressed size says little about progress
+                let r = MultiGzDecoder::new(Counting { inner: file, n: bytes_read.clone() });
+                sources.push_back(Source::Jsonl { name, reader: Box::new(BufReader::new(r)), line: 0 });
+            } else {
+                total = total.map(|t| t + meta.len());
+                let r = Counting { inner: file, n: bytes_read.clone() };
+                sources.push_back(Source::Jsonl { name, reader: Box::new(BufReader::with_capacity(1 << 16, r)), line: 0 });
+            }
+        }
+        Ok(Corpus { sources, fields, bytes_read, bytes_total: total })
+    }
+
+    /// Total input bytes when known (plain files), and a counter of bytes read.
+    pub fn progress_bytes(&self) -> (Option<u64>, Arc<AtomicU64>) {
+        (self.bytes_total, self.bytes_read.clone())
+    }
+}
+
+impl Iterator for Corpus {
+    type Item = Result<Input>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            let fields = &self.fields;
+            match self.sources.front_mut()? {
+                Source::Text(path) => {
+                    let path = path.clone();
+                    self.sources.pop_front();
+                    let bytes = match std::fs::read(&path) {
+                        Ok(b) => b,
+                        Err(e) => return Some(Err(e).with_context(|| format!("cannot read {}", path.display()))),
+                    };
+                    self.bytes_read.fetch_add(bytes.len() as u64, Ordering::Relaxed);
+                    let id = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                    return Some(Ok(match String::from_utf8(bytes) {
+                        Ok(text) => Input::Article(Article { id, text, meta: Map::new() }),
+                        Err(_) => Input::Bad { id: Some(id), error: bad("invalid_utf8", "file is not UTF-8".into(), None) },
+                    }));
+                }
+                Source::Jsonl { name, reader, line } => {
+                    let mut buf = Vec::new();
+                    match reader.read_until(b'\n', &mut buf) {
+                        Ok(0) => {
+                            self.sources.pop_front();
+                            continue;
+                        }
+                        Ok(_) => {
+                            *line += 1;
+                            if buf.iter().all(u8::is_ascii_whitespace) {
+                                continue; // a blank line is no article
+                            }
+                            return Some(Ok(parse_line(&buf, *line, fields)));
+                        }
+                        Err(e) => return Some(Err(e).with_context(|| format!("cannot read {name}"))),
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn bad(kind: &'static str, message: String, line: Option<usize>) -> RecordError {
+    RecordError { kind, message, line }
+}
+
+/// One JSONL line to an article, or to the reason it is not one.
+pub fn parse_line(bytes: &[u8], line: usize, fields: &Fields) -> Input {
+    let at = Some(line);
+    let value: Value = match serde_json::from_slice(bytes) {
+        Ok(v) => v,
+        Err(e) => {
+            let kind = if std::str::from_utf8(bytes).is_err() { "invalid_utf8" } else { "invalid_json" };
+            return Input::Bad { id: None, error: bad(kind, e.to_string(), at) };
+        }
+    };
+    let Value::Object(mut obj) = value else {
+        return Input::Bad { id: None, error: bad("not_an_object", "line is JSON but not an object".into(), at) };
+    };
+    let id = match obj.remove(&fields.id) {
+        Some(Value::String(s)) if !s.is_empty() => s,
+        Some(Value::Number(n)) => n.to_string(),
+        Some(Value::Null) | None => {
+            return Input::Bad { id: None, error: bad("missing_id", format!("no '{}' field", fields.id), at) }
+        }
+        Some(other) => {
+            let msg = format!("'{}' must be a string or number, not {}", fields.id, json_type(&other));
+            return Input::Bad { id: None, error: bad("invalid_id", msg, at) };
+        }
+    };
+    let text = match obj.remove(&fields.text) {
+        Some(Value::String(s)) => s,
+        Some(Value::Null) | None => {
+            let msg = format!("no '{}' field", fields.text);
+            return Input::Bad { id: Some(id), error: bad("missing_text", msg, at) };
+        }
+        Some(other) => {
+            let msg = format!("'{}' must be a string, not {}", fields.text, json_type(&other));
+            return Input::Bad { id: Some(id), error: bad("invalid_text", msg, at) };
+        }
+    };
+    let meta = KEPT_FIELDS
+        .iter()
+        .filter_map(|k| obj.remove(*k).filter(|v| !v.is_null()).map(|v| (k.to_string(), v)))
+        .collect();
+    Input::Article(Article { id, text, meta })
+}
+
+fn json_type(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// Whether a path names stdin.
+pub fn is_stdin(p: &Path) -> bool {
+    p.as_os_str() == "-"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_table() {
+        // (line, expected: Ok(id) or Err(error kind))
+        let table: &[(&str, Result<&str, &str>)] = &[
+            (r#"{"id": "a", "text": "Hello."}"#, Ok("a")),
+            (r#"{"id": 7, "text": ""}"#, Ok("7")),
+            (r#"{"id": "a", "text": "x", "title": "T", "extra": 1}"#, Ok("a")),
+            ("not json", Err("invalid_json")),
+            ("[1, 2]", Err("not_an_object")),
+            (r#"{"text": "x"}"#, Err("missing_id")),
+            (r#"{"id": null, "text": "x"}"#, Err("missing_id")),
+            (r#"{"id": [1], "text": "x"}"#, Err("invalid_id")),
+            (r#"{"id": "a"}"#, Err("missing_text")),
+            (r#"{"id": "a", "text": null}"#, Err("missing_text")),
+            (r#"{"id": "a", "text": 5}"#, Err("invalid_text")),
+            ("{\"id\": \"a\", \"text\": \"\u{0}\"", Err("invalid_json")),
+        ];
+        for (line, want) in table {
+            let got = match parse_line(line.as_bytes(), 1, &Fields::default()) {
+                Input::Article(a) => Ok(a.id),
+                Input::Bad { error, .. } => Err(error.kind),
+            };
+            assert_eq!(got.as_deref().map_err(|e| *e), *want, "{line}");
+        }
+    }
+
+    #[test]
+    fn kept_fields_and_field_names() {
+        let f = Fields { id: "doc_id".into(), text: "body".into() };
+        let Input::Article(a) = parse_line(br#"{"doc_id": "x", "body": "B", "title": "T", "url": null, "n": 1}"#, 1, &f) else {
+            panic!("not an article")
+        };
+        assert_eq!((a.id.as_str(), a.text.as_str()), ("x", "B"));
+        assert_eq!(serde_json::to_string(&a.meta).unwrap(), r#"{"title":"T"}"#);
+    }
+
+    #[test]
+    fn invalid_utf8_is_its_own_kind() {
+        let Input::Bad { error, .. } = parse_line(b"{\"id\": \"a\", \"text\": \"\xff\"}", 3, &Fields::default()) else {
+            panic!()
+        };
+        assert_eq!((error.kind, error.line), ("invalid_utf8", Some(3)));
+    }
+}

@@ -1,0 +1,273 @@
+//! The article and everything found in it; what a record serialises.
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+use std::ops::Range;
+
+/// Version of the record layout (`schema/record.schema.json`).
+pub const SCHEMA_VERSION: &str = "1";
+
+/// Input fields copied into the record when present.
+pub const KEPT_FIELDS: [&str; 4] = ["title", "date", "url", "source"];
+
+/// A word: byte offsets into `Doc::text`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Token {
+    pub start: usize,
+    pub end: usize,
+}
+
+/// A sentence: byte offsets and the range of its tokens.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sentence {
+    pub start: usize,
+    pub end: usize,
+    pub tokens: Range<usize>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QuoteSide {
+    Open,
+    Close,
+    /// Straight quotes: which side is decided by pairing.
+    Either,
+}
+
+/// A quotation mark (typographic or straight) at byte offset `start`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QuoteMark {
+    pub start: usize,
+    pub mark: char,
+    pub side: QuoteSide,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub enum EntityType {
+    PER,
+    ORG,
+    LOC,
+    MISC,
+}
+
+impl EntityType {
+    pub fn all() -> [EntityType; 4] {
+        [Self::PER, Self::ORG, Self::LOC, Self::MISC]
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "PER" => Some(Self::PER),
+            "ORG" => Some(Self::ORG),
+            "LOC" => Some(Self::LOC),
+            "MISC" => Some(Self::MISC),
+            _ => None,
+        }
+    }
+}
+
+/// A named-entity mention over a range of tokens.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mention {
+    pub tokens: Range<usize>,
+    pub label: EntityType,
+    pub confidence: f32,
+}
+
+/// Mentions of one thing, with its canonical name.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entity {
+    pub label: EntityType,
+    pub name: String,
+    /// Indices into `Doc::mentions`, in text order.
+    pub mentions: Vec<usize>,
+}
+
+/// An article and all annotations the stages add to it.
+#[derive(Debug, Clone, Default)]
+pub struct Doc {
+    pub id: String,
+    pub text: String,
+    /// Kept input fields (title, date, url, source).
+    pub meta: Map<String, Value>,
+    pub tokens: Vec<Token>,
+    pub sentences: Vec<Sentence>,
+    pub quotes: Vec<QuoteMark>,
+    /// Byte spans of paired quotations, marks included.
+    pub quotations: Vec<Range<usize>>,
+    pub mentions: Vec<Mention>,
+    pub entities: Vec<Entity>,
+}
+
+impl Doc {
+    pub fn new(id: impl Into<String>, text: impl Into<String>) -> Self {
+        Doc { id: id.into(), text: text.into(), ..Default::default() }
+    }
+
+    pub fn token_text(&self, i: usize) -> &str {
+        let t = self.tokens[i];
+        &self.text[t.start..t.end]
+    }
+
+    /// Byte range covered by a range of tokens.
+    pub fn byte_span(&self, tokens: &Range<usize>) -> Range<usize> {
+        self.tokens[tokens.start].start..self.tokens[tokens.end - 1].end
+    }
+
+    /// Number of words, as counted for throughput.
+    pub fn word_count(&self) -> usize {
+        self.tokens.len()
+    }
+
+    /// The record for this article. `model` is the provenance of the models that annotated it.
+    pub fn to_record(&self, model: &Value) -> Record {
+        let chars = CharIndex::new(&self.text);
+        let entities = self
+            .entities
+            .iter()
+            .enumerate()
+            .map(|(i, e)| EntityRecord {
+                id: format!("E{}", i + 1),
+                label: e.label,
+                name: e.name.clone(),
+                mentions: e
+                    .mentions
+                    .iter()
+                    .map(|&m| {
+                        let m = &self.mentions[m];
+                        let span = self.byte_span(&m.tokens);
+                        MentionRecord {
+                            start: chars.get(span.start),
+                            end: chars.get(span.end),
+                            text: self.text[span].to_string(),
+                            confidence: round4(m.confidence),
+                        }
+                    })
+                    .collect(),
+            })
+            .collect();
+        Record {
+            id: self.id.clone(),
+            schema_version: SCHEMA_VERSION,
+            meta: self.meta.clone(),
+            model: model.clone(),
+            entities,
+            places: vec![],
+            positions: vec![],
+            error: None,
+            words: self.word_count(),
+        }
+    }
+}
+
+/// Rounded so that records are stable across thread counts and read well.
+fn round4(x: f32) -> f64 {
+    (x as f64 * 10_000.0).round() / 10_000.0
+}
+
+/// Byte offset to Unicode code point offset (what Python indexes with).
+pub struct CharIndex {
+    /// Byte offset of each char boundary, ascending; the position in this list is the char index.
+    bounds: Option<Vec<usize>>,
+}
+
+impl CharIndex {
+    pub fn new(text: &str) -> Self {
+        if text.is_ascii() {
+            return CharIndex { bounds: None };
+        }
+        let mut bounds: Vec<usize> = text.char_indices().map(|(b, _)| b).collect();
+        bounds.push(text.len());
+        CharIndex { bounds: Some(bounds) }
+    }
+
+    pub fn get(&self, byte: usize) -> usize {
+        match &self.bounds {
+            None => byte,
+            Some(b) => b.binary_search(&byte).unwrap_or_else(|i| i),
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct MentionRecord {
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
+    pub confidence: f64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct EntityRecord {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub label: EntityType,
+    pub name: String,
+    pub mentions: Vec<MentionRecord>,
+}
+
+/// Why an input record could not be processed.
+#[derive(Debug, Clone, Serialize)]
+pub struct RecordError {
+    pub kind: &'static str,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+}
+
+/// One output line.
+#[derive(Debug, Serialize)]
+pub struct Record {
+    pub id: String,
+    pub schema_version: &'static str,
+    #[serde(flatten)]
+    pub meta: Map<String, Value>,
+    pub model: Value,
+    pub entities: Vec<EntityRecord>,
+    pub places: Vec<Value>,
+    pub positions: Vec<Value>,
+    pub error: Option<RecordError>,
+    /// Words in the article, for throughput figures.
+    #[serde(skip)]
+    pub words: usize,
+}
+
+impl Record {
+    /// The record of an input that could not be processed: same shape, empty findings.
+    pub fn error(id: Option<String>, error: RecordError) -> Self {
+        let id = id.unwrap_or_else(|| match error.line {
+            Some(l) => format!("line:{l}"),
+            None => String::new(),
+        });
+        Record {
+            id,
+            schema_version: SCHEMA_VERSION,
+            meta: Map::new(),
+            model: Value::Null,
+            entities: vec![],
+            places: vec![],
+            positions: vec![],
+            error: Some(error),
+            words: 0,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn char_offsets() {
+        // (text, byte, expected char)
+        let table: &[(&str, usize, usize)] = &[
+            ("abc", 2, 2),
+            ("Zelenskyy", 9, 9),
+            ("“Kyiv” said", 3, 1),
+            ("“Kyiv” said", 7, 5),
+            ("Ölçü x", 7, 4),
+        ];
+        for &(text, byte, want) in table {
+            assert_eq!(CharIndex::new(text).get(byte), want, "{text:?} @ {byte}");
+        }
+    }
+}

@@ -1,0 +1,260 @@
+//! Evaluation on annotated corpora, through the same stages as `extract`.
+
+use crate::doc::{Doc, EntityType, Sentence, Token};
+use crate::pipeline::{Pipeline, CHUNK_ARTICLES};
+use anyhow::{bail, Context, Result};
+use serde::Serialize;
+use std::collections::{BTreeMap, HashSet};
+use std::io::{BufRead, BufReader, Write};
+use std::ops::Range;
+use std::path::Path;
+
+/// A CoNLL document: sentences of (token, BIO tag).
+pub type ConllDoc = Vec<Vec<(String, String)>>;
+
+/// Reads CoNLL column files: first column the token, last the tag (IOB1 or IOB2, returned as BIO),
+/// blank lines between sentences, `-DOCSTART-` between documents.
+pub fn read_conll(path: &Path) -> Result<Vec<ConllDoc>> {
+    let f = std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+    let mut docs: Vec<ConllDoc> = Vec::new();
+    let (mut doc, mut sent): (ConllDoc, Vec<(String, String)>) = (Vec::new(), Vec::new());
+    for (n, line) in BufReader::new(f).lines().enumerate() {
+        let line = line.with_context(|| format!("{}: line {}", path.display(), n + 1))?;
+        let cols: Vec<&str> = line.split_whitespace().collect();
+        if cols.is_empty() {
+            if !sent.is_empty() {
+                doc.push(std::mem::take(&mut sent));
+            }
+        } else if cols[0] == "-DOCSTART-" {
+            if !sent.is_empty() {
+                doc.push(std::mem::take(&mut sent));
+            }
+            if !doc.is_empty() {
+                docs.push(std::mem::take(&mut doc));
+            }
+        } else {
+            if cols.len() < 2 {
+                bail!("{}: line {}: expected token and tag columns", path.display(), n + 1);
+            }
+            sent.push((cols[0].to_string(), cols[cols.len() - 1].to_string()));
+        }
+    }
+    if !sent.is_empty() {
+        doc.push(sent);
+    }
+    if !doc.is_empty() {
+        docs.push(doc);
+    }
+    for s in docs.iter_mut().flatten() {
+        to_bio(s);
+    }
+    Ok(docs)
+}
+
+/// IOB1 (or IOB2) to BIO: an `I-X` that does not continue an X span starts one.
+fn to_bio(sent: &mut [(String, String)]) {
+    let mut prev = String::from("O");
+    for (_, tag) in sent.iter_mut() {
+        if let Some(t) = tag.strip_prefix("I-") {
+            if prev == "O" || &prev[2..] != t {
+                *tag = format!("B-{t}");
+            }
+        }
+        prev = tag.clone();
+    }
+}
+
+/// Spans (token range, type) of a BIO sequence.
+pub fn bio_spans(tags: &[&str]) -> Vec<(Range<usize>, String)> {
+    let mut out = Vec::new();
+    let mut open: Option<(usize, &str)> = None;
+    for (i, t) in tags.iter().chain(std::iter::once(&"O")).enumerate() {
+        let continues = matches!((t.strip_prefix("I-"), open), (Some(x), Some((_, y))) if x == y);
+        if !continues {
+            if let Some((s, y)) = open.take() {
+                out.push((s..i, y.to_string()));
+            }
+            if let Some(x) = t.strip_prefix("B-").or(t.strip_prefix("I-")) {
+                open = Some((i, x));
+            }
+        }
+    }
+    out
+}
+
+/// A Doc from gold tokens: text is the tokens joined by spaces, one sentence per line.
+pub fn conll_doc(id: String, doc: &ConllDoc) -> Doc {
+    let mut text = String::new();
+    let mut tokens = Vec::new();
+    let mut sentences = Vec::new();
+    for s in doc {
+        let first = tokens.len();
+        let start = text.len();
+        for (i, (w, _)) in s.iter().enumerate() {
+            if i > 0 {
+                text.push(' ');
+            }
+            tokens.push(Token { start: text.len(), end: text.len() + w.len() });
+            text.push_str(w);
+        }
+        sentences.push(Sentence { start, end: text.len(), tokens: first..tokens.len() });
+        text.push('\n');
+    }
+    let mut d = Doc::new(id, text);
+    d.tokens = tokens;
+    d.sentences = sentences;
+    d
+}
+
+#[derive(Debug, Default, Clone, Copy, Serialize)]
+pub struct Prf {
+    pub tp: usize,
+    pub fp: usize,
+    #[serde(rename = "fn")]
+    pub fn_: usize,
+    pub precision: f64,
+    pub recall: f64,
+    pub f1: f64,
+}
+
+impl Prf {
+    pub fn finish(mut self) -> Self {
+        self.precision = self.tp as f64 / (self.tp + self.fp).max(1) as f64;
+        self.recall = self.tp as f64 / (self.tp + self.fn_).max(1) as f64;
+        let s = self.precision + self.recall;
+        self.f1 = if s > 0.0 { 2.0 * self.precision * self.recall / s } else { 0.0 };
+        self
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct NerReport {
+    pub file: String,
+    pub documents: usize,
+    pub sentences: usize,
+    pub tokens: usize,
+    pub by_type: BTreeMap<String, Prf>,
+    pub overall: Prf,
+}
+
+impl std::fmt::Display for NerReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(f, "{}: {} documents, {} sentences, {} tokens", self.file, self.documents, self.sentences, self.tokens)?;
+        writeln!(f, "{:<8} {:>9} {:>9} {:>9} {:>7}", "type", "precision", "recall", "F1", "gold")?;
+        for (t, p) in self.by_type.iter().map(|(t, p)| (t.as_str(), p)).chain([("overall", &self.overall)]) {
+            writeln!(f, "{:<8} {:>9.4} {:>9.4} {:>9.4} {:>7}", t, p.precision, p.recall, p.f1, p.tp + p.fn_)?;
+        }
+        Ok(())
+    }
+}
+
+/// Entity-level precision / recall / F1 of the pipeline's mentions against gold CoNLL spans.
+/// With `predictions`, writes `token gold pred` lines (blank line between sentences).
+pub fn eval_ner(pipeline: &Pipeline, path: &Path, mut predictions: Option<&mut dyn Write>) -> Result<NerReport> {
+    let gold_docs = read_conll(path)?;
+    let mut counts: BTreeMap<String, Prf> = EntityType::all().iter().map(|t| (format!("{t:?}"), Prf::default())).collect();
+    let (mut sentences, mut tokens) = (0, 0);
+    for (c, chunk) in gold_docs.chunks(CHUNK_ARTICLES).enumerate() {
+        let mut docs: Vec<Doc> =
+            chunk.iter().enumerate().map(|(i, d)| conll_doc(format!("{}", c * CHUNK_ARTICLES + i), d)).collect();
+        pipeline.annotate(&mut docs)?;
+        for (gold, doc) in chunk.iter().zip(&docs) {
+            let tags: Vec<&str> = gold.iter().flatten().map(|(_, t)| t.as_str()).collect();
+            let gold_spans: HashSet<(Range<usize>, String)> = gold
+                .iter()
+                .scan(0, |off, s| {
+                    let st: Vec<&str> = s.iter().map(|(_, t)| t.as_str()).collect();
+                    let spans: Vec<_> = bio_spans(&st).into_iter().map(|(r, t)| (r.start + *off..r.end + *off, t)).collect();
+                    *off += s.len();
+                    Some(spans)
+                })
+                .flatten()
+                .collect();
+            let pred_spans: HashSet<(Range<usize>, String)> =
+                doc.mentions.iter().map(|m| (m.tokens.clone(), format!("{:?}", m.label))).collect();
+            for (span, t) in &pred_spans {
+                let c = counts.entry(t.clone()).or_default();
+                if gold_spans.contains(&(span.clone(), t.clone())) { c.tp += 1 } else { c.fp += 1 }
+            }
+            for g in gold_spans.difference(&pred_spans) {
+                counts.entry(g.1.clone()).or_default().fn_ += 1;
+            }
+            sentences += gold.len();
+            tokens += tags.len();
+            if let Some(out) = predictions.as_deref_mut() {
+                let mut pred = vec!["O".to_string(); tags.len()];
+                for m in &doc.mentions {
+                    for (k, i) in m.tokens.clone().enumerate() {
+                        pred[i] = format!("{}-{:?}", if k == 0 { "B" } else { "I" }, m.label);
+                    }
+                }
+                let mut i = 0;
+                for s in gold {
+                    for (w, g) in s {
+                        writeln!(out, "{w} {g} {}", pred[i])?;
+                        i += 1;
+                    }
+                    writeln!(out)?;
+                }
+            }
+        }
+    }
+    let mut overall = Prf::default();
+    for p in counts.values_mut() {
+        overall.tp += p.tp;
+        overall.fp += p.fp;
+        overall.fn_ += p.fn_;
+        *p = p.finish();
+    }
+    Ok(NerReport {
+        file: path.display().to_string(),
+        documents: gold_docs.len(),
+        sentences,
+        tokens,
+        by_type: counts,
+        overall: overall.finish(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bio_spans_table() {
+        let table: &[(&[&str], &[(usize, usize, &str)])] = &[
+            (&["B-PER", "I-PER", "O"], &[(0, 2, "PER")]),
+            (&["I-PER", "I-PER", "B-PER"], &[(0, 2, "PER"), (2, 3, "PER")]),
+            (&["B-LOC", "I-ORG"], &[(0, 1, "LOC"), (1, 2, "ORG")]),
+            (&["O", "O"], &[]),
+        ];
+        for (tags, want) in table {
+            let got: Vec<(usize, usize, String)> = bio_spans(tags).into_iter().map(|(r, t)| (r.start, r.end, t)).collect();
+            let want: Vec<(usize, usize, String)> = want.iter().map(|&(a, b, t)| (a, b, t.to_string())).collect();
+            assert_eq!(got, want, "{tags:?}");
+        }
+    }
+
+    #[test]
+    fn iob1_to_bio() {
+        let mut s: Vec<(String, String)> = ["I-PER", "I-PER", "B-PER", "O", "I-LOC", "I-ORG"]
+            .iter()
+            .map(|t| ("w".to_string(), t.to_string()))
+            .collect();
+        to_bio(&mut s);
+        let tags: Vec<&str> = s.iter().map(|(_, t)| t.as_str()).collect();
+        assert_eq!(tags, ["B-PER", "I-PER", "B-PER", "O", "B-LOC", "B-ORG"]);
+    }
+
+    #[test]
+    fn conll_doc_offsets() {
+        let d: ConllDoc = vec![
+            vec![("EU".into(), "B-ORG".into()), ("rejects".into(), "O".into())],
+            vec![("Peter".into(), "B-PER".into())],
+        ];
+        let doc = conll_doc("x".into(), &d);
+        assert_eq!(doc.text, "EU rejects\nPeter\n");
+        assert_eq!(doc.token_text(2), "Peter");
+        assert_eq!(doc.sentences[1].tokens, 2..3);
+    }
+}

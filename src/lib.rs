@@ -1,0 +1,16 @@
+//! newsie: news corpora in, one JSONL record per article out, with the entities each article
+//! mentions, the places it is about and the positions it reports.
+//!
+//! The house is spaCy-like: [`doc::Doc`] holds an article and everything found in it; each stage
+//! (`segment`, `windows`, `ner`, `entities`) takes the Doc and adds to it; only [`pipeline`] knows
+//! their order. Models sit behind [`model::TokenClassifier`].
+
+pub mod corpus;
+pub mod doc;
+pub mod entities;
+pub mod eval;
+pub mod model;
+pub mod ner;
+pub mod pipeline;
+pub mod segment;
+pub mod windows;

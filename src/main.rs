@@ -1,0 +1,213 @@
+//! `newsie`: a thin CLI over the library. Exit codes: 0 done, 1 failed while running,
+//! 2 bad flags, models or inputs (nothing was processed).
+
+use anyhow::{Context, Result};
+use clap::{Args, Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use newsie::corpus::{Corpus, Fields};
+use newsie::model::BertTagger;
+use newsie::pipeline::{Options, Pipeline, Summary};
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::atomic::Ordering;
+use std::time::Instant;
+
+#[derive(Parser)]
+#[command(name = "newsie", version, about = "Entities, places and reported positions from news, as JSONL")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// One JSONL record per input article, in input order.
+    Extract(ExtractArgs),
+    /// Scores the models on annotated data.
+    #[command(subcommand)]
+    Eval(EvalCommand),
+}
+
+#[derive(Args)]
+struct RunArgs {
+    /// Worker threads (rayon and libtorch); default: all cores.
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
+    threads: Option<u16>,
+    /// Windows per model batch.
+    #[arg(long, default_value_t = 32, value_parser = clap::value_parser!(u16).range(1..))]
+    batch_size: u16,
+    /// Folder holding the models (ner/ ...).
+    #[arg(long, default_value = concat!(env!("CARGO_MANIFEST_DIR"), "/models"))]
+    models: PathBuf,
+}
+
+#[derive(Args)]
+struct ExtractArgs {
+    /// JSONL (.jsonl, .jsonl.gz), a folder of .txt files, a .txt file, or - for stdin.
+    #[arg(default_value = "-")]
+    inputs: Vec<PathBuf>,
+    /// Output file (default: stdout).
+    #[arg(short, long)]
+    output: Option<PathBuf>,
+    /// JSON field holding the article id.
+    #[arg(long, default_value = "id")]
+    id_field: String,
+    /// JSON field holding the article text.
+    #[arg(long, default_value = "text")]
+    text_field: String,
+    /// Stop at the first bad input instead of writing an error record.
+    #[arg(long)]
+    strict: bool,
+    /// No progress bar and no summary.
+    #[arg(short, long)]
+    quiet: bool,
+    #[command(flatten)]
+    run: RunArgs,
+}
+
+#[derive(Subcommand)]
+enum EvalCommand {
+    /// Entity-level precision, recall and F1 on a CoNLL column file.
+    Ner {
+        #[arg(long)]
+        conll: PathBuf,
+        /// Write `token gold pred` lines here.
+        #[arg(long)]
+        predictions: Option<PathBuf>,
+        /// Print the scores as JSON.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        run: RunArgs,
+    },
+}
+
+/// Errors before any work: exit code 2.
+struct Setup(anyhow::Error);
+
+impl<E: Into<anyhow::Error>> From<E> for Setup {
+    fn from(e: E) -> Self {
+        Setup(e.into())
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Extract(a) => extract(a),
+        Command::Eval(EvalCommand::Ner { conll, predictions, json, run }) => eval_ner(&conll, predictions, json, &run),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Setup(e)) => {
+            eprintln!("newsie: {e:#}");
+            ExitCode::from(2)
+        }
+        Err(Failure::Run(e)) => {
+            eprintln!("newsie: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+enum Failure {
+    Setup(anyhow::Error),
+    Run(anyhow::Error),
+}
+
+impl From<Setup> for Failure {
+    fn from(s: Setup) -> Self {
+        Failure::Setup(s.0)
+    }
+}
+
+fn run_err(e: anyhow::Error) -> Failure {
+    Failure::Run(e)
+}
+
+/// Thread pools and the models, shared by every command.
+fn pipeline(run: &RunArgs, strict: bool) -> Result<Pipeline, Setup> {
+    let threads = run.threads.map(usize::from).unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    rayon::ThreadPoolBuilder::new().num_threads(threads).build_global().context("thread pool")?;
+    tch::set_num_threads(threads as i32);
+    tch::set_num_interop_threads(1);
+    let ner = BertTagger::load(&run.models.join("ner")).context("cannot load the NER model")?;
+    let opts = Options { batch_size: run.batch_size as usize, strict };
+    Ok(Pipeline::new(Box::new(ner), opts).context("cannot load the NER model")?)
+}
+
+fn extract(a: ExtractArgs) -> Result<(), Failure> {
+    let fields = Fields { id: a.id_field.clone(), text: a.text_field.clone() };
+    let corpus = Corpus::open(&a.inputs, fields).map_err(Setup)?;
+    let pipeline = pipeline(&a.run, a.strict)?;
+    let mut out: Box<dyn Write> = match &a.output {
+        Some(p) => Box::new(std::io::BufWriter::new(
+            std::fs::File::create(p).with_context(|| format!("cannot create {}", p.display())).map_err(Setup)?,
+        )),
+        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+    };
+    let (total, read) = corpus.progress_bytes();
+    let bar = if !a.quiet && std::io::stderr().is_terminal() {
+        let bar = match total {
+            Some(t) => ProgressBar::new(t).with_style(
+                ProgressStyle::with_template("{spinner} [{elapsed_precise}] {wide_bar} {percent}% {msg} ETA {eta}")
+                    .expect("template"),
+            ),
+            None => ProgressBar::new_spinner()
+                .with_style(ProgressStyle::with_template("{spinner} [{elapsed_precise}] {msg}").expect("template")),
+        };
+        bar.set_draw_target(ProgressDrawTarget::stderr());
+        Some(bar)
+    } else {
+        None
+    };
+    let start = Instant::now();
+    let rate = |s: &Summary| s.words as f64 / start.elapsed().as_secs_f64().max(1e-9);
+    let progress = |s: &Summary| {
+        if let Some(b) = &bar {
+            b.set_position(read.load(Ordering::Relaxed));
+            b.set_message(format!("{} articles, {:.0} words/s", s.articles, rate(s)));
+        }
+    };
+    let summary = pipeline.extract(corpus, &mut out, &progress).map_err(run_err)?;
+    out.flush().context("cannot write output").map_err(run_err)?;
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    if !a.quiet {
+        eprintln!(
+            "newsie: {} articles ({} errors), {} words in {:.1} s, {:.0} words/s",
+            summary.articles,
+            summary.errors,
+            summary.words,
+            start.elapsed().as_secs_f64(),
+            rate(&summary)
+        );
+    }
+    Ok(())
+}
+
+fn eval_ner(conll: &Path, predictions: Option<PathBuf>, json: bool, run: &RunArgs) -> Result<(), Failure> {
+    if !conll.is_file() {
+        return Err(Setup(anyhow::anyhow!("cannot read {}", conll.display())).into());
+    }
+    let pipeline = pipeline(run, false)?;
+    let mut pred_out = match &predictions {
+        Some(p) => Some(std::io::BufWriter::new(
+            std::fs::File::create(p).with_context(|| format!("cannot create {}", p.display())).map_err(Setup)?,
+        )),
+        None => None,
+    };
+    let report = newsie::eval::eval_ner(&pipeline, conll, pred_out.as_mut().map(|w| w as &mut dyn Write))
+        .map_err(run_err)?;
+    if let Some(mut w) = pred_out {
+        w.flush().context("cannot write predictions").map_err(run_err)?;
+    }
+    if json {
+        println!("{}", serde_json::to_string_pretty(&report).expect("report serialises"));
+    } else {
+        print!("{report}");
+    }
+    Ok(())
+}

