@@ -262,6 +262,7 @@ def save(model, config, out, args, labels, scores):
     with open(os.path.join(out, "config.json"), "w") as f:
         json.dump(cfg, f, indent=2, sort_keys=True)
     manifest = {
+        "name": args.name,
         "task": args.task,
         "base": "all-minilm-l6-v2",
         "weights": ["delta.safetensors"],
@@ -275,6 +276,7 @@ def save(model, config, out, args, labels, scores):
             "batch": args.batch,
             "seed": args.seed,
             "dev_f1_by_epoch": scores,
+            "kept_epoch": len(scores),
         },
     }
     with open(os.path.join(out, "newsie.json"), "w") as f:
@@ -288,6 +290,7 @@ def main():
     ap.add_argument("--train", required=True)
     ap.add_argument("--dev", required=True)
     ap.add_argument("--out", required=True)
+    ap.add_argument("--name", default="newsie-ner-minilm-l6-conll03", help="provenance in records")
     ap.add_argument("--epochs", type=int, default=5)
     ap.add_argument("--lr", type=float, default=1e-4)
     ap.add_argument("--batch", type=int, default=16)

@@ -22,7 +22,10 @@ pub struct Fields {
 
 impl Default for Fields {
     fn default() -> Self {
-        Fields { id: "id".into(), text: "text".into() }
+        Fields {
+            id: "id".into(),
+            text: "text".into(),
+        }
     }
 }
 
@@ -36,11 +39,18 @@ pub struct Article {
 #[derive(Debug, Clone)]
 pub enum Input {
     Article(Article),
-    Bad { id: Option<String>, error: RecordError },
+    Bad {
+        id: Option<String>,
+        error: RecordError,
+    },
 }
 
 enum Source {
-    Jsonl { name: String, reader: Box<dyn BufRead + Send>, line: usize },
+    Jsonl {
+        name: String,
+        reader: Box<dyn BufRead + Send>,
+        line: usize,
+    },
     Text(PathBuf),
 }
 
@@ -72,15 +82,27 @@ impl Corpus {
         let bytes_read = Arc::new(AtomicU64::new(0));
         let mut sources = VecDeque::new();
         let mut total = Some(0u64);
-        let inputs = if inputs.is_empty() { vec![PathBuf::from("-")] } else { inputs.to_vec() };
+        let inputs = if inputs.is_empty() {
+            vec![PathBuf::from("-")]
+        } else {
+            inputs.to_vec()
+        };
         for p in &inputs {
             if p.as_os_str() == "-" {
                 total = None;
-                let r = Counting { inner: std::io::stdin(), n: bytes_read.clone() };
-                sources.push_back(Source::Jsonl { name: "stdin".into(), reader: Box::new(BufReader::new(r)), line: 0 });
+                let r = Counting {
+                    inner: std::io::stdin(),
+                    n: bytes_read.clone(),
+                };
+                sources.push_back(Source::Jsonl {
+                    name: "stdin".into(),
+                    reader: Box::new(BufReader::new(r)),
+                    line: 0,
+                });
                 continue;
             }
-            let meta = std::fs::metadata(p).with_context(|| format!("cannot read input {}", p.display()))?;
+            let meta = std::fs::metadata(p)
+                .with_context(|| format!("cannot read input {}", p.display()))?;
             if meta.is_dir() {
                 let mut files: Vec<PathBuf> = std::fs::read_dir(p)
                     .with_context(|| format!("cannot read folder {}", p.display()))?
@@ -97,22 +119,42 @@ impl Corpus {
                 }
                 continue;
             }
-            let file = File::open(p).with_context(|| format!("cannot open input {}", p.display()))?;
+            let file =
+                File::open(p).with_context(|| format!("cannot open input {}", p.display()))?;
             let name = p.display().to_string();
             if name.ends_with(".txt") {
                 total = total.map(|t| t + meta.len());
                 sources.push_back(Source::Text(p.clone()));
             } else if name.ends_with(".gz") {
                 total = None; // compressed size says little about progress
-                let r = MultiGzDecoder::new(Counting { inner: file, n: bytes_read.clone() });
-                sources.push_back(Source::Jsonl { name, reader: Box::new(BufReader::new(r)), line: 0 });
+                let r = MultiGzDecoder::new(Counting {
+                    inner: file,
+                    n: bytes_read.clone(),
+                });
+                sources.push_back(Source::Jsonl {
+                    name,
+                    reader: Box::new(BufReader::new(r)),
+                    line: 0,
+                });
             } else {
                 total = total.map(|t| t + meta.len());
-                let r = Counting { inner: file, n: bytes_read.clone() };
-                sources.push_back(Source::Jsonl { name, reader: Box::new(BufReader::with_capacity(1 << 16, r)), line: 0 });
+                let r = Counting {
+                    inner: file,
+                    n: bytes_read.clone(),
+                };
+                sources.push_back(Source::Jsonl {
+                    name,
+                    reader: Box::new(BufReader::with_capacity(1 << 16, r)),
+                    line: 0,
+                });
             }
         }
-        Ok(Corpus { sources, fields, bytes_read, bytes_total: total })
+        Ok(Corpus {
+            sources,
+            fields,
+            bytes_read,
+            bytes_total: total,
+        })
     }
 
     /// Total input bytes when known (plain files), and a counter of bytes read.
@@ -133,13 +175,28 @@ impl Iterator for Corpus {
                     self.sources.pop_front();
                     let bytes = match std::fs::read(&path) {
                         Ok(b) => b,
-                        Err(e) => return Some(Err(e).with_context(|| format!("cannot read {}", path.display()))),
+                        Err(e) => {
+                            return Some(
+                                Err(e).with_context(|| format!("cannot read {}", path.display())),
+                            )
+                        }
                     };
-                    self.bytes_read.fetch_add(bytes.len() as u64, Ordering::Relaxed);
-                    let id = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                    self.bytes_read
+                        .fetch_add(bytes.len() as u64, Ordering::Relaxed);
+                    let id = path
+                        .file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default();
                     return Some(Ok(match String::from_utf8(bytes) {
-                        Ok(text) => Input::Article(Article { id, text, meta: Map::new() }),
-                        Err(_) => Input::Bad { id: Some(id), error: bad("invalid_utf8", "file is not UTF-8".into(), None) },
+                        Ok(text) => Input::Article(Article {
+                            id,
+                            text,
+                            meta: Map::new(),
+                        }),
+                        Err(_) => Input::Bad {
+                            id: Some(id),
+                            error: bad("invalid_utf8", "file is not UTF-8".into(), None),
+                        },
                     }));
                 }
                 Source::Jsonl { name, reader, line } => {
@@ -156,7 +213,9 @@ impl Iterator for Corpus {
                             }
                             return Some(Ok(parse_line(&buf, *line, fields)));
                         }
-                        Err(e) => return Some(Err(e).with_context(|| format!("cannot read {name}"))),
+                        Err(e) => {
+                            return Some(Err(e).with_context(|| format!("cannot read {name}")))
+                        }
                     }
                 }
             }
@@ -165,7 +224,11 @@ impl Iterator for Corpus {
 }
 
 fn bad(kind: &'static str, message: String, line: Option<usize>) -> RecordError {
-    RecordError { kind, message, line }
+    RecordError {
+        kind,
+        message,
+        line,
+    }
 }
 
 /// One JSONL line to an article, or to the reason it is not one.
@@ -174,38 +237,72 @@ pub fn parse_line(bytes: &[u8], line: usize, fields: &Fields) -> Input {
     let value: Value = match serde_json::from_slice(bytes) {
         Ok(v) => v,
         Err(e) => {
-            let kind = if std::str::from_utf8(bytes).is_err() { "invalid_utf8" } else { "invalid_json" };
-            return Input::Bad { id: None, error: bad(kind, e.to_string(), at) };
+            let kind = if std::str::from_utf8(bytes).is_err() {
+                "invalid_utf8"
+            } else {
+                "invalid_json"
+            };
+            return Input::Bad {
+                id: None,
+                error: bad(kind, e.to_string(), at),
+            };
         }
     };
     let Value::Object(mut obj) = value else {
-        return Input::Bad { id: None, error: bad("not_an_object", "line is JSON but not an object".into(), at) };
+        return Input::Bad {
+            id: None,
+            error: bad("not_an_object", "line is JSON but not an object".into(), at),
+        };
     };
     let id = match obj.remove(&fields.id) {
         Some(Value::String(s)) if !s.is_empty() => s,
         Some(Value::Number(n)) => n.to_string(),
         Some(Value::Null) | None => {
-            return Input::Bad { id: None, error: bad("missing_id", format!("no '{}' field", fields.id), at) }
+            return Input::Bad {
+                id: None,
+                error: bad("missing_id", format!("no '{}' field", fields.id), at),
+            }
         }
         Some(other) => {
-            let msg = format!("'{}' must be a string or number, not {}", fields.id, json_type(&other));
-            return Input::Bad { id: None, error: bad("invalid_id", msg, at) };
+            let msg = format!(
+                "'{}' must be a string or number, not {}",
+                fields.id,
+                json_type(&other)
+            );
+            return Input::Bad {
+                id: None,
+                error: bad("invalid_id", msg, at),
+            };
         }
     };
     let text = match obj.remove(&fields.text) {
         Some(Value::String(s)) => s,
         Some(Value::Null) | None => {
             let msg = format!("no '{}' field", fields.text);
-            return Input::Bad { id: Some(id), error: bad("missing_text", msg, at) };
+            return Input::Bad {
+                id: Some(id),
+                error: bad("missing_text", msg, at),
+            };
         }
         Some(other) => {
-            let msg = format!("'{}' must be a string, not {}", fields.text, json_type(&other));
-            return Input::Bad { id: Some(id), error: bad("invalid_text", msg, at) };
+            let msg = format!(
+                "'{}' must be a string, not {}",
+                fields.text,
+                json_type(&other)
+            );
+            return Input::Bad {
+                id: Some(id),
+                error: bad("invalid_text", msg, at),
+            };
         }
     };
     let meta = KEPT_FIELDS
         .iter()
-        .filter_map(|k| obj.remove(*k).filter(|v| !v.is_null()).map(|v| (k.to_string(), v)))
+        .filter_map(|k| {
+            obj.remove(*k)
+                .filter(|v| !v.is_null())
+                .map(|v| (k.to_string(), v))
+        })
         .collect();
     Input::Article(Article { id, text, meta })
 }
@@ -236,7 +333,10 @@ mod tests {
         let table: &[(&str, Result<&str, &str>)] = &[
             (r#"{"id": "a", "text": "Hello."}"#, Ok("a")),
             (r#"{"id": 7, "text": ""}"#, Ok("7")),
-            (r#"{"id": "a", "text": "x", "title": "T", "extra": 1}"#, Ok("a")),
+            (
+                r#"{"id": "a", "text": "x", "title": "T", "extra": 1}"#,
+                Ok("a"),
+            ),
             ("not json", Err("invalid_json")),
             ("[1, 2]", Err("not_an_object")),
             (r#"{"text": "x"}"#, Err("missing_id")),
@@ -258,8 +358,15 @@ mod tests {
 
     #[test]
     fn kept_fields_and_field_names() {
-        let f = Fields { id: "doc_id".into(), text: "body".into() };
-        let Input::Article(a) = parse_line(br#"{"doc_id": "x", "body": "B", "title": "T", "url": null, "n": 1}"#, 1, &f) else {
+        let f = Fields {
+            id: "doc_id".into(),
+            text: "body".into(),
+        };
+        let Input::Article(a) = parse_line(
+            br#"{"doc_id": "x", "body": "B", "title": "T", "url": null, "n": 1}"#,
+            1,
+            &f,
+        ) else {
             panic!("not an article")
         };
         assert_eq!((a.id.as_str(), a.text.as_str()), ("x", "B"));
@@ -268,7 +375,11 @@ mod tests {
 
     #[test]
     fn invalid_utf8_is_its_own_kind() {
-        let Input::Bad { error, .. } = parse_line(b"{\"id\": \"a\", \"text\": \"\xff\"}", 3, &Fields::default()) else {
+        let Input::Bad { error, .. } = parse_line(
+            b"{\"id\": \"a\", \"text\": \"\xff\"}",
+            3,
+            &Fields::default(),
+        ) else {
             panic!()
         };
         assert_eq!((error.kind, error.line), ("invalid_utf8", Some(3)));

@@ -100,7 +100,11 @@ pub struct Doc {
 
 impl Doc {
     pub fn new(id: impl Into<String>, text: impl Into<String>) -> Self {
-        Doc { id: id.into(), text: text.into(), ..Default::default() }
+        Doc {
+            id: id.into(),
+            text: text.into(),
+            ..Default::default()
+        }
     }
 
     pub fn token_text(&self, i: usize) -> &str {
@@ -177,7 +181,9 @@ impl CharIndex {
         }
         let mut bounds: Vec<usize> = text.char_indices().map(|(b, _)| b).collect();
         bounds.push(text.len());
-        CharIndex { bounds: Some(bounds) }
+        CharIndex {
+            bounds: Some(bounds),
+        }
     }
 
     pub fn get(&self, byte: usize) -> usize {

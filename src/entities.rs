@@ -2,7 +2,7 @@
 //! canonical name ("Zelenskyy", "President Zelenskyy" and "Volodymyr Zelenskyy" are one PER
 //! named "Volodymyr Zelenskyy").
 //!
-//! Mentions are taken longest first. A mention joins an entity when its key (case, periods,
+//! Mentions are taken longest name first. A mention joins an entity when its key (case, periods,
 //! possessive and leading titles removed) equals one of the entity's keys, when it is a person
 //! named by part of a person entity's name (nearest such entity wins), or when it is the acronym
 //! of an organisation's or place's name. The longest mention gives the name; the type is the
@@ -13,12 +13,57 @@ use std::collections::HashMap;
 
 /// Words before a name that are not part of it.
 const TITLES: &[&str] = &[
-    "president", "pres", "prime", "minister", "chancellor", "premier", "king", "queen", "prince",
-    "princess", "pope", "mr", "mrs", "ms", "dr", "sir", "dame", "sen", "senator", "rep",
-    "representative", "gov", "governor", "gen", "general", "secretary", "foreign", "defence",
-    "defense", "mayor", "judge", "justice", "lord", "lady", "sheikh", "emir", "ayatollah",
-    "former", "vice", "deputy", "chairman", "chief", "ceo", "col", "lt", "capt", "adm", "admiral",
-    "sgt", "rev", "st",
+    "president",
+    "pres",
+    "prime",
+    "minister",
+    "chancellor",
+    "premier",
+    "king",
+    "queen",
+    "prince",
+    "princess",
+    "pope",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "sir",
+    "dame",
+    "sen",
+    "senator",
+    "rep",
+    "representative",
+    "gov",
+    "governor",
+    "gen",
+    "general",
+    "secretary",
+    "foreign",
+    "defence",
+    "defense",
+    "mayor",
+    "judge",
+    "justice",
+    "lord",
+    "lady",
+    "sheikh",
+    "emir",
+    "ayatollah",
+    "former",
+    "vice",
+    "deputy",
+    "chairman",
+    "chief",
+    "ceo",
+    "col",
+    "lt",
+    "capt",
+    "adm",
+    "admiral",
+    "sgt",
+    "rev",
+    "st",
 ];
 
 const ACRONYM_SKIP: &[&str] = &["of", "the", "and", "for", "&", "de", "du", "la"];
@@ -29,13 +74,22 @@ fn key_words(doc: &Doc, tokens: &std::ops::Range<usize>, strip_titles: bool) -> 
         .clone()
         .map(|i| {
             let w = doc.token_text(i);
-            let w = w.strip_suffix("'s").or_else(|| w.strip_suffix("’s")).unwrap_or(w);
-            w.chars().filter(|c| *c != '.').flat_map(char::to_lowercase).collect::<String>()
+            let w = w
+                .strip_suffix("'s")
+                .or_else(|| w.strip_suffix("’s"))
+                .unwrap_or(w);
+            w.chars()
+                .filter(|c| *c != '.')
+                .flat_map(char::to_lowercase)
+                .collect::<String>()
         })
         .filter(|w| !w.is_empty() && w != "'" && w != "’")
         .collect();
     if strip_titles {
-        let n = words.iter().take_while(|w| TITLES.contains(&w.as_str())).count();
+        let n = words
+            .iter()
+            .take_while(|w| TITLES.contains(&w.as_str()))
+            .count();
         if n < words.len() {
             words.drain(..n);
         }
@@ -48,15 +102,28 @@ fn display_name(doc: &Doc, tokens: &std::ops::Range<usize>, person: bool) -> Str
     let mut start = tokens.start;
     if person {
         while start + 1 < tokens.end
-            && TITLES.contains(&doc.token_text(start).trim_end_matches('.').to_lowercase().as_str())
+            && TITLES.contains(
+                &doc.token_text(start)
+                    .trim_end_matches('.')
+                    .to_lowercase()
+                    .as_str(),
+            )
         {
             start += 1;
         }
     }
     let span = doc.byte_span(&(start..tokens.end));
     let text = &doc.text[span];
-    let text = text.strip_suffix("'s").or_else(|| text.strip_suffix("’s")).unwrap_or(text);
+    let text = text
+        .strip_suffix("'s")
+        .or_else(|| text.strip_suffix("’s"))
+        .unwrap_or(text);
     text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// All capitals and longer than an acronym.
+fn is_shouting(name: &str) -> bool {
+    name.chars().filter(|c| c.is_alphabetic()).count() > 4 && !name.chars().any(char::is_lowercase)
 }
 
 fn acronym(words: &[String]) -> String {
@@ -79,13 +146,23 @@ struct Cluster {
 
 /// Fills `doc.entities` from `doc.mentions`.
 pub fn annotate(doc: &mut Doc) {
+    let keys: Vec<Vec<String>> = doc
+        .mentions
+        .iter()
+        .map(|m| key_words(doc, &m.tokens, m.label == EntityType::PER))
+        .collect();
     let mut order: Vec<usize> = (0..doc.mentions.len()).collect();
-    order.sort_by_key(|&m| (std::cmp::Reverse(doc.mentions[m].tokens.len()), doc.mentions[m].tokens.start));
+    order.sort_by_key(|&m| {
+        (
+            std::cmp::Reverse(keys[m].len()),
+            doc.mentions[m].tokens.start,
+        )
+    });
     let mut clusters: Vec<Cluster> = Vec::new();
     for m in order {
         let mention = &doc.mentions[m];
         let person = mention.label == EntityType::PER;
-        let key = key_words(doc, &mention.tokens, person);
+        let key = keys[m].clone();
         if key.is_empty() {
             continue;
         }
@@ -96,26 +173,41 @@ pub fn annotate(doc: &mut Doc) {
             target = clusters
                 .iter()
                 .enumerate()
-                .filter(|(_, c)| c.first_label == EntityType::PER && key.iter().all(|w| c.name_words.contains(w)))
+                .filter(|(_, c)| {
+                    c.first_label == EntityType::PER && key.iter().all(|w| c.name_words.contains(w))
+                })
                 .min_by_key(|(_, c)| {
                     c.mentions
                         .iter()
                         .map(|&o| {
                             let s = doc.mentions[o].tokens.start;
-                            if s <= pos { (0, pos - s) } else { (1, s - pos) }
+                            if s <= pos {
+                                (0, pos - s)
+                            } else {
+                                (1, s - pos)
+                            }
                         })
                         .min()
                 })
                 .map(|(i, _)| i);
         }
         if target.is_none() && !person && key.len() == 1 && key[0].len() >= 2 {
-            target = clusters
-                .iter()
-                .position(|c| c.first_label != EntityType::PER && c.name_words.len() >= 2 && acronym(&c.name_words) == key[0]);
+            target = clusters.iter().position(|c| {
+                c.first_label != EntityType::PER
+                    && c.name_words.len() >= 2
+                    && acronym(&c.name_words) == key[0]
+            });
         }
         match target {
             Some(c) => {
                 let c = &mut clusters[c];
+                // a dateline's "GENEVA" gives way to "Geneva"
+                if key.len() == c.name_words.len() && is_shouting(&c.name) {
+                    let name = display_name(doc, &mention.tokens, person);
+                    if !is_shouting(&name) {
+                        c.name = name;
+                    }
+                }
                 if !c.keys.contains(&key) {
                     c.keys.push(key);
                 }
@@ -141,11 +233,20 @@ pub fn annotate(doc: &mut Doc) {
                 c.first_label
             } else {
                 // ties among the others go to the type order PER ORG LOC MISC, so output is stable
-                let mut v: Vec<_> = c.votes.iter().filter(|(_, &n)| n == top).map(|(l, _)| *l).collect();
+                let mut v: Vec<_> = c
+                    .votes
+                    .iter()
+                    .filter(|(_, &n)| n == top)
+                    .map(|(l, _)| *l)
+                    .collect();
                 v.sort();
                 v[0]
             };
-            Entity { label, name: c.name, mentions: c.mentions }
+            Entity {
+                label,
+                name: c.name,
+                mentions: c.mentions,
+            }
         })
         .collect();
     entities.sort_by_key(|e| doc.mentions[e.mentions[0]].tokens.start);
@@ -168,7 +269,11 @@ mod tests {
             let end = at + m.len();
             let first = doc.tokens.iter().position(|t| t.start == at).unwrap();
             let last = doc.tokens.iter().position(|t| t.end == end).unwrap();
-            doc.mentions.push(Mention { tokens: first..last + 1, label: *label, confidence: 0.9 });
+            doc.mentions.push(Mention {
+                tokens: first..last + 1,
+                label: *label,
+                confidence: 0.9,
+            });
             from = end;
         }
         annotate(&mut doc);
@@ -176,7 +281,10 @@ mod tests {
     }
 
     fn names(doc: &Doc) -> Vec<(String, EntityType, usize)> {
-        doc.entities.iter().map(|e| (e.name.clone(), e.label, e.mentions.len())).collect()
+        doc.entities
+            .iter()
+            .map(|e| (e.name.clone(), e.label, e.mentions.len()))
+            .collect()
     }
 
     use EntityType::*;
@@ -200,6 +308,11 @@ mod tests {
                 vec![("United Nations", ORG, 3), ("Reuters", ORG, 2)],
             ),
             (
+                "GENEVA (Reuters) - Talks in Geneva ended.",
+                vec![("GENEVA", LOC), ("Reuters", ORG), ("Geneva", LOC)],
+                vec![("Geneva", LOC, 2), ("Reuters", ORG, 1)],
+            ),
+            (
                 "Washington and Washington.",
                 vec![("Washington", LOC), ("Washington", PER)],
                 vec![("Washington", LOC, 2)],
@@ -207,7 +320,10 @@ mod tests {
         ];
         for (text, mentions, want) in table {
             let doc = doc_with(text, &mentions);
-            let want: Vec<_> = want.into_iter().map(|(n, l, c)| (n.to_string(), l, c)).collect();
+            let want: Vec<_> = want
+                .into_iter()
+                .map(|(n, l, c)| (n.to_string(), l, c))
+                .collect();
             assert_eq!(names(&doc), want, "{text}");
         }
     }

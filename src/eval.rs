@@ -34,7 +34,11 @@ pub fn read_conll(path: &Path) -> Result<Vec<ConllDoc>> {
             }
         } else {
             if cols.len() < 2 {
-                bail!("{}: line {}: expected token and tag columns", path.display(), n + 1);
+                bail!(
+                    "{}: line {}: expected token and tag columns",
+                    path.display(),
+                    n + 1
+                );
             }
             sent.push((cols[0].to_string(), cols[cols.len() - 1].to_string()));
         }
@@ -94,10 +98,17 @@ pub fn conll_doc(id: String, doc: &ConllDoc) -> Doc {
             if i > 0 {
                 text.push(' ');
             }
-            tokens.push(Token { start: text.len(), end: text.len() + w.len() });
+            tokens.push(Token {
+                start: text.len(),
+                end: text.len() + w.len(),
+            });
             text.push_str(w);
         }
-        sentences.push(Sentence { start, end: text.len(), tokens: first..tokens.len() });
+        sentences.push(Sentence {
+            start,
+            end: text.len(),
+            tokens: first..tokens.len(),
+        });
         text.push('\n');
     }
     let mut d = Doc::new(id, text);
@@ -122,7 +133,11 @@ impl Prf {
         self.precision = self.tp as f64 / (self.tp + self.fp).max(1) as f64;
         self.recall = self.tp as f64 / (self.tp + self.fn_).max(1) as f64;
         let s = self.precision + self.recall;
-        self.f1 = if s > 0.0 { 2.0 * self.precision * self.recall / s } else { 0.0 };
+        self.f1 = if s > 0.0 {
+            2.0 * self.precision * self.recall / s
+        } else {
+            0.0
+        };
         self
     }
 }
@@ -139,10 +154,31 @@ pub struct NerReport {
 
 impl std::fmt::Display for NerReport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        writeln!(f, "{}: {} documents, {} sentences, {} tokens", self.file, self.documents, self.sentences, self.tokens)?;
-        writeln!(f, "{:<8} {:>9} {:>9} {:>9} {:>7}", "type", "precision", "recall", "F1", "gold")?;
-        for (t, p) in self.by_type.iter().map(|(t, p)| (t.as_str(), p)).chain([("overall", &self.overall)]) {
-            writeln!(f, "{:<8} {:>9.4} {:>9.4} {:>9.4} {:>7}", t, p.precision, p.recall, p.f1, p.tp + p.fn_)?;
+        writeln!(
+            f,
+            "{}: {} documents, {} sentences, {} tokens",
+            self.file, self.documents, self.sentences, self.tokens
+        )?;
+        writeln!(
+            f,
+            "{:<8} {:>9} {:>9} {:>9} {:>7}",
+            "type", "precision", "recall", "F1", "gold"
+        )?;
+        for (t, p) in self
+            .by_type
+            .iter()
+            .map(|(t, p)| (t.as_str(), p))
+            .chain([("overall", &self.overall)])
+        {
+            writeln!(
+                f,
+                "{:<8} {:>9.4} {:>9.4} {:>9.4} {:>7}",
+                t,
+                p.precision,
+                p.recall,
+                p.f1,
+                p.tp + p.fn_
+            )?;
         }
         Ok(())
     }
@@ -150,13 +186,23 @@ impl std::fmt::Display for NerReport {
 
 /// Entity-level precision / recall / F1 of the pipeline's mentions against gold CoNLL spans.
 /// With `predictions`, writes `token gold pred` lines (blank line between sentences).
-pub fn eval_ner(pipeline: &Pipeline, path: &Path, mut predictions: Option<&mut dyn Write>) -> Result<NerReport> {
+pub fn eval_ner(
+    pipeline: &Pipeline,
+    path: &Path,
+    mut predictions: Option<&mut dyn Write>,
+) -> Result<NerReport> {
     let gold_docs = read_conll(path)?;
-    let mut counts: BTreeMap<String, Prf> = EntityType::all().iter().map(|t| (format!("{t:?}"), Prf::default())).collect();
+    let mut counts: BTreeMap<String, Prf> = EntityType::all()
+        .iter()
+        .map(|t| (format!("{t:?}"), Prf::default()))
+        .collect();
     let (mut sentences, mut tokens) = (0, 0);
     for (c, chunk) in gold_docs.chunks(CHUNK_ARTICLES).enumerate() {
-        let mut docs: Vec<Doc> =
-            chunk.iter().enumerate().map(|(i, d)| conll_doc(format!("{}", c * CHUNK_ARTICLES + i), d)).collect();
+        let mut docs: Vec<Doc> = chunk
+            .iter()
+            .enumerate()
+            .map(|(i, d)| conll_doc(format!("{}", c * CHUNK_ARTICLES + i), d))
+            .collect();
         pipeline.annotate(&mut docs)?;
         for (gold, doc) in chunk.iter().zip(&docs) {
             let tags: Vec<&str> = gold.iter().flatten().map(|(_, t)| t.as_str()).collect();
@@ -164,17 +210,27 @@ pub fn eval_ner(pipeline: &Pipeline, path: &Path, mut predictions: Option<&mut d
                 .iter()
                 .scan(0, |off, s| {
                     let st: Vec<&str> = s.iter().map(|(_, t)| t.as_str()).collect();
-                    let spans: Vec<_> = bio_spans(&st).into_iter().map(|(r, t)| (r.start + *off..r.end + *off, t)).collect();
+                    let spans: Vec<_> = bio_spans(&st)
+                        .into_iter()
+                        .map(|(r, t)| (r.start + *off..r.end + *off, t))
+                        .collect();
                     *off += s.len();
                     Some(spans)
                 })
                 .flatten()
                 .collect();
-            let pred_spans: HashSet<(Range<usize>, String)> =
-                doc.mentions.iter().map(|m| (m.tokens.clone(), format!("{:?}", m.label))).collect();
+            let pred_spans: HashSet<(Range<usize>, String)> = doc
+                .mentions
+                .iter()
+                .map(|m| (m.tokens.clone(), format!("{:?}", m.label)))
+                .collect();
             for (span, t) in &pred_spans {
                 let c = counts.entry(t.clone()).or_default();
-                if gold_spans.contains(&(span.clone(), t.clone())) { c.tp += 1 } else { c.fp += 1 }
+                if gold_spans.contains(&(span.clone(), t.clone())) {
+                    c.tp += 1
+                } else {
+                    c.fp += 1
+                }
             }
             for g in gold_spans.difference(&pred_spans) {
                 counts.entry(g.1.clone()).or_default().fn_ += 1;
@@ -224,13 +280,22 @@ mod tests {
     fn bio_spans_table() {
         let table: &[(&[&str], &[(usize, usize, &str)])] = &[
             (&["B-PER", "I-PER", "O"], &[(0, 2, "PER")]),
-            (&["I-PER", "I-PER", "B-PER"], &[(0, 2, "PER"), (2, 3, "PER")]),
+            (
+                &["I-PER", "I-PER", "B-PER"],
+                &[(0, 2, "PER"), (2, 3, "PER")],
+            ),
             (&["B-LOC", "I-ORG"], &[(0, 1, "LOC"), (1, 2, "ORG")]),
             (&["O", "O"], &[]),
         ];
         for (tags, want) in table {
-            let got: Vec<(usize, usize, String)> = bio_spans(tags).into_iter().map(|(r, t)| (r.start, r.end, t)).collect();
-            let want: Vec<(usize, usize, String)> = want.iter().map(|&(a, b, t)| (a, b, t.to_string())).collect();
+            let got: Vec<(usize, usize, String)> = bio_spans(tags)
+                .into_iter()
+                .map(|(r, t)| (r.start, r.end, t))
+                .collect();
+            let want: Vec<(usize, usize, String)> = want
+                .iter()
+                .map(|&(a, b, t)| (a, b, t.to_string()))
+                .collect();
             assert_eq!(got, want, "{tags:?}");
         }
     }
@@ -249,7 +314,10 @@ mod tests {
     #[test]
     fn conll_doc_offsets() {
         let d: ConllDoc = vec![
-            vec![("EU".into(), "B-ORG".into()), ("rejects".into(), "O".into())],
+            vec![
+                ("EU".into(), "B-ORG".into()),
+                ("rejects".into(), "O".into()),
+            ],
             vec![("Peter".into(), "B-PER".into())],
         ];
         let doc = conll_doc("x".into(), &d);

@@ -5,7 +5,7 @@ use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use newsie::corpus::{Corpus, Fields};
-use newsie::model::BertTagger;
+use newsie::model::{BertTagger, Precision};
 use newsie::pipeline::{Options, Pipeline, Summary};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -14,7 +14,11 @@ use std::sync::atomic::Ordering;
 use std::time::Instant;
 
 #[derive(Parser)]
-#[command(name = "newsie", version, about = "Entities, places and reported positions from news, as JSONL")]
+#[command(
+    name = "newsie",
+    version,
+    about = "Entities, places and reported positions from news, as JSONL"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -37,9 +41,29 @@ struct RunArgs {
     /// Windows per model batch.
     #[arg(long, default_value_t = 32, value_parser = clap::value_parser!(u16).range(1..))]
     batch_size: u16,
+    /// Number format at inference: bf16 where the CPU has it natively (auto), or fp32 / bf16.
+    #[arg(long, value_enum, default_value_t = PrecisionArg::Auto)]
+    precision: PrecisionArg,
     /// Folder holding the models (ner/ ...).
     #[arg(long, default_value = concat!(env!("CARGO_MANIFEST_DIR"), "/models"))]
     models: PathBuf,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum PrecisionArg {
+    Auto,
+    Fp32,
+    Bf16,
+}
+
+impl From<PrecisionArg> for Precision {
+    fn from(p: PrecisionArg) -> Self {
+        match p {
+            PrecisionArg::Auto => Precision::Auto,
+            PrecisionArg::Fp32 => Precision::F32,
+            PrecisionArg::Bf16 => Precision::Bf16,
+        }
+    }
 }
 
 #[derive(Args)]
@@ -96,7 +120,12 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Extract(a) => extract(a),
-        Command::Eval(EvalCommand::Ner { conll, predictions, json, run }) => eval_ner(&conll, predictions, json, &run),
+        Command::Eval(EvalCommand::Ner {
+            conll,
+            predictions,
+            json,
+            run,
+        }) => eval_ner(&conll, predictions, json, &run),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -128,22 +157,37 @@ fn run_err(e: anyhow::Error) -> Failure {
 
 /// Thread pools and the models, shared by every command.
 fn pipeline(run: &RunArgs, strict: bool) -> Result<Pipeline, Setup> {
-    let threads = run.threads.map(usize::from).unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-    rayon::ThreadPoolBuilder::new().num_threads(threads).build_global().context("thread pool")?;
+    let threads = run
+        .threads
+        .map(usize::from)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build_global()
+        .context("thread pool")?;
     tch::set_num_threads(threads as i32);
     tch::set_num_interop_threads(1);
-    let ner = BertTagger::load(&run.models.join("ner")).context("cannot load the NER model")?;
-    let opts = Options { batch_size: run.batch_size as usize, strict };
+    let ner = BertTagger::load(&run.models.join("ner"), run.precision.into())
+        .context("cannot load the NER model")?;
+    let opts = Options {
+        batch_size: run.batch_size as usize,
+        strict,
+    };
     Ok(Pipeline::new(Box::new(ner), opts).context("cannot load the NER model")?)
 }
 
 fn extract(a: ExtractArgs) -> Result<(), Failure> {
-    let fields = Fields { id: a.id_field.clone(), text: a.text_field.clone() };
+    let fields = Fields {
+        id: a.id_field.clone(),
+        text: a.text_field.clone(),
+    };
     let corpus = Corpus::open(&a.inputs, fields).map_err(Setup)?;
     let pipeline = pipeline(&a.run, a.strict)?;
     let mut out: Box<dyn Write> = match &a.output {
         Some(p) => Box::new(std::io::BufWriter::new(
-            std::fs::File::create(p).with_context(|| format!("cannot create {}", p.display())).map_err(Setup)?,
+            std::fs::File::create(p)
+                .with_context(|| format!("cannot create {}", p.display()))
+                .map_err(Setup)?,
         )),
         None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
     };
@@ -151,13 +195,18 @@ fn extract(a: ExtractArgs) -> Result<(), Failure> {
     let bar = if !a.quiet && std::io::stderr().is_terminal() {
         let bar = match total {
             Some(t) => ProgressBar::new(t).with_style(
-                ProgressStyle::with_template("{spinner} [{elapsed_precise}] {wide_bar} {percent}% {msg} ETA {eta}")
+                ProgressStyle::with_template(
+                    "{spinner} [{elapsed_precise}] {wide_bar} {percent}% {msg} ETA {eta}",
+                )
+                .expect("template"),
+            ),
+            None => ProgressBar::new_spinner().with_style(
+                ProgressStyle::with_template("{spinner} [{elapsed_precise}] {msg}")
                     .expect("template"),
             ),
-            None => ProgressBar::new_spinner()
-                .with_style(ProgressStyle::with_template("{spinner} [{elapsed_precise}] {msg}").expect("template")),
         };
         bar.set_draw_target(ProgressDrawTarget::stderr());
+        bar.enable_steady_tick(std::time::Duration::from_millis(200));
         Some(bar)
     } else {
         None
@@ -170,8 +219,12 @@ fn extract(a: ExtractArgs) -> Result<(), Failure> {
             b.set_message(format!("{} articles, {:.0} words/s", s.articles, rate(s)));
         }
     };
-    let summary = pipeline.extract(corpus, &mut out, &progress).map_err(run_err)?;
-    out.flush().context("cannot write output").map_err(run_err)?;
+    let summary = pipeline
+        .extract(corpus, &mut out, &progress)
+        .map_err(run_err)?;
+    out.flush()
+        .context("cannot write output")
+        .map_err(run_err)?;
     if let Some(b) = bar {
         b.finish_and_clear();
     }
@@ -188,24 +241,40 @@ fn extract(a: ExtractArgs) -> Result<(), Failure> {
     Ok(())
 }
 
-fn eval_ner(conll: &Path, predictions: Option<PathBuf>, json: bool, run: &RunArgs) -> Result<(), Failure> {
+fn eval_ner(
+    conll: &Path,
+    predictions: Option<PathBuf>,
+    json: bool,
+    run: &RunArgs,
+) -> Result<(), Failure> {
     if !conll.is_file() {
         return Err(Setup(anyhow::anyhow!("cannot read {}", conll.display())).into());
     }
     let pipeline = pipeline(run, false)?;
     let mut pred_out = match &predictions {
         Some(p) => Some(std::io::BufWriter::new(
-            std::fs::File::create(p).with_context(|| format!("cannot create {}", p.display())).map_err(Setup)?,
+            std::fs::File::create(p)
+                .with_context(|| format!("cannot create {}", p.display()))
+                .map_err(Setup)?,
         )),
         None => None,
     };
-    let report = newsie::eval::eval_ner(&pipeline, conll, pred_out.as_mut().map(|w| w as &mut dyn Write))
-        .map_err(run_err)?;
+    let report = newsie::eval::eval_ner(
+        &pipeline,
+        conll,
+        pred_out.as_mut().map(|w| w as &mut dyn Write),
+    )
+    .map_err(run_err)?;
     if let Some(mut w) = pred_out {
-        w.flush().context("cannot write predictions").map_err(run_err)?;
+        w.flush()
+            .context("cannot write predictions")
+            .map_err(run_err)?;
     }
     if json {
-        println!("{}", serde_json::to_string_pretty(&report).expect("report serialises"));
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&report).expect("report serialises")
+        );
     } else {
         print!("{report}");
     }

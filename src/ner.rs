@@ -46,7 +46,9 @@ impl Tagset {
         for l in labels {
             match Tag::parse(l) {
                 Some(t) => tags.push(t),
-                None => bail!("label {l:?} is not O, B-TYPE or I-TYPE with TYPE one of PER ORG LOC MISC"),
+                None => bail!(
+                    "label {l:?} is not O, B-TYPE or I-TYPE with TYPE one of PER ORG LOC MISC"
+                ),
             }
         }
         Ok(Tagset(tags))
@@ -61,16 +63,22 @@ pub fn viterbi(tags: &Tagset, rows: &[&[f32]]) -> Vec<(usize, f32)> {
     }
     let lp = |p: f32| (p.max(1e-12)).ln();
     let mut score: Vec<f32> = (0..k)
-        .map(|j| if tags.0[j].may_follow(None) { lp(rows[0][j]) } else { f32::NEG_INFINITY })
+        .map(|j| {
+            if tags.0[j].may_follow(None) {
+                lp(rows[0][j])
+            } else {
+                f32::NEG_INFINITY
+            }
+        })
         .collect();
     let mut back: Vec<Vec<usize>> = Vec::with_capacity(rows.len());
     for row in &rows[1..] {
         let mut next = vec![f32::NEG_INFINITY; k];
         let mut bp = vec![0usize; k];
-        for j in 0..k {
-            for i in 0..k {
-                if tags.0[j].may_follow(Some(tags.0[i])) && score[i] > next[j] {
-                    next[j] = score[i];
+        for (j, tag) in tags.0.iter().enumerate() {
+            for (i, (&s, &prev)) in score.iter().zip(&tags.0).enumerate() {
+                if tag.may_follow(Some(prev)) && s > next[j] {
+                    next[j] = s;
                     bp[j] = i;
                 }
             }
@@ -79,7 +87,9 @@ pub fn viterbi(tags: &Tagset, rows: &[&[f32]]) -> Vec<(usize, f32)> {
         back.push(bp);
         score = next;
     }
-    let mut best = (0..k).max_by(|&a, &b| score[a].total_cmp(&score[b]).then(b.cmp(&a))).unwrap_or(0);
+    let mut best = (0..k)
+        .max_by(|&a, &b| score[a].total_cmp(&score[b]).then(b.cmp(&a)))
+        .unwrap_or(0);
     let mut path = vec![best; rows.len()];
     for (t, bp) in back.iter().enumerate().rev() {
         best = bp[best];
@@ -94,11 +104,16 @@ pub fn annotate(doc: &mut Doc, tags: &Tagset, word_rows: &[&[f32]]) {
     for s in &doc.sentences {
         let path = viterbi(tags, &word_rows[s.tokens.clone()]);
         let mut open: Option<(usize, EntityType, f32)> = None;
-        let close = |open: &mut Option<(usize, EntityType, f32)>, end: usize, out: &mut Vec<Mention>| {
-            if let Some((start, label, sum)) = open.take() {
-                out.push(Mention { tokens: start..end, label, confidence: sum / (end - start) as f32 });
-            }
-        };
+        let close =
+            |open: &mut Option<(usize, EntityType, f32)>, end: usize, out: &mut Vec<Mention>| {
+                if let Some((start, label, sum)) = open.take() {
+                    out.push(Mention {
+                        tokens: start..end,
+                        label,
+                        confidence: sum / (end - start) as f32,
+                    });
+                }
+            };
         for (k, &(j, p)) in path.iter().enumerate() {
             let w = s.tokens.start + k;
             match tags.0[j] {
@@ -132,20 +147,38 @@ mod tests {
 
     /// A row putting `p` on `label` and the rest spread evenly.
     fn row(label: usize, p: f32) -> Vec<f32> {
-        (0..LABELS.len()).map(|j| if j == label { p } else { (1.0 - p) / 4.0 }).collect()
+        (0..LABELS.len())
+            .map(|j| if j == label { p } else { (1.0 - p) / 4.0 })
+            .collect()
     }
 
     #[test]
     fn viterbi_table() {
         // (rows of probabilities over O B-PER I-PER B-LOC I-LOC, expected labels)
         let table: &[(&[[f32; 5]], &[usize])] = &[
-            (&[[0.0, 0.9, 0.1, 0.0, 0.0], [0.1, 0.0, 0.9, 0.0, 0.0], [0.9, 0.0, 0.1, 0.0, 0.0]], &[1, 2, 0]),
+            (
+                &[
+                    [0.0, 0.9, 0.1, 0.0, 0.0],
+                    [0.1, 0.0, 0.9, 0.0, 0.0],
+                    [0.9, 0.0, 0.1, 0.0, 0.0],
+                ],
+                &[1, 2, 0],
+            ),
             // a stray I-PER after O: B-PER if it is the runner-up
-            (&[[0.9, 0.1, 0.0, 0.0, 0.0], [0.1, 0.3, 0.6, 0.0, 0.0]], &[0, 1]),
+            (
+                &[[0.9, 0.1, 0.0, 0.0, 0.0], [0.1, 0.3, 0.6, 0.0, 0.0]],
+                &[0, 1],
+            ),
             // I-LOC right after B-PER cannot be: I-PER, the runner-up, wins
-            (&[[0.0, 0.9, 0.0, 0.1, 0.0], [0.1, 0.0, 0.3, 0.0, 0.6]], &[1, 2]),
+            (
+                &[[0.0, 0.9, 0.0, 0.1, 0.0], [0.1, 0.0, 0.3, 0.0, 0.6]],
+                &[1, 2],
+            ),
             // unless the whole path is better as a LOC
-            (&[[0.0, 0.5, 0.0, 0.4, 0.1], [0.05, 0.0, 0.05, 0.0, 0.9]], &[3, 4]),
+            (
+                &[[0.0, 0.5, 0.0, 0.4, 0.1], [0.05, 0.0, 0.05, 0.0, 0.9]],
+                &[3, 4],
+            ),
             (&[], &[]),
         ];
         let t = tagset();
@@ -159,17 +192,41 @@ mod tests {
     #[test]
     fn mentions_do_not_cross_sentences() {
         let mut doc = Doc::new("d", "a b c d");
-        doc.tokens = (0..4).map(|i| Token { start: 2 * i, end: 2 * i + 1 }).collect();
+        doc.tokens = (0..4)
+            .map(|i| Token {
+                start: 2 * i,
+                end: 2 * i + 1,
+            })
+            .collect();
         doc.sentences = vec![
-            Sentence { start: 0, end: 3, tokens: 0..2 },
-            Sentence { start: 4, end: 7, tokens: 2..4 },
+            Sentence {
+                start: 0,
+                end: 3,
+                tokens: 0..2,
+            },
+            Sentence {
+                start: 4,
+                end: 7,
+                tokens: 2..4,
+            },
         ];
-        let rows: Vec<Vec<f32>> = vec![row(0, 0.9), row(1, 0.8), row(2, 0.7), row(0, 0.9)];
+        // word 2 leans to I-PER, which would continue word 1's mention were it not a new sentence
+        let rows: Vec<Vec<f32>> = vec![
+            row(0, 0.9),
+            row(1, 0.8),
+            vec![0.05, 0.4, 0.5, 0.025, 0.025],
+            row(0, 0.9),
+        ];
         let refs: Vec<&[f32]> = rows.iter().map(|r| r.as_slice()).collect();
         annotate(&mut doc, &tagset(), &refs);
-        let got: Vec<_> = doc.mentions.iter().map(|m| (m.tokens.clone(), m.label)).collect();
+        let got: Vec<_> = doc
+            .mentions
+            .iter()
+            .map(|m| (m.tokens.clone(), m.label))
+            .collect();
         assert_eq!(got, vec![(1..2, EntityType::PER), (2..3, EntityType::PER)]);
         assert!((doc.mentions[0].confidence - 0.8).abs() < 1e-6);
+        assert!((doc.mentions[1].confidence - 0.4).abs() < 1e-6);
     }
 
     #[test]

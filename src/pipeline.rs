@@ -18,9 +18,11 @@ use std::io::Write;
 use std::sync::Mutex;
 use tokenizers::Tokenizer;
 
-/// Articles read, annotated and written together. Bounds memory; fixed, so results do not depend
-/// on anything but the input.
+/// Articles read, annotated and written together: at most this many, and no more once their text
+/// reaches `CHUNK_BYTES` (about 20,000 words, a few seconds of work, so progress moves steadily).
+/// Bounds memory; fixed, so results depend on nothing but the input.
 pub const CHUNK_ARTICLES: usize = 256;
+pub const CHUNK_BYTES: usize = 128 << 10;
 
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -31,7 +33,10 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Options { batch_size: 32, strict: false }
+        Options {
+            batch_size: 32,
+            strict: false,
+        }
     }
 }
 
@@ -71,7 +76,10 @@ impl Pipeline {
             tags,
             cls,
             sep,
-            opts: Options { batch_size: opts.batch_size.max(1), ..opts },
+            opts: Options {
+                batch_size: opts.batch_size.max(1),
+                ..opts
+            },
             provenance,
         })
     }
@@ -107,7 +115,10 @@ impl Pipeline {
                 scores[i] = Some(s);
             }
         }
-        Ok(scores.into_iter().map(|s| s.expect("every window scored")).collect())
+        Ok(scores
+            .into_iter()
+            .map(|s| s.expect("every window scored"))
+            .collect())
     }
 
     /// All stages after segmentation, on a chunk of articles.
@@ -148,7 +159,10 @@ impl Pipeline {
         }
         docs.par_iter_mut().for_each(segment::annotate);
         self.annotate(&mut docs)?;
-        let mut records: Vec<Option<Record>> = docs.par_iter().map(|d| Some(d.to_record(&self.provenance))).collect();
+        let mut records: Vec<Option<Record>> = docs
+            .par_iter()
+            .map(|d| Some(d.to_record(&self.provenance)))
+            .collect();
         Ok(slots
             .into_iter()
             .map(|s| match s {
@@ -160,16 +174,32 @@ impl Pipeline {
 
     /// Reads the corpus, writes one JSONL record per article in input order. `progress` is
     /// called after each chunk with the running totals.
-    pub fn extract(&self, corpus: Corpus, out: &mut dyn Write, progress: &dyn Fn(&Summary)) -> Result<Summary> {
+    pub fn extract(
+        &self,
+        corpus: Corpus,
+        out: &mut dyn Write,
+        progress: &dyn Fn(&Summary),
+    ) -> Result<Summary> {
         let mut summary = Summary::default();
         let mut corpus = corpus.peekable();
         while corpus.peek().is_some() {
             let mut chunk: Vec<Input> = Vec::with_capacity(CHUNK_ARTICLES);
-            for item in corpus.by_ref().take(CHUNK_ARTICLES) {
+            let mut bytes = 0;
+            while chunk.len() < CHUNK_ARTICLES && bytes < CHUNK_BYTES {
+                let Some(item) = corpus.next() else { break };
                 let item = item?;
-                if let (true, Input::Bad { id, error }) = (self.opts.strict, &item) {
-                    let what = id.clone().or(error.line.map(|l| format!("line {l}"))).unwrap_or_default();
-                    bail!("bad input {what}: {}: {}", error.kind, error.message);
+                match &item {
+                    Input::Bad { id, error } if self.opts.strict => {
+                        let what = id.clone().or(error.line.map(|l| format!("line {l}")));
+                        bail!(
+                            "bad input {}: {}: {}",
+                            what.unwrap_or_default(),
+                            error.kind,
+                            error.message
+                        );
+                    }
+                    Input::Article(a) => bytes += a.text.len(),
+                    Input::Bad { .. } => {}
                 }
                 chunk.push(item);
             }

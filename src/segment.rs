@@ -10,10 +10,10 @@ use unicode_segmentation::UnicodeSegmentation;
 
 /// Abbreviations after which a period does not end a sentence (compared lowercased, no period).
 const ABBREVIATIONS: &[&str] = &[
-    "mr", "mrs", "ms", "dr", "prof", "sen", "rep", "gov", "gen", "lt", "col", "maj", "capt", "cmdr",
-    "sgt", "adm", "pres", "st", "rev", "hon", "jr", "sr", "vs", "etc", "inc", "corp", "co", "ltd",
-    "no", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mt",
-    "ft", "ave", "blvd", "dept", "est", "approx", "e.g", "i.e", "a.m", "p.m",
+    "mr", "mrs", "ms", "dr", "prof", "sen", "rep", "gov", "gen", "lt", "col", "maj", "capt",
+    "cmdr", "sgt", "adm", "pres", "st", "rev", "hon", "jr", "sr", "vs", "etc", "inc", "corp", "co",
+    "ltd", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    "mt", "ft", "ave", "blvd", "dept", "est", "approx", "e.g", "i.e", "a.m", "p.m",
 ];
 
 /// Words that start a new sentence even after an initialism such as "U.S.".
@@ -38,7 +38,10 @@ fn is_abbreviation(word: &str) -> bool {
 /// "U.S", "U.K.", "D.C": single letters joined by periods.
 fn is_initialism(word: &str) -> bool {
     let parts: Vec<&str> = word.trim_end_matches('.').split('.').collect();
-    parts.len() >= 2 && parts.iter().all(|p| p.chars().count() == 1 && p.chars().all(char::is_alphabetic))
+    parts.len() >= 2
+        && parts
+            .iter()
+            .all(|p| p.chars().count() == 1 && p.chars().all(char::is_alphabetic))
 }
 
 /// Words: UAX #29 segments that are not whitespace; a period directly after an abbreviation or
@@ -96,13 +99,20 @@ pub fn sentences(text: &str, tokens: &[Token]) -> Vec<Sentence> {
     while i < tokens.len() {
         // A blank line between this token and the next ends the sentence whatever the punctuation.
         let gap_break = |i: usize| {
-            i + 1 < tokens.len() && text[tokens[i].end..tokens[i + 1].start].matches('\n').count() >= 2
+            i + 1 < tokens.len()
+                && text[tokens[i].end..tokens[i + 1].start]
+                    .matches('\n')
+                    .count()
+                    >= 2
         };
         let w = &text[tokens[i].start..tokens[i].end];
         let mut end = None;
         if is_terminal(w) || (w.ends_with('.') && is_initialism(w)) {
             let mut j = i + 1;
-            while j < tokens.len() && is_closer(&text[tokens[j].start..tokens[j].end]) && !gap_break(j - 1) {
+            while j < tokens.len()
+                && is_closer(&text[tokens[j].start..tokens[j].end])
+                && !gap_break(j - 1)
+            {
                 j += 1;
             }
             let next = tokens.get(j).map(|t| &text[t.start..t.end]);
@@ -138,24 +148,25 @@ pub fn sentences(text: &str, tokens: &[Token]) -> Vec<Sentence> {
     out
 }
 
-/// Quotation marks. An apostrophe inside or at the end of a word ("don't", "Reuters'") is no mark.
+/// Quotation marks. An apostrophe inside a word ("don't") is part of the word; one at the end of
+/// a word ("Reuters'") can only close a quotation.
 pub fn quote_marks(text: &str, tokens: &[Token]) -> Vec<QuoteMark> {
     let mut out = Vec::new();
     for t in tokens {
         let w = &text[t.start..t.end];
         let mut cs = w.chars();
-        let (Some(c), None) = (cs.next(), cs.next()) else { continue };
+        let (Some(c), None) = (cs.next(), cs.next()) else {
+            continue;
+        };
         let side = match c {
             '“' | '«' | '„' => QuoteSide::Open,
             '”' | '»' => QuoteSide::Close,
             '"' => QuoteSide::Either,
             '‘' => QuoteSide::Open,
             '’' | '\'' => {
+                // after a letter ("Reuters' view", "maybe'") it may only close an open quote
                 let before = text[..t.start].chars().next_back();
-                if before.is_some_and(char::is_alphanumeric) {
-                    continue; // an apostrophe
-                }
-                if c == '’' {
+                if c == '’' || before.is_some_and(char::is_alphanumeric) {
                     QuoteSide::Close
                 } else {
                     QuoteSide::Either
@@ -163,7 +174,11 @@ pub fn quote_marks(text: &str, tokens: &[Token]) -> Vec<QuoteMark> {
             }
             _ => continue,
         };
-        out.push(QuoteMark { start: t.start, mark: c, side });
+        out.push(QuoteMark {
+            start: t.start,
+            mark: c,
+            side,
+        });
     }
     out
 }
@@ -207,13 +222,19 @@ mod tests {
 
     fn sentence_list(text: &str) -> Vec<&str> {
         let toks = words(text);
-        sentences(text, &toks).iter().map(|s| &text[s.start..s.end]).collect()
+        sentences(text, &toks)
+            .iter()
+            .map(|s| &text[s.start..s.end])
+            .collect()
     }
 
     #[test]
     fn words_table() {
         let table: &[(&str, &[&str])] = &[
-            ("Mr. Putin met U.S. officials.", &["Mr.", "Putin", "met", "U.S.", "officials", "."]),
+            (
+                "Mr. Putin met U.S. officials.",
+                &["Mr.", "Putin", "met", "U.S.", "officials", "."],
+            ),
             ("He said: “No.”", &["He", "said", ":", "“", "No", ".", "”"]),
             ("don't stop", &["don't", "stop"]),
             ("Kyiv's mayor", &["Kyiv's", "mayor"]),
@@ -238,13 +259,31 @@ mod tests {
     fn sentences_table() {
         let table: &[(&str, &[&str])] = &[
             ("He left. She stayed.", &["He left.", "She stayed."]),
-            ("Mr. Smith met Dr. Jones on Feb. 3.", &["Mr. Smith met Dr. Jones on Feb. 3."]),
-            ("The U.S. Senate voted. It passed.", &["The U.S. Senate voted.", "It passed."]),
-            ("They met in the U.S. The talks failed.", &["They met in the U.S.", "The talks failed."]),
-            ("“We will win.” He smiled.", &["“We will win.”", "He smiled."]),
+            (
+                "Mr. Smith met Dr. Jones on Feb. 3.",
+                &["Mr. Smith met Dr. Jones on Feb. 3."],
+            ),
+            (
+                "The U.S. Senate voted. It passed.",
+                &["The U.S. Senate voted.", "It passed."],
+            ),
+            (
+                "They met in the U.S. The talks failed.",
+                &["They met in the U.S.", "The talks failed."],
+            ),
+            (
+                "“We will win.” He smiled.",
+                &["“We will win.”", "He smiled."],
+            ),
             ("Really? Yes!", &["Really?", "Yes!"]),
-            ("growth was 3.5 percent. Next", &["growth was 3.5 percent.", "Next"]),
-            ("Headline\n\nBody text here.", &["Headline", "Body text here."]),
+            (
+                "growth was 3.5 percent. Next",
+                &["growth was 3.5 percent.", "Next"],
+            ),
+            (
+                "Headline\n\nBody text here.",
+                &["Headline", "Body text here."],
+            ),
             ("no end", &["no end"]),
         ];
         for (text, want) in table {
@@ -257,7 +296,10 @@ mod tests {
         // (text, quotations found)
         let table: &[(&str, &[&str])] = &[
             ("He said “no deal” today.", &["“no deal”"]),
-            ("He said \"no deal\" and \"never\".", &["\"no deal\"", "\"never\""]),
+            (
+                "He said \"no deal\" and \"never\".",
+                &["\"no deal\"", "\"never\""],
+            ),
             ("It's Reuters' view: 'maybe'.", &["'maybe'"]),
             ("‘Soon,’ she said.", &["‘Soon,’"]),
             ("“Unclosed\n\n“Second”", &["“Second”"]),
@@ -265,7 +307,10 @@ mod tests {
         for (text, want) in table {
             let toks = words(text);
             let marks = quote_marks(text, &toks);
-            let got: Vec<&str> = pair_quotes(&marks, text).into_iter().map(|r| &text[r]).collect();
+            let got: Vec<&str> = pair_quotes(&marks, text)
+                .into_iter()
+                .map(|r| &text[r])
+                .collect();
             assert_eq!(got, *want, "{text:?}");
         }
     }

@@ -63,7 +63,9 @@ pub fn pieces(tokenizer: &Tokenizer, doc: &Doc) -> Result<Vec<Vec<u32>>> {
         return Ok(out);
     }
     let input = EncodeInput::Single(InputSequence::from(&words[..]));
-    let enc = tokenizer.encode(input, false).map_err(|e| anyhow!("tokenizer: {e}"))?;
+    let enc = tokenizer
+        .encode(input, false)
+        .map_err(|e| anyhow!("tokenizer: {e}"))?;
     for (&id, w) in enc.get_ids().iter().zip(enc.get_word_ids()) {
         if let Some(w) = w {
             let p = &mut out[*w as usize];
@@ -101,6 +103,9 @@ pub fn plan(counts: &[usize], sentence_starts: &[usize], core: usize, context: u
     let mut cur: Option<(usize, usize)> = None; // (start word, pieces)
     for pair in bounds.windows(2) {
         let (a, b) = (pair[0], pair[1]);
+        if a >= b {
+            continue;
+        }
         let size: usize = counts[a..b].iter().sum();
         if size <= core {
             match cur {
@@ -143,17 +148,31 @@ pub fn plan(counts: &[usize], sentence_starts: &[usize], core: usize, context: u
                 tot += counts[r];
                 r += 1;
             }
-            Plan { ctx_start: l, core_start: a, core_end: b, ctx_end: r }
+            Plan {
+                ctx_start: l,
+                core_start: a,
+                core_end: b,
+                ctx_end: r,
+            }
         })
         .collect()
 }
 
 /// The windows of one article.
-pub fn build(doc_index: usize, doc: &Doc, pieces: &[Vec<u32>], spec: WindowSpec, cls: u32, sep: u32) -> Vec<Window> {
+pub fn build(
+    doc_index: usize,
+    doc: &Doc,
+    pieces: &[Vec<u32>],
+    spec: WindowSpec,
+    cls: u32,
+    sep: u32,
+) -> Vec<Window> {
     let counts: Vec<usize> = pieces.iter().map(Vec::len).collect();
     let starts: Vec<usize> = doc.sentences.iter().map(|s| s.tokens.start).collect();
     let types: Vec<i64> = if spec.casing {
-        (0..doc.tokens.len()).map(|i| casing(doc.token_text(i))).collect()
+        (0..doc.tokens.len())
+            .map(|i| casing(doc.token_text(i)))
+            .collect()
     } else {
         vec![0; doc.tokens.len()]
     };
@@ -175,7 +194,8 @@ pub fn build(doc_index: usize, doc: &Doc, pieces: &[Vec<u32>], spec: WindowSpec,
                     w.heads.push(w.ids.len());
                 }
                 w.ids.extend(pieces[i].iter().map(|&x| x as i64));
-                w.types.extend(std::iter::repeat(types[i]).take(pieces[i].len()));
+                w.types
+                    .extend(std::iter::repeat_n(types[i], pieces[i].len()));
             }
             w.ids.push(sep as i64);
             w.types.push(0);
@@ -208,7 +228,12 @@ mod tests {
     }
 
     fn p(ctx_start: usize, core_start: usize, core_end: usize, ctx_end: usize) -> Plan {
-        Plan { ctx_start, core_start, core_end, ctx_end }
+        Plan {
+            ctx_start,
+            core_start,
+            core_end,
+            ctx_end,
+        }
     }
 
     #[test]
@@ -218,17 +243,45 @@ mod tests {
             // two sentences fit one core
             (vec![1, 1, 1, 1], vec![0, 2], 4, 2, vec![p(0, 0, 4, 4)]),
             // they do not: one core each, the other as context
-            (vec![1, 1, 1, 1], vec![0, 2], 3, 2, vec![p(0, 0, 2, 4), p(0, 2, 4, 4)]),
+            (
+                vec![1, 1, 1, 1],
+                vec![0, 2],
+                3,
+                2,
+                vec![p(0, 0, 2, 4), p(0, 2, 4, 4)],
+            ),
             // a sentence longer than the core is split at words, nothing dropped
-            (vec![2, 2, 2, 2, 2], vec![0], 4, 2, vec![p(0, 0, 2, 3), p(1, 2, 4, 5), p(3, 4, 5, 5)]),
+            (
+                vec![2, 2, 2, 2, 2],
+                vec![0],
+                4,
+                2,
+                vec![p(0, 0, 2, 3), p(1, 2, 4, 5), p(3, 4, 5, 5)],
+            ),
             // a word longer than the core still gets a window of its own
-            (vec![9, 1], vec![0], 4, 0, vec![p(0, 0, 1, 1), p(1, 1, 2, 2)]),
+            (
+                vec![9, 1],
+                vec![0],
+                4,
+                0,
+                vec![p(0, 0, 1, 1), p(1, 1, 2, 2)],
+            ),
             // context stops at whole words
-            (vec![1, 3, 1, 1], vec![0, 2], 2, 2, vec![p(0, 0, 1, 1), p(0, 1, 2, 4), p(2, 2, 4, 4)]),
+            (
+                vec![1, 3, 1, 1],
+                vec![0, 2],
+                2,
+                2,
+                vec![p(0, 0, 1, 1), p(0, 1, 2, 4), p(2, 2, 4, 4)],
+            ),
             (vec![], vec![], 4, 2, vec![]),
         ];
         for (counts, starts, core, ctx, want) in table {
-            assert_eq!(plan(&counts, &starts, core, ctx), want, "{counts:?} {starts:?} {core} {ctx}");
+            assert_eq!(
+                plan(&counts, &starts, core, ctx),
+                want,
+                "{counts:?} {starts:?} {core} {ctx}"
+            );
         }
     }
 

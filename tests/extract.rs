@@ -1,0 +1,401 @@
+//! End-to-end tests of the `newsie` binary on the bundled model and sample corpus.
+
+use serde_json::Value;
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+fn newsie() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_newsie"))
+}
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn run(args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = newsie()
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("newsie runs");
+    if let Some(s) = stdin {
+        child.stdin.take().unwrap().write_all(s.as_bytes()).unwrap();
+    }
+    drop(child.stdin.take());
+    child.wait_with_output().unwrap()
+}
+
+fn records(out: &Output) -> Vec<Value> {
+    assert!(
+        out.status.success(),
+        "newsie failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout.clone())
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
+        .collect()
+}
+
+fn sample() -> String {
+    root().join("corpus/sample.jsonl").display().to_string()
+}
+
+fn validator() -> jsonschema::JSONSchema {
+    let schema: Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("schema/record.schema.json")).unwrap(),
+    )
+    .unwrap();
+    jsonschema::JSONSchema::compile(&schema).expect("schema compiles")
+}
+
+fn assert_valid(records: &[Value]) {
+    let v = validator();
+    for r in records {
+        if let Err(errors) = v.validate(r) {
+            let msgs: Vec<String> = errors
+                .map(|e| format!("{} at {}", e, e.instance_path))
+                .collect();
+            panic!("record {} breaks the schema: {msgs:?}", r["id"]);
+        }
+    }
+}
+
+fn entity<'a>(rec: &'a Value, name: &str) -> Option<&'a Value> {
+    rec["entities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["name"] == name)
+}
+
+#[test]
+fn same_output_for_one_and_two_threads() {
+    let one = run(&["extract", &sample(), "--threads", "1", "--quiet"], None);
+    let two = run(&["extract", &sample(), "--threads", "2", "--quiet"], None);
+    assert!(one.status.success() && two.status.success());
+    assert!(!one.stdout.is_empty());
+    assert_eq!(
+        String::from_utf8_lossy(&one.stdout),
+        String::from_utf8_lossy(&two.stdout)
+    );
+}
+
+#[test]
+fn records_follow_input_order_and_the_schema() {
+    let text = std::fs::read_to_string(sample()).unwrap();
+    let ids: Vec<String> = text
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["id"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    let recs = records(&run(&["extract", &sample(), "--quiet"], None));
+    let got: Vec<&str> = recs.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert_eq!(got, ids);
+    assert_valid(&recs);
+    // kept fields, provenance, and offsets that index the text by code points
+    let inputs: Vec<Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    for (input, rec) in inputs.iter().zip(&recs) {
+        assert_eq!(rec["title"], input["title"]);
+        assert!(rec["model"]["ner"].is_string());
+        let chars: Vec<char> = input["text"].as_str().unwrap().chars().collect();
+        for e in rec["entities"].as_array().unwrap() {
+            for m in e["mentions"].as_array().unwrap() {
+                let (s, t) = (
+                    m["start"].as_u64().unwrap() as usize,
+                    m["end"].as_u64().unwrap() as usize,
+                );
+                assert_eq!(
+                    chars[s..t].iter().collect::<String>(),
+                    m["text"].as_str().unwrap()
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn summit_article_heads_of_state_agencies_and_places() {
+    let recs = records(&run(&["extract", &sample(), "--quiet"], None));
+    let summit = recs
+        .iter()
+        .find(|r| r["id"] == "summit-geneva")
+        .expect("summit article");
+    for person in [
+        "Joe Biden",
+        "Vladimir Putin",
+        "Emmanuel Macron",
+        "Olaf Scholz",
+        "Volodymyr Zelenskyy",
+        "Xi Jinping",
+        "Recep Tayyip Erdogan",
+    ] {
+        let e =
+            entity(summit, person).unwrap_or_else(|| panic!("no entity named {person}: {summit}"));
+        assert_eq!(e["type"], "PER", "{person}");
+        // every mention of the surname is in this one entity
+        let surname = person.rsplit(' ').next().unwrap();
+        let n = summit["entities"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|o| {
+                o["mentions"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|m| m["text"].as_str().unwrap().contains(surname))
+            })
+            .count();
+        assert_eq!(n, 1, "{surname} is split over {n} entities");
+    }
+    for agency in ["Reuters", "Associated Press", "Xinhua"] {
+        assert_eq!(
+            entity(summit, agency).map(|e| &e["type"]),
+            Some(&Value::from("ORG")),
+            "{agency}"
+        );
+    }
+    for place in [
+        "Geneva",
+        "Washington",
+        "Paris",
+        "Berlin",
+        "Kyiv",
+        "Beijing",
+        "Istanbul",
+        "Ukraine",
+        "Russia",
+        "Switzerland",
+    ] {
+        assert_eq!(
+            entity(summit, place).map(|e| &e["type"]),
+            Some(&Value::from("LOC")),
+            "{place}"
+        );
+    }
+    let biden = entity(summit, "Joe Biden").unwrap();
+    assert_eq!(biden["mentions"].as_array().unwrap().len(), 4);
+}
+
+#[test]
+fn broken_lines_give_error_records_and_the_run_goes_on() {
+    let good: Vec<String> = (1..=5)
+        .map(|i| serde_json::json!({"id": format!("g{i}"), "text": format!("Angela Merkel visited Paris on day {i}.")}).to_string())
+        .collect();
+    let bad = [
+        "this is not json".to_string(),
+        r#"{"id": "b2"}"#.to_string(),
+        r#"{"id": "b3", "text": 42}"#.to_string(),
+        r#"["an", "array"]"#.to_string(),
+        r#"{"text": "no id here"}"#.to_string(),
+    ];
+    let mut lines = Vec::new();
+    for (g, b) in good.iter().zip(&bad) {
+        lines.push(g.clone());
+        lines.push(b.clone());
+    }
+    let recs = records(&run(
+        &["extract", "-", "--quiet"],
+        Some(&(lines.join("\n") + "\n")),
+    ));
+    assert_eq!(recs.len(), 10);
+    let errors: Vec<&Value> = recs.iter().filter(|r| !r["error"].is_null()).collect();
+    assert_eq!(errors.len(), 5);
+    let kinds: Vec<&str> = errors
+        .iter()
+        .map(|r| r["error"]["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "invalid_json",
+            "missing_text",
+            "invalid_text",
+            "not_an_object",
+            "missing_id"
+        ]
+    );
+    assert_eq!(errors[0]["id"], "line:2");
+    assert_eq!(errors[1]["id"], "b2");
+    for (i, r) in recs.iter().enumerate().filter(|(i, _)| i % 2 == 0) {
+        assert_eq!(r["id"], format!("g{}", i / 2 + 1));
+        assert!(entity(r, "Angela Merkel").is_some(), "{r}");
+    }
+    assert_valid(&recs);
+}
+
+#[test]
+fn strict_stops_at_the_first_bad_line() {
+    let out = run(
+        &["extract", "-", "--strict", "--quiet"],
+        Some("{\"id\":\"a\",\"text\":\"Hi.\"}\nnot json\n"),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("invalid_json"));
+}
+
+#[test]
+fn inputs_txt_folder_gzip_and_field_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let txt = dir.path().join("texts");
+    std::fs::create_dir(&txt).unwrap();
+    std::fs::write(txt.join("b.txt"), "Emmanuel Macron spoke in Lyon.").unwrap();
+    std::fs::write(txt.join("a.txt"), "Olaf Scholz spoke in Bonn.").unwrap();
+    std::fs::write(txt.join("skip.md"), "not an article").unwrap();
+    let recs = records(&run(&["extract", txt.to_str().unwrap(), "--quiet"], None));
+    let ids: Vec<&str> = recs.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["a.txt", "b.txt"]);
+
+    let gz = dir.path().join("c.jsonl.gz");
+    let mut enc = flate2::write::GzEncoder::new(
+        std::fs::File::create(&gz).unwrap(),
+        flate2::Compression::fast(),
+    );
+    enc.write_all(
+        b"{\"doc\": \"c1\", \"body\": \"Reuters reported from Oslo.\", \"url\": \"http://x\"}\n",
+    )
+    .unwrap();
+    enc.finish().unwrap();
+    let recs = records(&run(
+        &[
+            "extract",
+            gz.to_str().unwrap(),
+            "--id-field",
+            "doc",
+            "--text-field",
+            "body",
+            "--quiet",
+        ],
+        None,
+    ));
+    assert_eq!(recs.len(), 1);
+    assert_eq!(
+        (recs[0]["id"].as_str(), recs[0]["url"].as_str()),
+        (Some("c1"), Some("http://x"))
+    );
+    assert!(entity(&recs[0], "Oslo").is_some());
+
+    let out_file = dir.path().join("out.jsonl");
+    let single = txt.join("a.txt");
+    let out = run(
+        &[
+            "extract",
+            single.to_str().unwrap(),
+            "-o",
+            out_file.to_str().unwrap(),
+            "--quiet",
+        ],
+        None,
+    );
+    assert!(out.status.success() && out.stdout.is_empty());
+    let written = std::fs::read_to_string(&out_file).unwrap();
+    assert_eq!(written.lines().count(), 1);
+}
+
+#[test]
+fn unusable_models_and_inputs_exit_2_without_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let broken = dir.path().join("models");
+    std::fs::create_dir_all(broken.join("ner")).unwrap();
+    std::fs::write(broken.join("ner/config.json"), "{ not json").unwrap();
+    let cases: Vec<(Vec<String>, &str)> = vec![
+        (
+            vec![
+                "extract".into(),
+                sample(),
+                "--models".into(),
+                "/nonexistent/models".into(),
+            ],
+            "does not exist",
+        ),
+        (
+            vec![
+                "extract".into(),
+                sample(),
+                "--models".into(),
+                broken.display().to_string(),
+            ],
+            "config.json",
+        ),
+        (
+            vec!["extract".into(), "/nonexistent/input.jsonl".into()],
+            "cannot read input",
+        ),
+        (
+            vec!["extract".into(), sample(), "--threads".into(), "0".into()],
+            "threads",
+        ),
+    ];
+    for (args, msg) in cases {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = run(&args, None);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains(msg), "{args:?}: {err}");
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+    }
+}
+
+/// The CoNLL-2003 dev split, when `../shared/data` is there (a user's clone does not have it).
+fn conll(name: &str) -> Option<PathBuf> {
+    let p = root().join("../shared/data/conll2003").join(name);
+    if p.is_file() {
+        Some(p)
+    } else {
+        eprintln!(
+            "skipped: {} is absent (CoNLL-2003 is not distributed with newsie)",
+            p.display()
+        );
+        None
+    }
+}
+
+#[test]
+fn eval_ner_on_conll_dev() {
+    let Some(testa) = conll("eng.testa") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let pred = dir.path().join("pred.txt");
+    let out = run(
+        &[
+            "eval",
+            "ner",
+            "--conll",
+            testa.to_str().unwrap(),
+            "--json",
+            "--predictions",
+            pred.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let f1 = report["overall"]["f1"].as_f64().unwrap();
+    // well below the model card's figure: this guards against a broken pipeline, not a point lost
+    assert!(f1 > 0.88, "testa F1 {f1}");
+    assert_eq!(
+        report["overall"]["tp"].as_u64().unwrap() + report["overall"]["fn"].as_u64().unwrap(),
+        5942
+    );
+    let lines = std::fs::read_to_string(&pred).unwrap();
+    let tokens = lines.lines().filter(|l| !l.is_empty()).count();
+    assert_eq!(tokens as u64, report["tokens"].as_u64().unwrap());
+    assert!(lines.lines().next().unwrap().split(' ').count() == 3);
+}
