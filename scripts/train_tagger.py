@@ -297,6 +297,7 @@ def main():
     ap.add_argument("--core", type=int, default=128)
     ap.add_argument("--context", type=int, default=16)
     ap.add_argument("--no-casing", action="store_true", help="ablation: all type ids 0")
+    ap.add_argument("--bf16", action="store_true", help="bf16 autocast (fast on CPUs with AVX-512 BF16 and on GPUs)")
     ap.add_argument("--limit", type=int, default=0, help="use only the first N documents (smoke test)")
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--threads", type=int, default=0)
@@ -352,12 +353,13 @@ def main():
     for epoch in range(args.epochs):
         t0, total = time.time(), 0.0
         for ids, types, mask, lab in batches(train, args.batch, True, rng):
-            out = model(
-                input_ids=ids.to(device),
-                token_type_ids=types.to(device),
-                attention_mask=mask.to(device),
-                labels=lab.to(device),
-            )
+            with torch.autocast(device_type=device, dtype=torch.bfloat16, enabled=args.bf16):
+                out = model(
+                    input_ids=ids.to(device),
+                    token_type_ids=types.to(device),
+                    attention_mask=mask.to(device),
+                    labels=lab.to(device),
+                )
             out.loss.backward()
             torch.nn.utils.clip_grad_norm_(params, 1.0)
             opt.step()
