@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 use std::collections::VecDeque;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
@@ -316,11 +316,6 @@ fn json_type(v: &Value) -> &'static str {
         Value::Array(_) => "an array",
         Value::Object(_) => "an object",
     }
-}
-
-/// Whether a path names stdin.
-pub fn is_stdin(p: &Path) -> bool {
-    p.as_os_str() == "-"
 }
 
 #[cfg(test)]

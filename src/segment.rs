@@ -1,9 +1,9 @@
 //! Words, sentences and quotation marks, with byte offsets into the original text.
 //!
-//! Words come from Unicode word boundaries (UAX #29), with abbreviations kept whole ("U.S.",
-//! "Mr."). Sentences end at . ! ? (and closing quotes or brackets after them) before a capital,
-//! a digit or an opening quote, unless the word before is a title or other abbreviation; a blank
-//! line always ends one.
+//! Words come from Unicode word boundaries (UAX #29), with abbreviations ("U.S.", "Mr.") and
+//! hyphenated compounds kept whole, as CoNLL tokenizes them. Sentences end at . ! ? (and closing
+//! quotes or brackets after them) before a capital, a digit or an opening quote, unless the word
+//! before is a title or other abbreviation; a blank line always ends one.
 
 use crate::doc::{Doc, QuoteMark, QuoteSide, Sentence, Token};
 use unicode_segmentation::UnicodeSegmentation;
@@ -53,6 +53,20 @@ pub fn words(text: &str) -> Vec<Token> {
             continue;
         }
         let end = start + w.len();
+        // hyphenated compounds stay one word, as in CoNLL ("France-Presse", "Saint-Denis")
+        if let Some(prev) = out.last_mut() {
+            let glued = prev.end == start;
+            let after_hyphen =
+                glued && text[..start].ends_with(['-', '‐']) && prev.end - prev.start > 1;
+            let is_hyphen = matches!(w, "-" | "‐")
+                && glued
+                && text[end..].starts_with(char::is_alphanumeric)
+                && text[..start].ends_with(char::is_alphanumeric);
+            if is_hyphen || (after_hyphen && w.starts_with(char::is_alphanumeric)) {
+                prev.end = end;
+                continue;
+            }
+        }
         if w == "." {
             if let Some(prev) = out.last_mut() {
                 let pw = &text[prev.start..prev.end];
@@ -239,7 +253,10 @@ mod tests {
             ("don't stop", &["don't", "stop"]),
             ("Kyiv's mayor", &["Kyiv's", "mayor"]),
             ("3.5 percent, $20", &["3.5", "percent", ",", "$", "20"]),
-            ("Saint-Denis", &["Saint", "-", "Denis"]),
+            ("Saint-Denis", &["Saint-Denis"]),
+            ("Agence France-Presse", &["Agence", "France-Presse"]),
+            ("a 2-1 win - and", &["a", "2-1", "win", "-", "and"]),
+            ("-5 degrees", &["-", "5", "degrees"]),
             ("", &[]),
         ];
         for (text, want) in table {

@@ -185,6 +185,23 @@ fn summit_article_heads_of_state_agencies_and_places() {
             "{place}"
         );
     }
+    // hyphenated agency names and non-ASCII text
+    let zurich = recs
+        .iter()
+        .find(|r| r["id"] == "zurich-forum")
+        .expect("zurich article");
+    for (name, label) in [
+        ("Agence France-Presse", "ORG"),
+        ("Anadolu Agency", "ORG"),
+        ("Zürich", "LOC"),
+        ("Hakan Fidan", "PER"),
+    ] {
+        assert_eq!(
+            entity(zurich, name).map(|e| &e["type"]),
+            Some(&Value::from(label)),
+            "{name}"
+        );
+    }
     let biden = entity(summit, "Joe Biden").unwrap();
     assert_eq!(biden["mentions"].as_array().unwrap().len(), 4);
 }
