@@ -58,16 +58,21 @@ struct WindowManifest {
     context: usize,
 }
 
-/// Where `scripts/setup` puts the PyPI base encoder and libtorch.
-pub fn cache_dir() -> PathBuf {
+/// Folders where `scripts/setup` puts base encoders: `$NEWSIE_CACHE`, this build's repo `.deps/`,
+/// then the per-user cache.
+pub fn base_dirs() -> Vec<PathBuf> {
+    let mut dirs = Vec::new();
     if let Some(d) = std::env::var_os("NEWSIE_CACHE") {
-        return PathBuf::from(d);
+        dirs.push(PathBuf::from(d));
     }
-    let base = std::env::var_os("XDG_CACHE_HOME")
+    dirs.push(Path::new(env!("CARGO_MANIFEST_DIR")).join(".deps"));
+    let user = std::env::var_os("XDG_CACHE_HOME")
         .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
-        .unwrap_or_else(|| PathBuf::from(".cache"));
-    base.join("newsie")
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")));
+    if let Some(u) = user {
+        dirs.push(u.join("newsie"));
+    }
+    dirs
 }
 
 /// Number format of the weights and activations at inference.
@@ -138,14 +143,15 @@ impl BertTagger {
 
         let base = match &manifest.base {
             Some(b) => {
-                let d = cache_dir().join(b);
-                if !d.join("model.safetensors").is_file() {
-                    bail!(
-                        "base encoder '{b}' not found in {} (run scripts/setup)",
-                        d.display()
-                    );
+                let dirs = base_dirs();
+                let found = dirs
+                    .iter()
+                    .map(|d| d.join(b))
+                    .find(|d| d.join("model.safetensors").is_file());
+                match found {
+                    Some(d) => Some(d),
+                    None => bail!("base encoder '{b}' not found in {dirs:?} (run scripts/setup)"),
                 }
-                Some(d)
             }
             None => None,
         };
