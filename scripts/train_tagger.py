@@ -7,8 +7,9 @@ Tasks:
 The windows are built exactly as newsie builds them at inference (src/windows.rs): whole sentences
 packed into a core of at most --core wordpieces, plus up to --context wordpieces of the neighbouring
 words on each side as unlabelled context. Casing goes in as token type ids (lower / Title / UPPER /
-mixed), new rows initialised from type 0. Word embeddings are frozen, so the saved model is a delta
-over the PyPI base (fp16, no word embeddings): small enough to commit.
+mixed), new rows initialised from type 0. The saved model is a delta over the PyPI base in fp16:
+every layer but the word embeddings, and of those (with --train-embeddings) only the rows that
+training changed. Small enough to commit.
 
 Runs on CPU (torch 2.4 + transformers 4.44) and on a GPU machine (torch 2.11 + transformers 5.x).
 """
@@ -243,14 +244,22 @@ def evaluate(model, examples, labels, device):
 
 
 # ---------------------------------------------------------------- saving
-def save(model, config, out, args, labels, scores):
+def save(model, config, out, args, labels, scores, base_emb):
     from safetensors.torch import save_file
 
     os.makedirs(out, exist_ok=True)
     sd = {}
     for k, v in model.state_dict().items():
-        if k.endswith("word_embeddings.weight") or k.endswith("position_ids"):
-            continue  # frozen: comes from the PyPI base at load time
+        if k.endswith("position_ids"):
+            continue
+        if k.endswith("word_embeddings.weight"):
+            # Only the rows training moved (newsie lays them over the PyPI base's table): the
+            # embeddings get no weight decay, so untouched rows stay exactly as in the base.
+            if args.train_embeddings:
+                rows = (v.detach().cpu() != base_emb).any(dim=1).nonzero().flatten()
+                sd[k + ".rows"] = rows.to(torch.int64).contiguous()
+                sd[k + ".values"] = v.detach().cpu()[rows].to(torch.float16).contiguous()
+            continue
         sd[k] = v.detach().to(torch.float16).cpu().contiguous()
     save_file(sd, os.path.join(out, "delta.safetensors"), metadata={"format": "pt"})
     cfg = config.to_dict()
@@ -297,6 +306,9 @@ def main():
     ap.add_argument("--core", type=int, default=128)
     ap.add_argument("--context", type=int, default=16)
     ap.add_argument("--no-casing", action="store_true", help="ablation: all type ids 0")
+    ap.add_argument(
+        "--train-embeddings", action="store_true", help="fine-tune word embeddings too (changed rows saved)"
+    )
     ap.add_argument("--bf16", action="store_true", help="bf16 autocast (fast on CPUs with AVX-512 BF16 and on GPUs)")
     ap.add_argument("--limit", type=int, default=0, help="use only the first N documents (smoke test)")
     ap.add_argument("--seed", type=int, default=13)
@@ -332,12 +344,16 @@ def main():
         model.bert.embeddings.token_type_embeddings = emb
         model.config.type_vocab_size = 4
         config.type_vocab_size = 4
-    model.bert.embeddings.word_embeddings.weight.requires_grad = False
+    base_emb = model.bert.embeddings.word_embeddings.weight.detach().cpu().clone()
+    model.bert.embeddings.word_embeddings.weight.requires_grad = args.train_embeddings
     model.to(device)
 
     params = [p for p in model.parameters() if p.requires_grad]
-    decay = [p for n, p in model.named_parameters() if p.requires_grad and p.dim() > 1]
-    no_decay = [p for n, p in model.named_parameters() if p.requires_grad and p.dim() <= 1]
+    def decays(n, p):
+        return p.dim() > 1 and "word_embeddings" not in n
+
+    decay = [p for n, p in model.named_parameters() if p.requires_grad and decays(n, p)]
+    no_decay = [p for n, p in model.named_parameters() if p.requires_grad and not decays(n, p)]
     opt = torch.optim.AdamW(
         [{"params": decay, "weight_decay": 0.01}, {"params": no_decay, "weight_decay": 0.0}], lr=args.lr
     )
@@ -375,7 +391,7 @@ def main():
         log(f"epoch {epoch + 1} done in {time.time() - t0:.0f}s, dev F1 {f1:.4f}")
         if f1 > best:
             best = f1
-            save(model, config, args.out, args, labels, scores)
+            save(model, config, args.out, args, labels, scores, base_emb)
             log("saved", args.out)
     # record the whole curve in the manifest of the kept model
     path = os.path.join(args.out, "newsie.json")

@@ -107,12 +107,24 @@ enum EvalCommand {
     },
 }
 
-/// Errors before any work: exit code 2.
-struct Setup(anyhow::Error);
+/// Why a command failed: before any work (bad flags, models or inputs: exit code 2) or while
+/// running (exit code 1).
+enum Failure {
+    Setup(anyhow::Error),
+    Run(anyhow::Error),
+}
 
-impl<E: Into<anyhow::Error>> From<E> for Setup {
-    fn from(e: E) -> Self {
-        Setup(e.into())
+trait Stage<T> {
+    fn setup(self) -> Result<T, Failure>;
+    fn running(self) -> Result<T, Failure>;
+}
+
+impl<T, E: Into<anyhow::Error>> Stage<T> for Result<T, E> {
+    fn setup(self) -> Result<T, Failure> {
+        self.map_err(|e| Failure::Setup(e.into()))
+    }
+    fn running(self) -> Result<T, Failure> {
+        self.map_err(|e| Failure::Run(e.into()))
     }
 }
 
@@ -127,36 +139,22 @@ fn main() -> ExitCode {
             run,
         }) => eval_ner(&conll, predictions, json, &run),
     };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(Failure::Setup(e)) => {
-            eprintln!("newsie: {e:#}");
-            ExitCode::from(2)
-        }
-        Err(Failure::Run(e)) => {
-            eprintln!("newsie: {e:#}");
-            ExitCode::from(1)
-        }
-    }
+    let (code, e) = match result {
+        Ok(()) => return ExitCode::SUCCESS,
+        Err(Failure::Setup(e)) => (2, e),
+        Err(Failure::Run(e)) => (1, e),
+    };
+    eprintln!("newsie: {e:#}");
+    ExitCode::from(code)
 }
 
-enum Failure {
-    Setup(anyhow::Error),
-    Run(anyhow::Error),
-}
-
-impl From<Setup> for Failure {
-    fn from(s: Setup) -> Self {
-        Failure::Setup(s.0)
-    }
-}
-
-fn run_err(e: anyhow::Error) -> Failure {
-    Failure::Run(e)
+fn create(p: &Path) -> Result<std::io::BufWriter<std::fs::File>, Failure> {
+    let f = std::fs::File::create(p).with_context(|| format!("cannot create {}", p.display()));
+    Ok(std::io::BufWriter::new(f.setup()?))
 }
 
 /// Thread pools and the models, shared by every command.
-fn pipeline(run: &RunArgs, strict: bool) -> Result<Pipeline, Setup> {
+fn pipeline(run: &RunArgs, strict: bool) -> Result<Pipeline> {
     let threads = run
         .threads
         .map(usize::from)
@@ -173,7 +171,7 @@ fn pipeline(run: &RunArgs, strict: bool) -> Result<Pipeline, Setup> {
         batch_size: run.batch_size as usize,
         strict,
     };
-    Ok(Pipeline::new(Box::new(ner), opts).context("cannot load the NER model")?)
+    Pipeline::new(Box::new(ner), opts).context("cannot load the NER model")
 }
 
 fn extract(a: ExtractArgs) -> Result<(), Failure> {
@@ -181,14 +179,10 @@ fn extract(a: ExtractArgs) -> Result<(), Failure> {
         id: a.id_field.clone(),
         text: a.text_field.clone(),
     };
-    let corpus = Corpus::open(&a.inputs, fields).map_err(Setup)?;
-    let pipeline = pipeline(&a.run, a.strict)?;
+    let corpus = Corpus::open(&a.inputs, fields).setup()?;
+    let pipeline = pipeline(&a.run, a.strict).setup()?;
     let mut out: Box<dyn Write> = match &a.output {
-        Some(p) => Box::new(std::io::BufWriter::new(
-            std::fs::File::create(p)
-                .with_context(|| format!("cannot create {}", p.display()))
-                .map_err(Setup)?,
-        )),
+        Some(p) => Box::new(create(p)?),
         None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
     };
     let (total, read) = corpus.progress_bytes();
@@ -219,12 +213,8 @@ fn extract(a: ExtractArgs) -> Result<(), Failure> {
             b.set_message(format!("{} articles, {:.0} words/s", s.articles, rate(s)));
         }
     };
-    let summary = pipeline
-        .extract(corpus, &mut out, &progress)
-        .map_err(run_err)?;
-    out.flush()
-        .context("cannot write output")
-        .map_err(run_err)?;
+    let summary = pipeline.extract(corpus, &mut out, &progress).running()?;
+    out.flush().context("cannot write output").running()?;
     if let Some(b) = bar {
         b.finish_and_clear();
     }
@@ -248,27 +238,21 @@ fn eval_ner(
     run: &RunArgs,
 ) -> Result<(), Failure> {
     if !conll.is_file() {
-        return Err(Setup(anyhow::anyhow!("cannot read {}", conll.display())).into());
+        return Err(Failure::Setup(anyhow::anyhow!(
+            "cannot read {}",
+            conll.display()
+        )));
     }
-    let pipeline = pipeline(run, false)?;
-    let mut pred_out = match &predictions {
-        Some(p) => Some(std::io::BufWriter::new(
-            std::fs::File::create(p)
-                .with_context(|| format!("cannot create {}", p.display()))
-                .map_err(Setup)?,
-        )),
-        None => None,
-    };
+    let pipeline = pipeline(run, false).setup()?;
+    let mut pred_out = predictions.as_deref().map(create).transpose()?;
     let report = newsie::eval::eval_ner(
         &pipeline,
         conll,
         pred_out.as_mut().map(|w| w as &mut dyn Write),
     )
-    .map_err(run_err)?;
+    .running()?;
     if let Some(mut w) = pred_out {
-        w.flush()
-            .context("cannot write predictions")
-            .map_err(run_err)?;
+        w.flush().context("cannot write predictions").running()?;
     }
     if json {
         println!(

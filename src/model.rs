@@ -240,7 +240,8 @@ fn precision_name(kind: Kind) -> &'static str {
 }
 
 /// Copies weights into the store: each later file overrides the earlier ones; names without the
-/// `bert.` prefix (a bare encoder) are matched too. Every variable must be found.
+/// `bert.` prefix (a bare encoder) are matched too; `NAME.rows` + `NAME.values` replace rows of
+/// NAME. Every variable must be found.
 fn load_layers(vs: &mut nn::VarStore, files: &[PathBuf]) -> Result<()> {
     let mut found: std::collections::HashMap<String, Tensor> = Default::default();
     for f in files {
@@ -265,7 +266,24 @@ fn load_layers(vs: &mut nn::VarStore, files: &[PathBuf]) -> Result<()> {
                     t.size(),
                     var.size()
                 ),
-                None => missing.push(name),
+                None => missing.push(name.clone()),
+            }
+            // sparse rows over a table (fine-tuned word embeddings over the base's)
+            if let (Some(rows), Some(values)) = (
+                found.get(&format!("{name}.rows")),
+                found.get(&format!("{name}.values")),
+            ) {
+                let width = var.size().get(1).copied();
+                if values.size().get(1).copied() != width || rows.size()[0] != values.size()[0] {
+                    bail!(
+                        "weight {name}: rows {:?} and values {:?} do not fit {:?}",
+                        rows.size(),
+                        values.size(),
+                        var.size()
+                    );
+                }
+                let _ =
+                    var.index_copy_(0, &rows.to_kind(Kind::Int64), &values.to_kind(Kind::Float));
             }
         }
         Ok(())
