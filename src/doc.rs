@@ -163,6 +163,42 @@ impl Doc {
     }
 }
 
+/// Words, sentences and quotations of an article (`newsie segment`), in code points.
+#[derive(Debug, Serialize)]
+pub struct SegmentRecord {
+    pub id: String,
+    /// `[start, end)` of each word.
+    pub words: Vec<[usize; 2]>,
+    /// `[first word, end word)` of each sentence.
+    pub sentences: Vec<[usize; 2]>,
+    /// `[start, end)` of each paired quotation, marks included.
+    pub quotations: Vec<[usize; 2]>,
+}
+
+impl Doc {
+    pub fn to_segment_record(&self) -> SegmentRecord {
+        let chars = CharIndex::new(&self.text);
+        SegmentRecord {
+            id: self.id.clone(),
+            words: self
+                .tokens
+                .iter()
+                .map(|t| [chars.get(t.start), chars.get(t.end)])
+                .collect(),
+            sentences: self
+                .sentences
+                .iter()
+                .map(|s| [s.tokens.start, s.tokens.end])
+                .collect(),
+            quotations: self
+                .quotations
+                .iter()
+                .map(|q| [chars.get(q.start), chars.get(q.end)])
+                .collect(),
+        }
+    }
+}
+
 /// Rounded so that records are stable across thread counts and read well.
 fn round4(x: f32) -> f64 {
     (x as f64 * 10_000.0).round() / 10_000.0

@@ -31,6 +31,15 @@ enum Command {
     /// Scores the models on annotated data.
     #[command(subcommand)]
     Eval(EvalCommand),
+    /// Words, sentences and quotations of each article as JSONL (code point offsets), as the
+    /// models see them; the training scripts read this.
+    Segment {
+        /// Same inputs as extract.
+        #[arg(default_value = "-")]
+        inputs: Vec<PathBuf>,
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
 }
 
 #[derive(Args)]
@@ -132,6 +141,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Extract(a) => extract(a),
+        Command::Segment { inputs, output } => segment(&inputs, output.as_deref()),
         Command::Eval(EvalCommand::Ner {
             conll,
             predictions,
@@ -151,6 +161,14 @@ fn main() -> ExitCode {
 fn create(p: &Path) -> Result<std::io::BufWriter<std::fs::File>, Failure> {
     let f = std::fs::File::create(p).with_context(|| format!("cannot create {}", p.display()));
     Ok(std::io::BufWriter::new(f.setup()?))
+}
+
+/// A file, or stdout.
+fn output(p: Option<&Path>) -> Result<Box<dyn Write>, Failure> {
+    Ok(match p {
+        Some(p) => Box::new(create(p)?),
+        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+    })
 }
 
 /// Thread pools and the models, shared by every command.
@@ -181,10 +199,7 @@ fn extract(a: ExtractArgs) -> Result<(), Failure> {
     };
     let corpus = Corpus::open(&a.inputs, fields).setup()?;
     let pipeline = pipeline(&a.run, a.strict).setup()?;
-    let mut out: Box<dyn Write> = match &a.output {
-        Some(p) => Box::new(create(p)?),
-        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
-    };
+    let mut out = output(a.output.as_deref())?;
     let (total, read) = corpus.progress_bytes();
     let bar = if !a.quiet && std::io::stderr().is_terminal() {
         let bar = match total {
@@ -263,4 +278,23 @@ fn eval_ner(
         print!("{report}");
     }
     Ok(())
+}
+
+fn segment(inputs: &[PathBuf], output_path: Option<&Path>) -> Result<(), Failure> {
+    let corpus = Corpus::open(inputs, Fields::default()).setup()?;
+    let mut out = output(output_path)?;
+    for item in corpus {
+        let line = match item.running()? {
+            newsie::corpus::Input::Article(a) => {
+                let mut doc = newsie::doc::Doc::new(a.id, a.text);
+                newsie::segment::annotate(&mut doc);
+                serde_json::to_string(&doc.to_segment_record())
+            }
+            newsie::corpus::Input::Bad { id, error } => {
+                serde_json::to_string(&newsie::doc::Record::error(id, error))
+            }
+        };
+        writeln!(out, "{}", line.expect("records serialise")).running()?;
+    }
+    out.flush().context("cannot write output").running()
 }
