@@ -31,8 +31,11 @@ pub fn annotate(doc: &mut Doc) {
 }
 
 fn is_abbreviation(word: &str) -> bool {
-    let w = word.trim_end_matches('.').to_lowercase();
-    ABBREVIATIONS.contains(&w.as_str()) || is_initialism(word)
+    let bare = word.trim_end_matches('.');
+    let mut chars = bare.chars();
+    // an initial ("George W. Bush", "M. Macron")
+    let initial = matches!((chars.next(), chars.next()), (Some(c), None) if c.is_uppercase());
+    initial || ABBREVIATIONS.contains(&bare.to_lowercase().as_str()) || is_initialism(word)
 }
 
 /// "U.S", "U.K.", "D.C": single letters joined by periods.

@@ -416,3 +416,35 @@ fn eval_ner_on_conll_dev() {
     assert_eq!(tokens as u64, report["tokens"].as_u64().unwrap());
     assert!(lines.lines().next().unwrap().split(' ').count() == 3);
 }
+
+#[test]
+fn segment_gives_words_sentences_and_quotations_in_code_points() {
+    let text = "“Nous resterons,” a dit M. Macron. Kyiv agreed.";
+    let input = serde_json::json!({"id": "q", "text": text}).to_string() + "\n";
+    let out = run(&["segment", "-"], Some(&input));
+    let recs = records(&out);
+    let chars: Vec<char> = text.chars().collect();
+    let slice = |r: &Value| -> String {
+        let (s, e) = (
+            r[0].as_u64().unwrap() as usize,
+            r[1].as_u64().unwrap() as usize,
+        );
+        chars[s..e].iter().collect()
+    };
+    let words: Vec<String> = recs[0]["words"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(slice)
+        .collect();
+    assert_eq!(words[..4], ["“", "Nous", "resterons", ","]);
+    assert!(words.contains(&"Kyiv".to_string()));
+    let quotes: Vec<String> = recs[0]["quotations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(slice)
+        .collect();
+    assert_eq!(quotes, ["“Nous resterons,”"]);
+    assert_eq!(recs[0]["sentences"].as_array().unwrap().len(), 2);
+}
