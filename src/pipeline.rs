@@ -19,10 +19,10 @@ use std::sync::Mutex;
 use tokenizers::Tokenizer;
 
 /// Articles read, annotated and written together: at most this many, and no more once their text
-/// reaches `CHUNK_BYTES` (about 20,000 words, a few seconds of work, so progress moves steadily).
-/// Bounds memory; fixed, so results depend on nothing but the input.
-pub const CHUNK_ARTICLES: usize = 256;
-pub const CHUNK_BYTES: usize = 128 << 10;
+/// reaches `CHUNK_BYTES` (about 80,000 words, some seconds of work). Enough windows to sort into
+/// batches of even length; bounds memory; fixed, so results depend on nothing but the input.
+pub const CHUNK_ARTICLES: usize = 1024;
+pub const CHUNK_BYTES: usize = 512 << 10;
 
 #[derive(Debug, Clone)]
 pub struct Options {
