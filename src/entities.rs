@@ -10,6 +10,7 @@
 
 use crate::doc::{Doc, Entity, EntityType};
 use std::collections::HashMap;
+use std::ops::Range;
 
 /// Words before a name that are not part of it.
 const TITLES: &[&str] = &[
@@ -68,56 +69,43 @@ const TITLES: &[&str] = &[
 
 const ACRONYM_SKIP: &[&str] = &["of", "the", "and", "for", "&", "de", "du", "la"];
 
-/// Words of a mention, normalised for matching.
-fn key_words(doc: &Doc, tokens: &std::ops::Range<usize>, strip_titles: bool) -> Vec<String> {
-    let mut words: Vec<String> = tokens
-        .clone()
+fn strip_possessive(w: &str) -> &str {
+    w.strip_suffix("'s")
+        .or_else(|| w.strip_suffix("’s"))
+        .unwrap_or(w)
+}
+
+/// A mention's tokens without leading titles ("President", "Mr.") for people; never empty.
+fn name_tokens(doc: &Doc, tokens: &Range<usize>, person: bool) -> Range<usize> {
+    let mut start = tokens.start;
+    while person && start + 1 < tokens.end {
+        let w = doc.token_text(start).trim_end_matches('.').to_lowercase();
+        if !TITLES.contains(&w.as_str()) {
+            break;
+        }
+        start += 1;
+    }
+    start..tokens.end
+}
+
+/// Words of a mention, normalised for matching: no titles, possessive, periods or case.
+fn key_words(doc: &Doc, tokens: &Range<usize>, person: bool) -> Vec<String> {
+    name_tokens(doc, tokens, person)
         .map(|i| {
-            let w = doc.token_text(i);
-            let w = w
-                .strip_suffix("'s")
-                .or_else(|| w.strip_suffix("’s"))
-                .unwrap_or(w);
+            let w = strip_possessive(doc.token_text(i));
             w.chars()
                 .filter(|c| *c != '.')
                 .flat_map(char::to_lowercase)
                 .collect::<String>()
         })
         .filter(|w| !w.is_empty() && w != "'" && w != "’")
-        .collect();
-    if strip_titles {
-        let n = words
-            .iter()
-            .take_while(|w| TITLES.contains(&w.as_str()))
-            .count();
-        if n < words.len() {
-            words.drain(..n);
-        }
-    }
-    words
+        .collect()
 }
 
-/// Display name of a mention: its text without a possessive and, for people, leading titles.
-fn display_name(doc: &Doc, tokens: &std::ops::Range<usize>, person: bool) -> String {
-    let mut start = tokens.start;
-    if person {
-        while start + 1 < tokens.end
-            && TITLES.contains(
-                &doc.token_text(start)
-                    .trim_end_matches('.')
-                    .to_lowercase()
-                    .as_str(),
-            )
-        {
-            start += 1;
-        }
-    }
-    let span = doc.byte_span(&(start..tokens.end));
-    let text = &doc.text[span];
-    let text = text
-        .strip_suffix("'s")
-        .or_else(|| text.strip_suffix("’s"))
-        .unwrap_or(text);
+/// Display name of a mention: its text without titles (people) and possessive.
+fn display_name(doc: &Doc, tokens: &Range<usize>, person: bool) -> String {
+    let span = doc.byte_span(&name_tokens(doc, tokens, person));
+    let text = strip_possessive(&doc.text[span]);
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
