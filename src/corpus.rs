@@ -2,7 +2,7 @@
 //! Read lazily, one article at a time, so memory stays bounded whatever the corpus size.
 //! A bad line becomes an [`Input::Bad`] that the pipeline turns into an error record.
 
-use crate::doc::{RecordError, KEPT_FIELDS};
+use crate::doc::{Doc, RecordError, KEPT_FIELDS};
 use anyhow::{bail, Context, Result};
 use flate2::read::MultiGzDecoder;
 use serde_json::{Map, Value};
@@ -34,6 +34,15 @@ pub struct Article {
     pub id: String,
     pub text: String,
     pub meta: Map<String, Value>,
+}
+
+impl Article {
+    /// The Doc the stages annotate.
+    pub fn into_doc(self) -> Doc {
+        let mut d = Doc::new(self.id, self.text);
+        d.meta = self.meta;
+        d
+    }
 }
 
 #[derive(Debug, Clone)]

@@ -286,7 +286,7 @@ fn segment(inputs: &[PathBuf], output_path: Option<&Path>) -> Result<(), Failure
     for item in corpus {
         let line = match item.running()? {
             newsie::corpus::Input::Article(a) => {
-                let mut doc = newsie::doc::Doc::new(a.id, a.text);
+                let mut doc = a.into_doc();
                 newsie::segment::annotate(&mut doc);
                 serde_json::to_string(&doc.to_segment_record())
             }

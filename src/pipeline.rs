@@ -31,15 +31,6 @@ pub struct Options {
     pub strict: bool,
 }
 
-impl Default for Options {
-    fn default() -> Self {
-        Options {
-            batch_size: 32,
-            strict: false,
-        }
-    }
-}
-
 /// Counts for the summary line.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Summary {
@@ -82,11 +73,6 @@ impl Pipeline {
             },
             provenance,
         })
-    }
-
-    /// What the records' `model` field says.
-    pub fn provenance(&self) -> &Value {
-        &self.provenance
     }
 
     /// The windows of segmented articles, built in parallel.
@@ -150,9 +136,7 @@ impl Pipeline {
             match item {
                 Input::Article(a) => {
                     slots.push(Ok(docs.len()));
-                    let mut d = Doc::new(a.id, a.text);
-                    d.meta = a.meta;
-                    docs.push(d);
+                    docs.push(a.into_doc());
                 }
                 Input::Bad { id, error } => slots.push(Err(Record::error(id, error))),
             }

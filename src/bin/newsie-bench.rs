@@ -61,7 +61,7 @@ fn main() -> Result<()> {
     let mut docs: Vec<Doc> = Vec::new();
     for item in Corpus::open(std::slice::from_ref(&tmp), Fields::default())? {
         if let Input::Article(x) = item? {
-            let mut d = Doc::new(x.id, x.text);
+            let mut d = x.into_doc();
             segment::annotate(&mut d);
             docs.push(d);
         }
