@@ -82,6 +82,39 @@ pub struct Entity {
     pub mentions: Vec<usize>,
 }
 
+/// How a position is reported: its content wholly in quotation marks, partly, or not at all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Direct,
+    Mixed,
+    Indirect,
+}
+
+/// The speaker's stance towards the content, read from the cue and its negation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Stance {
+    Support,
+    Oppose,
+    Neutral,
+}
+
+/// A reported position (an attribution): who (source) said, proposed, rejected (cue) what
+/// (content). Spans are ranges of tokens.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Position {
+    pub source: Option<Range<usize>>,
+    /// Index into `Doc::entities` of the source's speaker, when the article names it.
+    pub speaker: Option<usize>,
+    pub cue: Range<usize>,
+    /// One or more pieces, in text order (a content interrupted by "he said" has two).
+    pub content: Vec<Range<usize>>,
+    pub kind: Kind,
+    pub stance: Stance,
+    pub confidence: f32,
+}
+
 /// An article and all annotations the stages add to it.
 #[derive(Debug, Clone, Default)]
 pub struct Doc {
@@ -96,6 +129,7 @@ pub struct Doc {
     pub quotations: Vec<Range<usize>>,
     pub mentions: Vec<Mention>,
     pub entities: Vec<Entity>,
+    pub positions: Vec<Position>,
 }
 
 impl Doc {
@@ -149,6 +183,12 @@ impl Doc {
                     .collect(),
             })
             .collect();
+        let positions = self
+            .positions
+            .iter()
+            .enumerate()
+            .map(|(i, p)| self.position_record(i, p, &chars))
+            .collect();
         Record {
             id: self.id.clone(),
             schema_version: SCHEMA_VERSION,
@@ -156,9 +196,58 @@ impl Doc {
             model: model.clone(),
             entities,
             places: vec![],
-            positions: vec![],
+            positions,
             error: None,
             words: self.word_count(),
+        }
+    }
+}
+
+impl Doc {
+    fn text_span(&self, tokens: &Range<usize>, chars: &CharIndex) -> TextSpan {
+        let span = self.byte_span(tokens);
+        TextSpan {
+            text: self.text[span.clone()].to_string(),
+            start: chars.get(span.start),
+            end: chars.get(span.end),
+        }
+    }
+
+    fn position_record(&self, i: usize, p: &Position, chars: &CharIndex) -> PositionRecord {
+        let speaker = p.source.as_ref().map(|s| {
+            let span = self.text_span(s, chars);
+            SpeakerRecord {
+                entity: p.speaker.map(|e| format!("E{}", e + 1)),
+                name: match p.speaker {
+                    Some(e) => self.entities[e].name.clone(),
+                    None => span.text.clone(),
+                },
+                span,
+            }
+        });
+        let parts: Vec<TextSpan> = p.content.iter().map(|c| self.text_span(c, chars)).collect();
+        let whole = self.text_span(
+            &(p.content[0].start..p.content[p.content.len() - 1].end),
+            chars,
+        );
+        PositionRecord {
+            id: format!("P{}", i + 1),
+            speaker,
+            cue: self.text_span(&p.cue, chars),
+            content: ContentRecord {
+                // the pieces joined: what the speaker is reported to hold, without "he said"
+                text: parts
+                    .iter()
+                    .map(|t| t.text.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" … "),
+                start: whole.start,
+                end: whole.end,
+                spans: parts.iter().map(|t| [t.start, t.end]).collect(),
+            },
+            kind: p.kind,
+            stance: p.stance,
+            confidence: round4(p.confidence),
         }
     }
 }
@@ -247,6 +336,45 @@ pub struct EntityRecord {
     pub mentions: Vec<MentionRecord>,
 }
 
+/// A stretch of the text, code point offsets.
+#[derive(Debug, Clone, Serialize)]
+pub struct TextSpan {
+    pub text: String,
+    pub start: usize,
+    pub end: usize,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SpeakerRecord {
+    /// Id of the entity the source names, if any.
+    pub entity: Option<String>,
+    /// The entity's name, or the source's text when it names no entity.
+    pub name: String,
+    #[serde(flatten)]
+    pub span: TextSpan,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ContentRecord {
+    pub text: String,
+    pub start: usize,
+    pub end: usize,
+    /// `[start, end)` of each piece.
+    pub spans: Vec<[usize; 2]>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PositionRecord {
+    pub id: String,
+    /// Null when the article does not say who holds the position.
+    pub speaker: Option<SpeakerRecord>,
+    pub cue: TextSpan,
+    pub content: ContentRecord,
+    pub kind: Kind,
+    pub stance: Stance,
+    pub confidence: f64,
+}
+
 /// Why an input record could not be processed.
 #[derive(Debug, Clone, Serialize)]
 pub struct RecordError {
@@ -266,7 +394,7 @@ pub struct Record {
     pub model: Value,
     pub entities: Vec<EntityRecord>,
     pub places: Vec<Value>,
-    pub positions: Vec<Value>,
+    pub positions: Vec<PositionRecord>,
     pub error: Option<RecordError>,
     /// Words in the article, for throughput figures.
     #[serde(skip)]

@@ -2,9 +2,11 @@
 //! mentions, the places it is about and the positions it reports.
 //!
 //! The house is spaCy-like: [`doc::Doc`] holds an article and everything found in it; each stage
-//! (`segment`, `windows`, `ner`, `entities`) takes the Doc and adds to it; only [`pipeline`] knows
+//! (`segment`, `windows`, `ner`, `entities`, `attribution`) takes the Doc and adds to it; only [`pipeline`] knows
 //! their order. Models sit behind [`model::TokenClassifier`].
 
+pub mod attribution;
+pub mod bio;
 pub mod corpus;
 pub mod doc;
 pub mod entities;

@@ -5,8 +5,8 @@ use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use newsie::corpus::{Corpus, Fields};
-use newsie::model::{BertTagger, Precision};
-use newsie::pipeline::{Options, Pipeline, Summary};
+use newsie::model::Precision;
+use newsie::pipeline::{Models, Options, Pipeline, Summary};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -114,6 +114,20 @@ enum EvalCommand {
         #[command(flatten)]
         run: RunArgs,
     },
+    /// Source, Cue, Content and whole attributions (exact and overlap P/R/F1) on a PolNeAR-style
+    /// folder: `text/*.txt` and `attributions/*.ann` (brat; first annotator in name order).
+    Attribution {
+        #[arg(long)]
+        polnear: PathBuf,
+        /// Write one brat `<article>.ann` per article into this folder.
+        #[arg(long)]
+        predictions: Option<PathBuf>,
+        /// Print the scores as JSON.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        run: RunArgs,
+    },
 }
 
 /// Why a command failed: before any work (bad flags, models or inputs: exit code 2) or while
@@ -148,6 +162,12 @@ fn main() -> ExitCode {
             json,
             run,
         }) => eval_ner(&conll, predictions, json, &run),
+        Command::Eval(EvalCommand::Attribution {
+            polnear,
+            predictions,
+            json,
+            run,
+        }) => eval_attribution(&polnear, predictions.as_deref(), json, &run),
     };
     let (code, e) = match result {
         Ok(()) => return ExitCode::SUCCESS,
@@ -171,8 +191,8 @@ fn output(p: Option<&Path>) -> Result<Box<dyn Write>, Failure> {
     })
 }
 
-/// Thread pools and the models, shared by every command.
-fn pipeline(run: &RunArgs, strict: bool) -> Result<Pipeline> {
+/// Thread pools and the models, shared by every command; the attribution model when asked for.
+fn pipeline(run: &RunArgs, strict: bool, attribution: bool) -> Result<Pipeline> {
     let threads = run
         .threads
         .map(usize::from)
@@ -183,13 +203,12 @@ fn pipeline(run: &RunArgs, strict: bool) -> Result<Pipeline> {
         .context("thread pool")?;
     tch::set_num_threads(threads as i32);
     tch::set_num_interop_threads(1);
-    let ner = BertTagger::load(&run.models.join("ner"), run.precision.into())
-        .context("cannot load the NER model")?;
+    let models = Models::load(&run.models, run.precision.into(), attribution)?;
     let opts = Options {
         batch_size: run.batch_size as usize,
         strict,
     };
-    Pipeline::new(Box::new(ner), opts).context("cannot load the NER model")
+    Pipeline::new(models, opts).context("cannot load the models")
 }
 
 fn extract(a: ExtractArgs) -> Result<(), Failure> {
@@ -198,7 +217,7 @@ fn extract(a: ExtractArgs) -> Result<(), Failure> {
         text: a.text_field.clone(),
     };
     let corpus = Corpus::open(&a.inputs, fields).setup()?;
-    let pipeline = pipeline(&a.run, a.strict).setup()?;
+    let pipeline = pipeline(&a.run, a.strict, true).setup()?;
     let mut out = output(a.output.as_deref())?;
     let (total, read) = corpus.progress_bytes();
     let bar = if !a.quiet && std::io::stderr().is_terminal() {
@@ -258,7 +277,7 @@ fn eval_ner(
             conll.display()
         )));
     }
-    let pipeline = pipeline(run, false).setup()?;
+    let pipeline = pipeline(run, false, false).setup()?;
     let mut pred_out = predictions.as_deref().map(create).transpose()?;
     let report = newsie::eval::eval_ner(
         &pipeline,
@@ -269,14 +288,38 @@ fn eval_ner(
     if let Some(mut w) = pred_out {
         w.flush().context("cannot write predictions").running()?;
     }
+    print_report(&report, json);
+    Ok(())
+}
+
+fn print_report<R: serde::Serialize + std::fmt::Display>(report: &R, json: bool) {
     if json {
         println!(
             "{}",
-            serde_json::to_string_pretty(&report).expect("report serialises")
+            serde_json::to_string_pretty(report).expect("report serialises")
         );
     } else {
         print!("{report}");
     }
+}
+
+fn eval_attribution(
+    dir: &Path,
+    predictions: Option<&Path>,
+    json: bool,
+    run: &RunArgs,
+) -> Result<(), Failure> {
+    for sub in ["text", "attributions"] {
+        if !dir.join(sub).is_dir() {
+            return Err(Failure::Setup(anyhow::anyhow!(
+                "{} has no {sub}/ folder",
+                dir.display()
+            )));
+        }
+    }
+    let pipeline = pipeline(run, false, true).setup()?;
+    let report = newsie::eval::eval_attribution(&pipeline, dir, predictions).running()?;
+    print_report(&report, json);
     Ok(())
 }
 

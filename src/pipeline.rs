@@ -6,11 +6,14 @@
 //! decodes. Records are written in input order. Nothing depends on the thread count, so the output
 //! does not either.
 
+use crate::attribution::Role;
+use crate::bio::Tagset;
 use crate::corpus::{Corpus, Input};
+use crate::doc::EntityType;
 use crate::doc::{Doc, Record};
-use crate::model::{Scores, TokenClassifier};
+use crate::model::{BertTagger, Precision, Scores, TokenClassifier};
 use crate::windows::{self, Window, WindowSpec};
-use crate::{entities, ner, segment};
+use crate::{attribution, entities, ner, segment};
 use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
 use serde_json::{json, Value};
@@ -39,13 +42,61 @@ pub struct Summary {
     pub words: u64,
 }
 
+/// The token classifiers, run on the same windows, batch by batch.
+pub struct Models {
+    pub ner: Box<dyn TokenClassifier>,
+    /// Absent when only entities are wanted (`newsie eval ner`).
+    pub attribution: Option<Box<dyn TokenClassifier>>,
+}
+
+impl Models {
+    /// The models of a folder: `ner/`, and `attribution/` when asked for.
+    pub fn load(dir: &std::path::Path, precision: Precision, attribution: bool) -> Result<Self> {
+        let ner =
+            BertTagger::load(&dir.join("ner"), precision).context("cannot load the NER model")?;
+        let attribution = if attribution {
+            let m = BertTagger::load(&dir.join("attribution"), precision)
+                .context("cannot load the attribution model")?;
+            Some(Box::new(m) as Box<dyn TokenClassifier>)
+        } else {
+            None
+        };
+        Ok(Models {
+            ner: Box::new(ner),
+            attribution,
+        })
+    }
+
+    /// Each model over one batch, as the pipeline runs them.
+    pub fn classify(&self, batch: &[&Window]) -> Result<Vec<WindowScores>> {
+        let ner = self.ner.classify(batch)?;
+        let attribution = match &self.attribution {
+            Some(m) => m.classify(batch)?.into_iter().map(Some).collect(),
+            None => vec![None; batch.len()],
+        };
+        Ok(ner
+            .into_iter()
+            .zip(attribution)
+            .map(|(ner, attribution)| WindowScores { ner, attribution })
+            .collect())
+    }
+}
+
+/// Label probabilities of one window from each model.
+#[derive(Debug, Clone)]
+pub struct WindowScores {
+    pub ner: Scores,
+    pub attribution: Option<Scores>,
+}
+
 pub struct Pipeline {
     // Models are Send, not Sync (libtorch tensors): one thread runs them at a time; rayon's
     // workers only touch the tokenizer, which is shared.
-    ner: Mutex<Box<dyn TokenClassifier>>,
+    models: Mutex<Models>,
     tokenizer: Tokenizer,
     spec: WindowSpec,
-    tags: ner::Tagset,
+    tags: Tagset<EntityType>,
+    roles: Option<Tagset<Role>>,
     cls: u32,
     sep: u32,
     opts: Options,
@@ -53,18 +104,34 @@ pub struct Pipeline {
 }
 
 impl Pipeline {
-    pub fn new(ner_model: Box<dyn TokenClassifier>, opts: Options) -> Result<Self> {
-        let tags = ner::Tagset::new(ner_model.labels()).context("NER model")?;
-        let tok = ner_model.tokenizer();
+    pub fn new(models: Models, opts: Options) -> Result<Self> {
+        let tags = Tagset::new(models.ner.labels()).context("NER model")?;
+        let tok = models.ner.tokenizer();
         let (Some(cls), Some(sep)) = (tok.token_to_id("[CLS]"), tok.token_to_id("[SEP]")) else {
             bail!("NER tokenizer has no [CLS] / [SEP]");
         };
-        let provenance = json!({ "ner": ner_model.provenance() });
+        let mut provenance = json!({ "ner": models.ner.provenance() });
+        let roles = match &models.attribution {
+            Some(a) => {
+                // one set of windows feeds both models
+                if a.spec() != models.ner.spec()
+                    || a.tokenizer().get_vocab(true) != tok.get_vocab(true)
+                {
+                    bail!(
+                        "the attribution model's windows or vocabulary differ from the NER model's"
+                    );
+                }
+                provenance["attribution"] = a.provenance();
+                Some(Tagset::new(a.labels()).context("attribution model")?)
+            }
+            None => None,
+        };
         Ok(Pipeline {
             tokenizer: tok.clone(),
-            spec: ner_model.spec(),
-            ner: Mutex::new(ner_model),
+            spec: models.ner.spec(),
+            models: Mutex::new(models),
             tags,
+            roles,
             cls,
             sep,
             opts: Options {
@@ -89,15 +156,15 @@ impl Pipeline {
         Ok(per_doc?.into_iter().flatten().collect())
     }
 
-    /// Runs the model over windows, in length-sorted batches; scores come back in window order.
-    pub fn classify(&self, windows: &[Window]) -> Result<Vec<Scores>> {
+    /// Runs the models over windows, in length-sorted batches; scores come back in window order.
+    pub fn classify(&self, windows: &[Window]) -> Result<Vec<WindowScores>> {
         let mut order: Vec<usize> = (0..windows.len()).collect();
         order.sort_by_key(|&i| windows[i].ids.len());
-        let mut scores: Vec<Option<Scores>> = vec![None; windows.len()];
-        let model = self.ner.lock().expect("model lock");
+        let mut scores: Vec<Option<WindowScores>> = vec![None; windows.len()];
+        let models = self.models.lock().expect("model lock");
         for batch in order.chunks(self.opts.batch_size) {
             let refs: Vec<&Window> = batch.iter().map(|&i| &windows[i]).collect();
-            for (&i, s) in batch.iter().zip(model.classify(&refs)?) {
+            for (&i, s) in batch.iter().zip(models.classify(&refs)?) {
                 scores[i] = Some(s);
             }
         }
@@ -112,18 +179,29 @@ impl Pipeline {
         let windows = self.windows(docs)?;
         let scores = self.classify(&windows)?;
         // windows are grouped by article, in order
-        let mut by_doc: Vec<Vec<(&Window, &Scores)>> = vec![Vec::new(); docs.len()];
+        let mut by_doc: Vec<Vec<(&Window, &WindowScores)>> = vec![Vec::new(); docs.len()];
         for (w, s) in windows.iter().zip(&scores) {
             by_doc[w.doc].push((w, s));
         }
         docs.par_iter_mut().zip(by_doc).for_each(|(doc, ws)| {
-            let mut rows: Vec<&[f32]> = Vec::with_capacity(doc.tokens.len());
-            for (w, s) in ws {
-                debug_assert_eq!(w.first_word, rows.len());
-                rows.extend(w.heads.iter().map(|&h| s.row(h)));
-            }
-            ner::annotate(doc, &self.tags, &rows);
+            // one row per word, read at its first piece
+            let rows = |pick: &dyn Fn(&WindowScores) -> Option<&Scores>| {
+                let mut rows: Vec<&[f32]> = Vec::with_capacity(doc.tokens.len());
+                for (w, s) in &ws {
+                    debug_assert_eq!(w.first_word, rows.len());
+                    if let Some(s) = pick(s) {
+                        rows.extend(w.heads.iter().map(|&h| s.row(h)));
+                    }
+                }
+                rows
+            };
+            let ner_rows = rows(&|s| Some(&s.ner));
+            let role_rows = rows(&|s| s.attribution.as_ref());
+            ner::annotate(doc, &self.tags, &ner_rows);
             entities::annotate(doc);
+            if let Some(roles) = &self.roles {
+                attribution::annotate(doc, roles, &role_rows);
+            }
         });
         Ok(())
     }

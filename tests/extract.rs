@@ -109,18 +109,27 @@ fn records_follow_input_order_and_the_schema() {
     for (input, rec) in inputs.iter().zip(&recs) {
         assert_eq!(rec["title"], input["title"]);
         assert!(rec["model"]["ner"].is_string());
+        assert!(rec["model"]["attribution"].is_string());
         let chars: Vec<char> = input["text"].as_str().unwrap().chars().collect();
-        for e in rec["entities"].as_array().unwrap() {
-            for m in e["mentions"].as_array().unwrap() {
-                let (s, t) = (
-                    m["start"].as_u64().unwrap() as usize,
-                    m["end"].as_u64().unwrap() as usize,
-                );
-                assert_eq!(
-                    chars[s..t].iter().collect::<String>(),
-                    m["text"].as_str().unwrap()
-                );
-            }
+        let spans = rec["entities"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|e| e["mentions"].as_array().unwrap())
+            .chain(rec["positions"].as_array().unwrap().iter().flat_map(|p| {
+                [&p["cue"], &p["speaker"]]
+                    .into_iter()
+                    .filter(|s| !s.is_null())
+            }));
+        for m in spans {
+            let (s, t) = (
+                m["start"].as_u64().unwrap() as usize,
+                m["end"].as_u64().unwrap() as usize,
+            );
+            assert_eq!(
+                chars[s..t].iter().collect::<String>(),
+                m["text"].as_str().unwrap()
+            );
         }
     }
 }
@@ -206,6 +215,112 @@ fn summit_article_heads_of_state_agencies_and_places() {
     // "expected Biden to brief him")
     let biden = entity(summit, "Joe Biden").unwrap();
     assert!(biden["mentions"].as_array().unwrap().len() >= 3, "{biden}");
+}
+
+/// A position as (speaker entity's name or source text, cue, stance).
+fn position_summary(rec: &Value) -> Vec<(String, String, String)> {
+    rec["positions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            let speaker = &p["speaker"];
+            let who = if speaker.is_null() {
+                "-".to_string()
+            } else if speaker["entity"].is_null() {
+                format!("unlinked: {}", speaker["text"].as_str().unwrap())
+            } else {
+                let e = rec["entities"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|e| e["id"] == speaker["entity"])
+                    .expect("speaker entity exists");
+                assert_eq!(e["name"], speaker["name"]);
+                e["name"].as_str().unwrap().to_string()
+            };
+            (
+                who,
+                p["cue"]["text"].as_str().unwrap().to_string(),
+                p["stance"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn indirect_speech_article_positions_speakers_and_stances() {
+    let recs = records(&run(&["extract", &sample(), "--quiet"], None));
+    let rec = recs.iter().find(|r| r["id"] == "peace-talks").unwrap();
+    let got = position_summary(rec);
+    let want: &[(&str, &str, &str)] = &[
+        ("Donald Trump", "told", "neutral"),
+        ("Volodymyr Zelenskyy", "rejected", "oppose"),
+        ("Volodymyr Zelenskyy", "emphasizing", "neutral"),
+        ("Volodymyr Zelenskyy", "said", "neutral"),
+        ("Kremlin", "According to", "neutral"),
+        ("Sergei Lavrov", "denied", "oppose"),
+        ("Sergei Lavrov", "argued", "neutral"),
+        (
+            "unlinked: European leaders",
+            "have maintained their firm backing of",
+            "support",
+        ),
+        ("Emmanuel Macron", "welcomed", "support"),
+        ("Emmanuel Macron", "warned", "neutral"),
+        ("Emmanuel Macron", "proposed", "support"),
+        ("Olaf Scholz", "backed", "support"),
+        (
+            "unlinked: Sources familiar with the talks",
+            "said",
+            "neutral",
+        ),
+    ];
+    let want: Vec<(String, String, String)> = want
+        .iter()
+        .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
+        .collect();
+    assert_eq!(got, want, "{:#}", rec["positions"]);
+    // the contents, as the article words them
+    let contents: Vec<&str> = rec["positions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["content"]["text"].as_str().unwrap())
+        .collect();
+    assert!(contents[2].contains("Ukraine could not surrender such a vital region"));
+    assert!(contents[4].contains("Moscow is ready for talks"));
+    assert!(rec["positions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|p| p["kind"] == "indirect"));
+}
+
+#[test]
+fn quoted_positions_are_direct_or_mixed() {
+    let text = "Zelenskyy spoke in Kyiv. “We will not give up a single village,” he said. \
+                Putin said the West was “waging a war” against Russia.";
+    let input = serde_json::json!({"id": "q", "text": text}).to_string();
+    let recs = records(&run(&["extract", "-", "--quiet"], Some(&input)));
+    let kinds: Vec<(&str, &str)> = recs[0]["positions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["cue"]["text"].as_str().unwrap(),
+                p["kind"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        [("said", "direct"), ("said", "mixed")],
+        "{:#}",
+        recs[0]
+    );
+    assert_eq!(recs[0]["positions"][0]["speaker"]["name"], "Zelenskyy");
 }
 
 #[test]
@@ -329,6 +444,13 @@ fn unusable_models_and_inputs_exit_2_without_a_panic() {
     let broken = dir.path().join("models");
     std::fs::create_dir_all(broken.join("ner")).unwrap();
     std::fs::write(broken.join("ner/config.json"), "{ not json").unwrap();
+    // a good NER model and no attribution model
+    let no_attribution = dir.path().join("ner-only");
+    std::fs::create_dir_all(no_attribution.join("ner")).unwrap();
+    for f in std::fs::read_dir(root().join("models/ner")).unwrap() {
+        let f = f.unwrap().path();
+        std::fs::copy(&f, no_attribution.join("ner").join(f.file_name().unwrap())).unwrap();
+    }
     let cases: Vec<(Vec<String>, &str)> = vec![
         (
             vec![
@@ -351,6 +473,15 @@ fn unusable_models_and_inputs_exit_2_without_a_panic() {
         (
             vec!["extract".into(), "/nonexistent/input.jsonl".into()],
             "cannot read input",
+        ),
+        (
+            vec![
+                "extract".into(),
+                sample(),
+                "--models".into(),
+                no_attribution.display().to_string(),
+            ],
+            "cannot load the attribution model",
         ),
         (
             vec!["extract".into(), sample(), "--threads".into(), "0".into()],
@@ -449,4 +580,53 @@ fn segment_gives_words_sentences_and_quotations_in_code_points() {
         .collect();
     assert_eq!(quotes, ["“Nous resterons,”"]);
     assert_eq!(recs[0]["sentences"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn eval_attribution_on_polnear_dev() {
+    let dir = root().join("../shared/data/polnear/dev");
+    if !dir.is_dir() {
+        eprintln!(
+            "SKIPPED: {} is absent (PolNeAR is not redistributable)",
+            dir.display()
+        );
+        return;
+    }
+    let preds = tempfile::tempdir().unwrap();
+    let out = run(
+        &[
+            "eval",
+            "attribution",
+            "--polnear",
+            dir.to_str().unwrap(),
+            "--predictions",
+            preds.path().to_str().unwrap(),
+            "--json",
+        ],
+        None,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["articles"], 84);
+    // the floors the shipped model must keep (its scores are in models/attribution/MODEL_CARD.md)
+    for (role, exact, overlap) in [
+        ("Source", 0.70, 0.80),
+        ("Cue", 0.70, 0.80),
+        ("Content", 0.45, 0.85),
+    ] {
+        let e = report["exact"][role]["f1"].as_f64().unwrap();
+        let o = report["overlap"][role]["f1"].as_f64().unwrap();
+        assert!(e > exact && o > overlap, "{role}: exact {e} overlap {o}");
+    }
+    // one brat file per article, each E line joining a cue and a content
+    let anns: Vec<_> = std::fs::read_dir(preds.path()).unwrap().collect();
+    assert_eq!(anns.len(), 84);
+    let one = std::fs::read_to_string(anns[0].as_ref().unwrap().path()).unwrap();
+    for e in one.lines().filter(|l| l.starts_with('E')) {
+        assert!(e.contains("Cue:T") && e.contains("Content:T"), "{e}");
+    }
 }

@@ -5,8 +5,8 @@ use anyhow::{Context, Result};
 use clap::Parser;
 use newsie::corpus::{Corpus, Fields, Input};
 use newsie::doc::Doc;
-use newsie::model::{BertTagger, Precision, TokenClassifier};
-use newsie::pipeline::{Options, Pipeline};
+use newsie::model::Precision;
+use newsie::pipeline::{Models, Options, Pipeline};
 use newsie::segment;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -35,7 +35,6 @@ struct Args {
 
 fn main() -> Result<()> {
     let a = Args::parse();
-    let ner_dir = a.models.join("ner");
     let precision = if a.fp32 {
         Precision::F32
     } else {
@@ -45,11 +44,9 @@ fn main() -> Result<()> {
         batch_size: a.batch_size,
         strict: false,
     };
-    let pipeline = Pipeline::new(
-        Box::new(BertTagger::load(&ner_dir, precision)?),
-        opts.clone(),
-    )?;
-    let forward_model = BertTagger::load(&ner_dir, precision)?;
+    // both models, as extract runs them; the bare forward pass runs the same two
+    let pipeline = Pipeline::new(Models::load(&a.models, precision, true)?, opts.clone())?;
+    let forward_models = Models::load(&a.models, precision, true)?;
 
     // the corpus, repeated, as a temporary JSONL file so extract reads it like any input
     let text =
@@ -94,7 +91,7 @@ fn main() -> Result<()> {
             let start = Instant::now();
             for batch in order.chunks(a.batch_size) {
                 let refs: Vec<_> = batch.iter().map(|&i| &windows[i]).collect();
-                forward_model.classify(&refs)?;
+                forward_models.classify(&refs)?;
             }
             forward = forward.max(words as f64 / start.elapsed().as_secs_f64());
             let corpus = Corpus::open(std::slice::from_ref(&tmp), Fields::default())?;

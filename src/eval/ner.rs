@@ -1,5 +1,6 @@
-//! Evaluation on annotated corpora, through the same stages as `extract`.
+//! Entities against CoNLL column files.
 
+use super::Prf;
 use crate::doc::{Doc, EntityType, Sentence, Token};
 use crate::pipeline::{Pipeline, CHUNK_ARTICLES};
 use anyhow::{bail, Context, Result};
@@ -115,31 +116,6 @@ pub fn conll_doc(id: String, doc: &ConllDoc) -> Doc {
     d.tokens = tokens;
     d.sentences = sentences;
     d
-}
-
-#[derive(Debug, Default, Clone, Copy, Serialize)]
-pub struct Prf {
-    pub tp: usize,
-    pub fp: usize,
-    #[serde(rename = "fn")]
-    pub fn_: usize,
-    pub precision: f64,
-    pub recall: f64,
-    pub f1: f64,
-}
-
-impl Prf {
-    pub fn finish(mut self) -> Self {
-        self.precision = self.tp as f64 / (self.tp + self.fp).max(1) as f64;
-        self.recall = self.tp as f64 / (self.tp + self.fn_).max(1) as f64;
-        let s = self.precision + self.recall;
-        self.f1 = if s > 0.0 {
-            2.0 * self.precision * self.recall / s
-        } else {
-            0.0
-        };
-        self
-    }
 }
 
 #[derive(Debug, Serialize)]

@@ -1,0 +1,54 @@
+//! Evaluation on annotated corpora, through the same stages as `extract`.
+
+pub mod attribution;
+pub mod ner;
+
+pub use attribution::{eval_attribution, AttributionReport};
+pub use ner::{conll_doc, eval_ner, read_conll, NerReport};
+
+use serde::Serialize;
+
+#[derive(Debug, Default, Clone, Copy, Serialize)]
+pub struct Prf {
+    pub tp: usize,
+    pub fp: usize,
+    #[serde(rename = "fn")]
+    pub fn_: usize,
+    pub precision: f64,
+    pub recall: f64,
+    pub f1: f64,
+}
+
+impl Prf {
+    /// Overlap scores: a prediction counts for precision when it meets some gold span, a gold
+    /// span for recall when some prediction meets it.
+    pub fn overlap(pred_hit: usize, pred: usize, gold_hit: usize, gold: usize) -> Self {
+        let mut p = Prf {
+            tp: gold_hit,
+            fp: pred - pred_hit,
+            fn_: gold - gold_hit,
+            ..Prf::default()
+        }
+        .finish();
+        p.precision = pred_hit as f64 / pred.max(1) as f64;
+        let s = p.precision + p.recall;
+        p.f1 = if s > 0.0 {
+            2.0 * p.precision * p.recall / s
+        } else {
+            0.0
+        };
+        p
+    }
+
+    pub fn finish(mut self) -> Self {
+        self.precision = self.tp as f64 / (self.tp + self.fp).max(1) as f64;
+        self.recall = self.tp as f64 / (self.tp + self.fn_).max(1) as f64;
+        let s = self.precision + self.recall;
+        self.f1 = if s > 0.0 {
+            2.0 * self.precision * self.recall / s
+        } else {
+            0.0
+        };
+        self
+    }
+}
