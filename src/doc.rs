@@ -82,6 +82,51 @@ pub struct Entity {
     pub mentions: Vec<usize>,
 }
 
+/// The kind of a place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Feature {
+    Continent,
+    Country,
+    /// First-level administrative region (state, oblast, province), or a region by hand (Donbas).
+    Region,
+    /// Second-level region (US county, raion).
+    District,
+    City,
+    /// A union of countries (the EU).
+    Union,
+}
+
+impl Feature {
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "continent" => Feature::Continent,
+            "country" => Feature::Country,
+            "region" => Feature::Region,
+            "district" => Feature::District,
+            "city" => Feature::City,
+            "union" => Feature::Union,
+            _ => return None,
+        })
+    }
+}
+
+/// A place entity resolved to a gazetteer entry.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResolvedPlace {
+    /// Index into `Doc::entities`.
+    pub entity: usize,
+    pub geonames_id: Option<u32>,
+    pub name: String,
+    pub feature: Feature,
+    pub code: String,
+    pub country: String,
+    pub admin1: String,
+    pub lat: f32,
+    pub lon: f32,
+    pub confidence: f32,
+}
+
 /// How a position is reported: its content wholly in quotation marks, partly, or not at all.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -130,6 +175,9 @@ pub struct Doc {
     pub mentions: Vec<Mention>,
     pub entities: Vec<Entity>,
     pub positions: Vec<Position>,
+    pub places: Vec<ResolvedPlace>,
+    /// Main countries of the article (ISO 3166-1 alpha-2), most mentioned first.
+    pub focus: Vec<String>,
 }
 
 impl Doc {
@@ -183,6 +231,23 @@ impl Doc {
                     .collect(),
             })
             .collect();
+        let places = self
+            .places
+            .iter()
+            .map(|p| PlaceRecord {
+                entity: format!("E{}", p.entity + 1),
+                name: p.name.clone(),
+                geonames_id: p.geonames_id,
+                feature: p.feature,
+                feature_code: p.code.clone(),
+                country: p.country.clone(),
+                admin1: p.admin1.clone(),
+                lat: p.lat as f64,
+                lon: p.lon as f64,
+                confidence: round4(p.confidence),
+                mentions: self.entities[p.entity].mentions.len(),
+            })
+            .collect();
         let positions = self
             .positions
             .iter()
@@ -195,7 +260,8 @@ impl Doc {
             meta: self.meta.clone(),
             model: model.clone(),
             entities,
-            places: vec![],
+            places,
+            focus: self.focus.clone(),
             positions,
             error: None,
             words: self.word_count(),
@@ -336,6 +402,22 @@ pub struct EntityRecord {
     pub mentions: Vec<MentionRecord>,
 }
 
+#[derive(Debug, Serialize)]
+pub struct PlaceRecord {
+    pub entity: String,
+    pub name: String,
+    pub geonames_id: Option<u32>,
+    pub feature: Feature,
+    pub feature_code: String,
+    pub country: String,
+    pub admin1: String,
+    pub lat: f64,
+    pub lon: f64,
+    pub confidence: f64,
+    /// Mentions of the entity in the article.
+    pub mentions: usize,
+}
+
 /// A stretch of the text, code point offsets.
 #[derive(Debug, Clone, Serialize)]
 pub struct TextSpan {
@@ -393,7 +475,9 @@ pub struct Record {
     pub meta: Map<String, Value>,
     pub model: Value,
     pub entities: Vec<EntityRecord>,
-    pub places: Vec<Value>,
+    pub places: Vec<PlaceRecord>,
+    /// Main countries of the article.
+    pub focus: Vec<String>,
     pub positions: Vec<PositionRecord>,
     pub error: Option<RecordError>,
     /// Words in the article, for throughput figures.
@@ -415,6 +499,7 @@ impl Record {
             model: Value::Null,
             entities: vec![],
             places: vec![],
+            focus: vec![],
             positions: vec![],
             error: Some(error),
             words: 0,

@@ -8,10 +8,12 @@
 
 use crate::attribution::Role;
 use crate::bio::Tagset;
-use crate::corpus::{Corpus, Input};
+use crate::corpus::{Article, Corpus, Input};
 use crate::doc::EntityType;
 use crate::doc::{Doc, Record};
+use crate::gazetteer::Gazetteer;
 use crate::model::{BertTagger, Precision, Scores, TokenClassifier};
+use crate::places::{Resolver, Weights};
 use crate::windows::{self, Window, WindowSpec};
 use crate::{attribution, entities, ner, segment};
 use anyhow::{bail, Context, Result};
@@ -97,6 +99,8 @@ pub struct Pipeline {
     spec: WindowSpec,
     tags: Tagset<EntityType>,
     roles: Option<Tagset<Role>>,
+    /// Absent when places are not wanted (`newsie eval ner`).
+    gazetteer: Option<Gazetteer>,
     cls: u32,
     sep: u32,
     opts: Options,
@@ -104,7 +108,7 @@ pub struct Pipeline {
 }
 
 impl Pipeline {
-    pub fn new(models: Models, opts: Options) -> Result<Self> {
+    pub fn new(models: Models, gazetteer: Option<Gazetteer>, opts: Options) -> Result<Self> {
         let tags = Tagset::new(models.ner.labels()).context("NER model")?;
         let tok = models.ner.tokenizer();
         let (Some(cls), Some(sep)) = (tok.token_to_id("[CLS]"), tok.token_to_id("[SEP]")) else {
@@ -132,6 +136,7 @@ impl Pipeline {
             models: Mutex::new(models),
             tags,
             roles,
+            gazetteer,
             cls,
             sep,
             opts: Options {
@@ -139,6 +144,14 @@ impl Pipeline {
                 ..opts
             },
             provenance,
+        })
+    }
+
+    /// The places stage, when the pipeline has a gazetteer.
+    pub fn resolver(&self) -> Option<Resolver<'_>> {
+        self.gazetteer.as_ref().map(|g| Resolver {
+            gazetteer: g,
+            weights: Weights::default(),
         })
     }
 
@@ -202,25 +215,35 @@ impl Pipeline {
             if let Some(roles) = &self.roles {
                 attribution::annotate(doc, roles, &role_rows);
             }
+            if let Some(resolver) = self.resolver() {
+                resolver.annotate(doc);
+            }
         });
         Ok(())
     }
 
+    /// Segments and annotates articles: their Docs, in order.
+    pub fn docs(&self, articles: Vec<Article>) -> Result<Vec<Doc>> {
+        let mut docs: Vec<Doc> = articles.into_iter().map(Article::into_doc).collect();
+        docs.par_iter_mut().for_each(segment::annotate);
+        self.annotate(&mut docs)?;
+        Ok(docs)
+    }
+
     /// Segments and annotates a chunk of inputs; one record per input, in order.
     pub fn process(&self, chunk: Vec<Input>) -> Result<Vec<Record>> {
-        let mut docs = Vec::new();
+        let mut articles = Vec::new();
         let mut slots: Vec<std::result::Result<usize, Record>> = Vec::with_capacity(chunk.len());
         for item in chunk {
             match item {
                 Input::Article(a) => {
-                    slots.push(Ok(docs.len()));
-                    docs.push(a.into_doc());
+                    slots.push(Ok(articles.len()));
+                    articles.push(a);
                 }
                 Input::Bad { id, error } => slots.push(Err(Record::error(id, error))),
             }
         }
-        docs.par_iter_mut().for_each(segment::annotate);
-        self.annotate(&mut docs)?;
+        let docs = self.docs(articles)?;
         let mut records: Vec<Option<Record>> = docs
             .par_iter()
             .map(|d| Some(d.to_record(&self.provenance)))

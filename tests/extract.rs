@@ -298,6 +298,40 @@ fn indirect_speech_article_positions_speakers_and_stances() {
 }
 
 #[test]
+fn war_article_places_resolve_to_the_right_places() {
+    let recs = records(&run(&["extract", &sample(), "--quiet"], None));
+    let rec = recs.iter().find(|r| r["id"] == "front-line").unwrap();
+    let places = rec["places"].as_array().unwrap();
+    let place_of = |name: &str| {
+        let e =
+            entity(rec, name).unwrap_or_else(|| panic!("no entity {name}: {:#}", rec["entities"]));
+        places
+            .iter()
+            .find(|p| p["entity"] == e["id"])
+            .unwrap_or_else(|| panic!("{name} not resolved: {places:#?}"))
+    };
+    // (entity, GeoNames id): Donetsk Oblast, Slovyansk, Kramatorsk, Kyiv (the city or its
+    // city-region, the same place), Moscow, Washington D.C., the state of Alaska
+    let want: &[(&str, &[u64])] = &[
+        ("Donetsk", &[709716]),
+        ("Sloviansk", &[693468]),
+        ("Kramatorsk", &[704508]),
+        ("Kyiv", &[703448, 703447]),
+        ("Moscow", &[524901]),
+        ("Washington", &[4140963]),
+        ("Alaska", &[5879092]),
+    ];
+    for (name, ids) in want {
+        let p = place_of(name);
+        let id = p["geonames_id"].as_u64().unwrap();
+        assert!(ids.contains(&id), "{name}: {p:#}");
+    }
+    assert_eq!(place_of("Donetsk")["feature"], "region");
+    assert_eq!(place_of("Kramatorsk")["country"], "UA");
+    assert_eq!(rec["focus"][0], "UA");
+}
+
+#[test]
 fn quoted_positions_are_direct_or_mixed() {
     let text = "Zelenskyy spoke in Kyiv. “We will not give up a single village,” he said. \
                 Putin said the West was “waging a war” against Russia.";

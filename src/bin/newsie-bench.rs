@@ -45,7 +45,23 @@ fn main() -> Result<()> {
         strict: false,
     };
     // both models, as extract runs them; the bare forward pass runs the same two
-    let pipeline = Pipeline::new(Models::load(&a.models, precision, true)?, opts.clone())?;
+    let start = Instant::now();
+    let gazetteer = newsie::gazetteer::Gazetteer::find()
+        .map(|p| newsie::gazetteer::Gazetteer::load(&p))
+        .transpose()?;
+    match &gazetteer {
+        Some(g) => println!(
+            "gazetteer: {} places loaded in {:.2} s",
+            g.places.len(),
+            start.elapsed().as_secs_f64()
+        ),
+        None => println!("gazetteer: none (run scripts/setup); places not resolved"),
+    }
+    let pipeline = Pipeline::new(
+        Models::load(&a.models, precision, true)?,
+        gazetteer,
+        opts.clone(),
+    )?;
     let forward_models = Models::load(&a.models, precision, true)?;
 
     // the corpus, repeated, as a temporary JSONL file so extract reads it like any input

@@ -2,9 +2,11 @@
 
 pub mod attribution;
 pub mod ner;
+pub mod places;
 
 pub use attribution::{eval_attribution, AttributionReport};
 pub use ner::{conll_doc, eval_ner, read_conll, NerReport};
+pub use places::{eval_places, PlacesReport};
 
 use serde::Serialize;
 

@@ -1,0 +1,354 @@
+//! Toponym resolution against gold coordinates: the LGL / TR-News XML schema (`<toponym>` with
+//! `start`, `end`, `phrase` and a `gaztag`) and GeoVirus' (`<location>` with `name`, `start`,
+//! `end`, `lat`, `lon`; offsets shifted by one).
+
+use crate::corpus::Article;
+use crate::doc::Doc;
+use crate::gazetteer::distance_km;
+use crate::pipeline::Pipeline;
+use crate::places::{Resolver, Weights};
+use anyhow::{bail, Context, Result};
+use serde::Serialize;
+use std::io::Write;
+use std::ops::Range;
+use std::path::Path;
+
+/// Half the Earth's circumference: the error of a toponym left unresolved.
+const MAX_KM: f64 = 20039.0;
+
+#[derive(Debug, Clone)]
+pub struct Toponym {
+    /// Code points into the article text.
+    pub start: usize,
+    pub end: usize,
+    pub phrase: String,
+    pub lat: f64,
+    pub lon: f64,
+}
+
+#[derive(Debug)]
+pub struct GeoArticle {
+    pub id: String,
+    pub text: String,
+    pub toponyms: Vec<Toponym>,
+}
+
+fn child_text<'a>(n: roxmltree::Node<'a, 'a>, name: &str) -> Option<&'a str> {
+    n.children()
+        .find(|c| c.has_tag_name(name))
+        .and_then(|c| c.text())
+}
+
+/// Reads LGL / TR-News or GeoVirus XML; toponyms without gold coordinates are left out, and
+/// offsets are set so that `text[start..end]` (code points) is the phrase.
+pub fn read_geo_xml(path: &Path) -> Result<Vec<GeoArticle>> {
+    let xml =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let doc = roxmltree::Document::parse(&xml).with_context(|| format!("{}", path.display()))?;
+    let mut out = Vec::new();
+    for (a, art) in doc
+        .descendants()
+        .filter(|n| n.has_tag_name("article"))
+        .enumerate()
+    {
+        let text = child_text(art, "text").unwrap_or_default().to_string();
+        let chars: Vec<char> = text.chars().collect();
+        let id = art
+            .attribute("docid")
+            .map(str::to_string)
+            .unwrap_or_else(|| a.to_string());
+        let mut toponyms = Vec::new();
+        for t in art
+            .descendants()
+            .filter(|n| n.has_tag_name("toponym") || n.has_tag_name("location"))
+        {
+            let gold = t.children().find(|c| c.has_tag_name("gaztag")).unwrap_or(t);
+            let num = |n: roxmltree::Node, k: &str| -> Option<f64> {
+                child_text(n, k)?.trim().parse().ok()
+            };
+            let (Some(start), Some(end), Some(lat), Some(lon)) = (
+                num(t, "start"),
+                num(t, "end"),
+                num(gold, "lat"),
+                num(gold, "lon"),
+            ) else {
+                continue;
+            };
+            let phrase = child_text(t, "phrase")
+                .or_else(|| child_text(t, "name"))
+                .unwrap_or_default()
+                .to_string();
+            let (s, e) = (start as usize, end as usize);
+            let at = |s: usize, e: usize| {
+                e <= chars.len() && s < e && chars[s..e].iter().collect::<String>() == phrase
+            };
+            let (s, e) = if at(s, e) {
+                (s, e)
+            } else if s > 0 && at(s - 1, e - 1) {
+                (s - 1, e - 1)
+            } else {
+                continue;
+            };
+            toponyms.push(Toponym {
+                start: s,
+                end: e,
+                phrase,
+                lat,
+                lon,
+            });
+        }
+        out.push(GeoArticle { id, text, toponyms });
+    }
+    if out.is_empty() {
+        bail!("{}: no <article> elements", path.display());
+    }
+    Ok(out)
+}
+
+#[derive(Debug, Serialize, Clone)]
+pub struct GeoScores {
+    pub resolved: usize,
+    pub accuracy_161km: f64,
+    pub median_km: f64,
+    /// Area under the curve of ln(1 + error) over the sorted toponyms (Gritta et al.); lower
+    /// is better.
+    pub auc: f64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PlacesReport {
+    pub file: String,
+    pub articles: usize,
+    pub toponyms: usize,
+    pub scores: GeoScores,
+    /// The same with one ranking signal taken out at a time.
+    pub ablation: Vec<(String, GeoScores)>,
+}
+
+impl std::fmt::Display for PlacesReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(
+            f,
+            "{}: {} articles, {} toponyms",
+            self.file, self.articles, self.toponyms
+        )?;
+        writeln!(
+            f,
+            "{:<24} {:>9} {:>12} {:>10} {:>7}",
+            "", "resolved", "acc@161km", "median km", "AUC"
+        )?;
+        for (name, s) in std::iter::once(("all signals", &self.scores))
+            .chain(self.ablation.iter().map(|(n, s)| (n.as_str(), s)))
+        {
+            writeln!(
+                f,
+                "{:<24} {:>9} {:>12.4} {:>10.1} {:>7.4}",
+                name, s.resolved, s.accuracy_161km, s.median_km, s.auc
+            )?;
+        }
+        Ok(())
+    }
+}
+
+fn scores(mut errors: Vec<f64>, resolved: usize) -> GeoScores {
+    errors.sort_by(f64::total_cmp);
+    let n = errors.len();
+    let within = errors.iter().filter(|&&e| e <= 161.0).count();
+    let median = if n == 0 {
+        0.0
+    } else if n % 2 == 1 {
+        errors[n / 2]
+    } else {
+        (errors[n / 2 - 1] + errors[n / 2]) / 2.0
+    };
+    let auc = if n < 2 {
+        0.0
+    } else {
+        let area: f64 = errors
+            .windows(2)
+            .map(|w| ((w[0] + 1.0).ln() + (w[1] + 1.0).ln()) / 2.0)
+            .sum();
+        area / ((MAX_KM).ln() * (n - 1) as f64)
+    };
+    GeoScores {
+        resolved,
+        accuracy_161km: within as f64 / n.max(1) as f64,
+        median_km: median,
+        auc,
+    }
+}
+
+/// The words of a Doc a code point span covers.
+fn words_of(doc: &Doc, chars: &[usize], t: &Toponym) -> Range<usize> {
+    let (s, e) = (chars[t.start], chars[t.end]);
+    let first = doc.tokens.partition_point(|w| w.end <= s);
+    let end = doc.tokens.partition_point(|w| w.start < e);
+    first..end.max(first)
+}
+
+/// The signals `eval places` takes out one at a time.
+pub fn ablations() -> Vec<(&'static str, Weights)> {
+    let d = Weights::default();
+    vec![
+        (
+            "- feature type",
+            Weights {
+                continent: 0.0,
+                country: 0.0,
+                region: 0.0,
+                district: 0.0,
+                city: 0.0,
+                union: 0.0,
+                ..d
+            },
+        ),
+        (
+            "- population",
+            Weights {
+                population: 0.0,
+                ..d
+            },
+        ),
+        (
+            "- main name",
+            Weights {
+                main_name: 0.0,
+                ..d
+            },
+        ),
+        ("- cue words", Weights { cue: 0.0, ..d }),
+        (
+            "- article context",
+            Weights {
+                same_country: 0.0,
+                same_admin1: 0.0,
+                ..d
+            },
+        ),
+    ]
+}
+
+/// Resolves every gold toponym in its article, through the same stages as `extract` (the
+/// article's entities give the context), and scores the distances to the gold coordinates.
+pub fn eval_places(
+    pipeline: &Pipeline,
+    path: &Path,
+    weights: &[(&str, Weights)],
+    mut predictions: Option<&mut dyn Write>,
+) -> Result<PlacesReport> {
+    let articles = read_geo_xml(path)?;
+    let Some(base) = pipeline.resolver() else {
+        bail!("the pipeline has no gazetteer");
+    };
+    let inputs = articles
+        .iter()
+        .map(|a| Article {
+            id: a.id.clone(),
+            text: a.text.clone(),
+            meta: Default::default(),
+        })
+        .collect();
+    let docs = pipeline.docs(inputs)?;
+    let variants: Vec<(&str, Weights)> = std::iter::once(("all signals", base.weights))
+        .chain(weights.iter().copied())
+        .collect();
+    let mut errors: Vec<Vec<f64>> = vec![Vec::new(); variants.len()];
+    let mut resolved = vec![0; variants.len()];
+    for (a, doc) in articles.iter().zip(&docs) {
+        let mut chars: Vec<usize> = doc.text.char_indices().map(|(b, _)| b).collect();
+        chars.push(doc.text.len());
+        for t in &a.toponyms {
+            let words = words_of(doc, &chars, t);
+            for (v, (_, w)) in variants.iter().enumerate() {
+                let r = Resolver {
+                    gazetteer: base.gazetteer,
+                    weights: *w,
+                };
+                let found = r.resolve(doc, &t.phrase, &words);
+                let err = match found {
+                    Some((p, _)) => {
+                        resolved[v] += 1;
+                        distance_km(p.lat, p.lon, t.lat as f32, t.lon as f32)
+                    }
+                    None => MAX_KM,
+                };
+                errors[v].push(err);
+                if v == 0 {
+                    if let Some(out) = predictions.as_deref_mut() {
+                        let line = serde_json::json!({
+                            "doc": a.id, "start": t.start, "end": t.end,
+                            "geonames_id": found.and_then(|(p, _)| p.geonames_id),
+                            "lat": found.map(|(p, _)| p.lat), "lon": found.map(|(p, _)| p.lon),
+                        });
+                        writeln!(out, "{line}")?;
+                    }
+                }
+            }
+        }
+    }
+    let mut all: Vec<GeoScores> = errors
+        .into_iter()
+        .zip(resolved)
+        .map(|(e, r)| scores(e, r))
+        .collect();
+    let main = all.remove(0);
+    Ok(PlacesReport {
+        file: path.display().to_string(),
+        articles: articles.len(),
+        toponyms: articles.iter().map(|a| a.toponyms.len()).sum(),
+        scores: main,
+        ablation: variants[1..]
+            .iter()
+            .map(|v| v.0.to_string())
+            .zip(all)
+            .collect(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scores_table() {
+        let s = scores(vec![0.0, 100.0, 200.0, MAX_KM], 3);
+        assert_eq!(s.accuracy_161km, 0.5);
+        assert_eq!(s.median_km, 150.0);
+        assert!(s.auc > 0.0 && s.auc < 1.0);
+        let perfect = scores(vec![0.0, 0.0], 2);
+        assert_eq!(perfect.auc, 0.0);
+    }
+
+    #[test]
+    fn reads_both_schemas() {
+        let dir = tempfile::tempdir().unwrap();
+        let lgl = dir.path().join("lgl.xml");
+        std::fs::write(
+            &lgl,
+            "<articles><article docid=\"7\"><text>In Zürich and Paris.</text><toponyms>\
+             <toponym><start>3</start><end>9</end><phrase>Zürich</phrase><gaztag geonameid=\"1\">\
+             <lat>47.37</lat><lon>8.54</lon></gaztag></toponym>\
+             <toponym><start>14</start><end>19</end><phrase>Paris</phrase></toponym>\
+             </toponyms></article></articles>",
+        )
+        .unwrap();
+        let a = read_geo_xml(&lgl).unwrap();
+        assert_eq!(a[0].id, "7");
+        assert_eq!(a[0].toponyms.len(), 1, "no gold, left out");
+        assert_eq!((a[0].toponyms[0].start, a[0].toponyms[0].end), (3, 9));
+        let gv = dir.path().join("gv.xml");
+        std::fs::write(
+            &gv,
+            "<articles><article><text>Cases in Pandi.</text><locations><location>\
+             <name>Pandi</name><start>10</start><end>15</end><lat>14.87</lat><lon>120.95</lon>\
+             </location></locations></article></articles>",
+        )
+        .unwrap();
+        let a = read_geo_xml(&gv).unwrap();
+        assert_eq!(
+            (a[0].toponyms[0].start, a[0].toponyms[0].end),
+            (9, 14),
+            "shifted by one"
+        );
+    }
+}

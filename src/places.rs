@@ -1,0 +1,520 @@
+//! Places: each place entity of an article resolved to a gazetteer entry, and the article's focus
+//! (its main countries).
+//!
+//! Candidates come by name and alternate names (folded: case, diacritics, periods). Each is
+//! scored by its kind (a bare name is a country before a region before a city), its population,
+//! whether the name is its main one, cue words around the mention ("Donetsk region", "the city
+//! of"), and the article's other places: a first pass resolves every place alone, the second
+//! prefers candidates in the countries and first-level regions the others fell in (Donetsk
+//! beside Ukraine and Kramatorsk is in Ukraine). The weights are tuned on LGL and GeoVirus
+//! (`newsie eval places`; MODEL_CARD-style notes in the README).
+
+use crate::doc::{Doc, EntityType, ResolvedPlace};
+use crate::gazetteer::{Feature, Gazetteer, Place};
+use std::collections::HashMap;
+use std::ops::Range;
+
+#[derive(Debug, Clone, Copy)]
+pub struct Weights {
+    pub continent: f32,
+    pub country: f32,
+    pub region: f32,
+    pub district: f32,
+    pub city: f32,
+    pub union: f32,
+    /// Per ln(1 + population).
+    pub population: f32,
+    /// The name is the place's main name, not an alternate.
+    pub main_name: f32,
+    /// A country's capital (news names capitals for their governments: "Washington said").
+    pub capital: f32,
+    /// Taken from a region whose namesake city among the candidates holds a quarter or more of
+    /// its people (Berlin, Geneva, Istanbul: the city, unless a cue says region).
+    pub namesake: f32,
+    /// The kind a cue word asks for ("region", "county", "city of").
+    pub cue: f32,
+    /// Share of the article's other places in the candidate's country.
+    pub same_country: f32,
+    /// Share of the article's other places in the candidate's first-level region.
+    pub same_admin1: f32,
+}
+
+impl Default for Weights {
+    fn default() -> Self {
+        Weights {
+            continent: 6.0,
+            country: 6.0,
+            region: 3.0,
+            district: 0.0,
+            city: 0.0,
+            union: 6.0,
+            population: 0.25,
+            main_name: 2.0,
+            capital: 5.0,
+            namesake: 4.0,
+            cue: 4.0,
+            same_country: 6.0,
+            same_admin1: 6.0,
+        }
+    }
+}
+
+impl Weights {
+    fn feature(&self, f: Feature) -> f32 {
+        match f {
+            Feature::Continent => self.continent,
+            Feature::Country => self.country,
+            Feature::Region => self.region,
+            Feature::District => self.district,
+            Feature::City => self.city,
+            Feature::Union => self.union,
+        }
+    }
+}
+
+/// Words next to a name that say what kind of place it is.
+fn cue(doc: &Doc, words: &Range<usize>) -> Option<Feature> {
+    let word = |i: usize| doc.token_text(i).to_lowercase();
+    let last = word(words.end - 1);
+    let after = (words.end < doc.tokens.len()).then(|| word(words.end));
+    let before: Vec<String> = (words.start.saturating_sub(2)..words.start)
+        .map(word)
+        .collect();
+    let region = [
+        "region",
+        "oblast",
+        "province",
+        "state",
+        "territory",
+        "republic",
+    ];
+    for w in [Some(last), after].into_iter().flatten() {
+        if region.contains(&w.as_str()) {
+            return Some(Feature::Region);
+        }
+        if w == "county" || w == "parish" || w == "district" || w == "raion" {
+            return Some(Feature::District);
+        }
+    }
+    match before.as_slice() {
+        [a, b] if b == "of" && ["city", "town", "village"].contains(&a.as_str()) => {
+            Some(Feature::City)
+        }
+        [a, b] if b == "of" && region.contains(&a.as_str()) => Some(Feature::Region),
+        _ => None,
+    }
+}
+
+/// Where the article's other places are: weight per country and per first-level region.
+#[derive(Default)]
+struct Context {
+    country: HashMap<String, f32>,
+    admin1: HashMap<(String, String), f32>,
+    total: f32,
+}
+
+impl Context {
+    fn add(&mut self, p: &Place, w: f32) {
+        *self.country.entry(p.country.clone()).or_default() += w;
+        if matches!(
+            p.feature,
+            Feature::Region | Feature::District | Feature::City
+        ) {
+            *self
+                .admin1
+                .entry((p.country.clone(), p.admin1.clone()))
+                .or_default() += w;
+        }
+        self.total += w;
+    }
+
+    /// Shares of country and region for a candidate, leaving out `own` (the target's own
+    /// first-pass place and weight).
+    fn shares(&self, p: &Place, own: Option<(&Place, f32)>) -> (f32, f32) {
+        let mut c = self.country.get(&p.country).copied().unwrap_or(0.0);
+        let mut a = self
+            .admin1
+            .get(&(p.country.clone(), p.admin1.clone()))
+            .copied()
+            .unwrap_or(0.0);
+        let mut total = self.total;
+        if let Some((o, w)) = own {
+            total -= w;
+            if o.country == p.country {
+                c -= w;
+                if o.admin1 == p.admin1 && o.feature != Feature::Country {
+                    a -= w;
+                }
+            }
+        }
+        if total <= 0.0 {
+            return (0.0, 0.0);
+        }
+        let a = if p.feature == Feature::Country {
+            0.0
+        } else {
+            a
+        };
+        ((c / total).max(0.0), (a / total).max(0.0))
+    }
+}
+
+/// A name to resolve: its folded candidates and the cue around it.
+struct Target {
+    entity: Option<usize>,
+    candidates: Vec<(u32, bool)>,
+    cue: Option<Feature>,
+    weight: f32,
+    /// A one-word "person" the NER model did not know ("shelled Sloviansk and Kramatorsk"): a
+    /// place only if it lies in a country the article's places are in.
+    rescue: bool,
+}
+
+/// Share of the other places a rescued name's country needs.
+const RESCUE_SHARE: f32 = 0.3;
+
+pub struct Resolver<'a> {
+    pub gazetteer: &'a Gazetteer,
+    pub weights: Weights,
+}
+
+impl Resolver<'_> {
+    fn prior(&self, p: &Place, main: bool, cue: Option<Feature>) -> f32 {
+        let w = &self.weights;
+        w.feature(p.feature)
+            + w.population * (1.0 + p.population as f32).ln()
+            + if main { w.main_name } else { 0.0 }
+            + if p.code == "PPLC" { w.capital } else { 0.0 }
+            + if cue == Some(p.feature) { w.cue } else { 0.0 }
+    }
+
+    /// The best candidate and its confidence (softmax over the candidates' scores).
+    fn choose(
+        &self,
+        t: &Target,
+        ctx: Option<(&Context, Option<(&Place, f32)>)>,
+    ) -> Option<(u32, f32)> {
+        let w = &self.weights;
+        let place = |i: u32| &self.gazetteer.places[i as usize];
+        let scores: Vec<(f32, u32)> = t
+            .candidates
+            .iter()
+            .map(|&(i, main)| {
+                let p = place(i);
+                let mut s = self.prior(p, main, t.cue);
+                let namesake = p.feature == Feature::Region
+                    && t.candidates.iter().any(|&(j, _)| {
+                        let c = place(j);
+                        c.feature == Feature::City
+                            && c.country == p.country
+                            && c.admin1 == p.admin1
+                            && c.population * 4 >= p.population
+                    });
+                if namesake {
+                    s -= w.namesake;
+                }
+                if let Some((c, own)) = ctx {
+                    let (sc, sa) = c.shares(p, own);
+                    s += w.same_country * sc + w.same_admin1 * sa;
+                }
+                (s, i)
+            })
+            .collect();
+        let best = scores
+            .iter()
+            .copied()
+            .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)))?;
+        let z: f32 = scores.iter().map(|(s, _)| (s - best.0).exp()).sum();
+        Some((best.1, 1.0 / z))
+    }
+
+    fn targets(&self, doc: &Doc) -> Vec<Target> {
+        let mut out = Vec::new();
+        for (e, ent) in doc.entities.iter().enumerate() {
+            let mut candidates: Vec<(u32, bool)> = Vec::new();
+            let mut cue_found = None;
+            for &m in &ent.mentions {
+                let words = &doc.mentions[m].tokens;
+                let text = &doc.text[doc.byte_span(words)];
+                let text = text
+                    .strip_suffix("'s")
+                    .or_else(|| text.strip_suffix("’s"))
+                    .unwrap_or(text);
+                for &c in self.gazetteer.lookup(text) {
+                    if !candidates.iter().any(|x| x.0 == c.0) {
+                        candidates.push(c);
+                    }
+                }
+                cue_found = cue_found.or_else(|| cue(doc, words));
+            }
+            let one_word = ent
+                .mentions
+                .iter()
+                .all(|&m| doc.mentions[m].tokens.len() == 1);
+            let (place_like, rescue) = match ent.label {
+                EntityType::LOC => (true, false),
+                // "Moscow said", "Washington's position": a government named by its country or
+                // capital is still that place
+                EntityType::ORG => (
+                    candidates.iter().any(|&(i, main)| {
+                        let p = &self.gazetteer.places[i as usize];
+                        main && (p.feature == Feature::Country || p.code == "PPLC")
+                    }),
+                    false,
+                ),
+                EntityType::PER => (one_word, true),
+                EntityType::MISC => (false, false),
+            };
+            if place_like && !candidates.is_empty() {
+                out.push(Target {
+                    entity: Some(e),
+                    candidates,
+                    cue: cue_found,
+                    weight: ent.mentions.len() as f32,
+                    rescue,
+                });
+            }
+        }
+        out
+    }
+
+    /// The context of a Doc's place entities (first pass), and each target's own first choice.
+    fn context(&self, doc: &Doc, targets: &[Target]) -> (Context, Vec<Option<u32>>) {
+        let mut ctx = Context::default();
+        let first: Vec<Option<u32>> = targets
+            .iter()
+            .map(|t| self.choose(t, None).map(|c| c.0))
+            .collect();
+        for (t, f) in targets.iter().zip(&first) {
+            if let (Some(i), false) = (f, t.rescue) {
+                ctx.add(&self.gazetteer.places[*i as usize], t.weight);
+            }
+        }
+        // peoples named ("Ukrainian officials") point at their country too
+        for ent in doc.entities.iter().filter(|e| e.label == EntityType::MISC) {
+            if let Some(p) = self.gazetteer.demonym(&ent.name) {
+                ctx.add(p, ent.mentions.len() as f32);
+            }
+        }
+        (ctx, first)
+    }
+
+    /// Fills `doc.places` and `doc.focus`. Needs `doc.entities`.
+    pub fn annotate(&self, doc: &mut Doc) {
+        let targets = self.targets(doc);
+        let (ctx, first) = self.context(doc, &targets);
+        let mut places = Vec::new();
+        let mut focus: HashMap<String, f32> = HashMap::new();
+        for (t, f) in targets.iter().zip(&first) {
+            let own = f
+                .filter(|_| !t.rescue)
+                .map(|i| (&self.gazetteer.places[i as usize], t.weight));
+            let Some((i, confidence)) = self.choose(t, Some((&ctx, own))) else {
+                continue;
+            };
+            let p = &self.gazetteer.places[i as usize];
+            if t.rescue
+                && (matches!(
+                    p.feature,
+                    Feature::Country | Feature::Continent | Feature::Union
+                ) || ctx.shares(p, None).0 < RESCUE_SHARE)
+            {
+                continue;
+            }
+            if !p.country.is_empty() {
+                *focus.entry(p.country.clone()).or_default() += t.weight;
+            }
+            places.push(resolved(t.entity.expect("entity target"), p, confidence));
+        }
+        // the countries holding more than a quarter of the place mentions, most first
+        let total: f32 = focus.values().sum();
+        let mut focus: Vec<(String, f32)> = focus
+            .into_iter()
+            .filter(|(_, w)| *w > 0.25 * total)
+            .collect();
+        focus.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        doc.places = places;
+        doc.focus = focus.into_iter().take(3).map(|(c, _)| c).collect();
+    }
+
+    /// Resolves a name at `words` of a segmented, annotated Doc, in the context of the Doc's
+    /// place entities (those overlapping `words` left out), as `annotate` resolves an entity.
+    pub fn resolve(&self, doc: &Doc, name: &str, words: &Range<usize>) -> Option<(&Place, f32)> {
+        let targets: Vec<Target> = self
+            .targets(doc)
+            .into_iter()
+            .filter(|t| {
+                let e = &doc.entities[t.entity.expect("entity target")];
+                !e.mentions.iter().any(|&m| {
+                    let r = &doc.mentions[m].tokens;
+                    r.start < words.end && words.start < r.end
+                })
+            })
+            .collect();
+        let (ctx, _) = self.context(doc, &targets);
+        let t = Target {
+            entity: None,
+            candidates: self.gazetteer.lookup(name).to_vec(),
+            cue: (!words.is_empty()).then(|| cue(doc, words)).flatten(),
+            weight: 1.0,
+            rescue: false,
+        };
+        self.choose(&t, Some((&ctx, None)))
+            .map(|(i, c)| (&self.gazetteer.places[i as usize], c))
+    }
+}
+
+fn resolved(entity: usize, p: &Place, confidence: f32) -> ResolvedPlace {
+    ResolvedPlace {
+        entity,
+        geonames_id: p.geonames_id,
+        name: p.name.clone(),
+        feature: p.feature,
+        code: p.code.clone(),
+        country: p.country.clone(),
+        admin1: p.admin1.clone(),
+        lat: p.lat,
+        lon: p.lon,
+        confidence,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::doc::{Entity, Mention};
+    use crate::segment;
+
+    const GAZ: &str = "# test\n\
+        690791\tUkraine\tcountry\tPCLI\tUA\t\t49.0\t32.0\t40000000\t\tUkrainian\n\
+        2017370\tRussia\tcountry\tPCLI\tRU\t\t60.0\t100.0\t140000000\t\tRussian\n\
+        709716\tDonetska oblast\tregion\tADM1\tUA\t05\t48.0\t37.8\t4000000\tDonetsk\t\n\
+        709717\tDonetsk\tcity\tPPL\tUA\t05\t48.02\t37.80\t901645\t\t\n\
+        565348\tDonetsk\tcity\tPPL\tRU\t61\t48.34\t39.95\t50850\t\t\n\
+        704508\tKramatorsk\tcity\tPPL\tUA\t05\t48.73\t37.56\t147145\t\t\n\
+        4315588\tParis\tcity\tPPL\tUS\tTX\t33.66\t-95.56\t25000\t\t\n\
+        2988507\tParis\tcity\tPPLC\tFR\t11\t48.85\t2.35\t2138551\t\t\n\
+        4736286\tTexas\tregion\tADM1\tUS\tTX\t31.25\t-99.25\t25000000\t\t\n\
+        5879092\tAlaska\tregion\tADM1\tUS\tAK\t64.0\t-150.0\t700000\t\t\n\
+        4802316\tAlaska\tcity\tPPL\tUS\tWV\t39.4\t-79.0\t300\t\t\n\
+        2643743\tLondon\tcity\tPPLC\tGB\tENG\t51.5\t-0.12\t7556900\t\t\n";
+
+    /// A segmented Doc whose entities are the given (name, type), every occurrence a mention.
+    fn doc(text: &str, names: &[(&str, EntityType)]) -> Doc {
+        let mut d = Doc::new("t", text);
+        segment::annotate(&mut d);
+        for &(name, label) in names {
+            let mut mentions = vec![];
+            for (w, t) in d.tokens.clone().iter().enumerate() {
+                if &d.text[t.start..t.end] == name {
+                    mentions.push(d.mentions.len());
+                    d.mentions.push(Mention {
+                        tokens: w..w + 1,
+                        label,
+                        confidence: 1.0,
+                    });
+                }
+            }
+            d.entities.push(Entity {
+                label,
+                name: name.into(),
+                mentions,
+            });
+        }
+        d
+    }
+
+    fn resolve(text: &str, names: &[(&str, EntityType)]) -> Vec<(String, String, String)> {
+        let g = Gazetteer::parse(GAZ).unwrap();
+        let r = Resolver {
+            gazetteer: &g,
+            weights: Weights::default(),
+        };
+        let mut d = doc(text, names);
+        r.annotate(&mut d);
+        d.places
+            .iter()
+            .map(|p| {
+                (
+                    d.entities[p.entity].name.clone(),
+                    p.name.clone(),
+                    p.country.clone(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn resolution_table() {
+        use EntityType::*;
+        // (text, entities, expected (entity, place, country) for each resolved one)
+        let table: &[(&str, &[(&str, EntityType)], &[(&str, &str, &str)])] = &[
+            // a bare name: the region before the city
+            (
+                "Shelling hit Donetsk.",
+                &[("Donetsk", LOC)],
+                &[("Donetsk", "Donetska oblast", "UA")],
+            ),
+            // a cue word asks for the city
+            (
+                "Shelling hit the city of Donetsk.",
+                &[("Donetsk", LOC)],
+                &[("Donetsk", "Donetsk", "UA")],
+            ),
+            // Paris beside Texas is in Texas; alone it is the capital of France
+            (
+                "Paris and Texas.",
+                &[("Paris", LOC), ("Texas", LOC)],
+                &[("Paris", "Paris", "US"), ("Texas", "Texas", "US")],
+            ),
+            ("Paris.", &[("Paris", LOC)], &[("Paris", "Paris", "FR")]),
+            // Alaska is the state, not the hamlet
+            ("Alaska.", &[("Alaska", LOC)], &[("Alaska", "Alaska", "US")]),
+            // a government named by its capital; a person is not a place
+            (
+                "London said no. Kramatorsk met Smith.",
+                &[("London", ORG), ("Smith", PER)],
+                &[("London", "London", "GB")],
+            ),
+            ("Atlantis.", &[("Atlantis", LOC)], &[]),
+            // a one-word "person" that is a town of the article's country is that town
+            (
+                "Ukraine. Shelling hit Kramatorsk.",
+                &[("Ukraine", LOC), ("Kramatorsk", PER)],
+                &[
+                    ("Ukraine", "Ukraine", "UA"),
+                    ("Kramatorsk", "Kramatorsk", "UA"),
+                ],
+            ),
+            ("Kramatorsk spoke.", &[("Kramatorsk", PER)], &[]),
+        ];
+        for (text, names, want) in table {
+            let got = resolve(text, names);
+            let want: Vec<(String, String, String)> = want
+                .iter()
+                .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
+                .collect();
+            assert_eq!(got, want, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn focus_is_the_main_countries() {
+        let g = Gazetteer::parse(GAZ).unwrap();
+        let r = Resolver {
+            gazetteer: &g,
+            weights: Weights::default(),
+        };
+        let mut d = doc(
+            "Ukraine. Kramatorsk. Donetsk. Russia.",
+            &[
+                ("Ukraine", EntityType::LOC),
+                ("Kramatorsk", EntityType::LOC),
+                ("Donetsk", EntityType::LOC),
+                ("Russia", EntityType::LOC),
+            ],
+        );
+        r.annotate(&mut d);
+        assert_eq!(d.focus, ["UA"]);
+    }
+}
