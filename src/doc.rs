@@ -242,8 +242,8 @@ impl Doc {
                 feature_code: p.code.clone(),
                 country: p.country.clone(),
                 admin1: p.admin1.clone(),
-                lat: p.lat as f64,
-                lon: p.lon as f64,
+                lat: round5(p.lat),
+                lon: round5(p.lon),
                 confidence: round4(p.confidence),
                 mentions: self.entities[p.entity].mentions.len(),
             })
@@ -357,6 +357,11 @@ impl Doc {
 /// Rounded so that records are stable across thread counts and read well.
 fn round4(x: f32) -> f64 {
     (x as f64 * 10_000.0).round() / 10_000.0
+}
+
+/// Coordinates as the gazetteer has them (5 decimals, about a metre), not f32 noise.
+fn round5(x: f32) -> f64 {
+    (x as f64 * 100_000.0).round() / 100_000.0
 }
 
 /// Byte offset to Unicode code point offset (what Python indexes with).

@@ -109,9 +109,9 @@ fn display_name(doc: &Doc, tokens: &Range<usize>, person: bool) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// All capitals and longer than an acronym.
+/// No lower-case letters: a dateline ("KYIV") or an acronym.
 fn is_shouting(name: &str) -> bool {
-    name.chars().filter(|c| c.is_alphabetic()).count() > 4 && !name.chars().any(char::is_lowercase)
+    !name.chars().any(char::is_lowercase)
 }
 
 fn acronym(words: &[String]) -> String {
@@ -189,7 +189,8 @@ pub fn annotate(doc: &mut Doc) {
         match target {
             Some(c) => {
                 let c = &mut clusters[c];
-                // a dateline's "GENEVA" gives way to "Geneva"
+                // a dateline's "GENEVA" gives way to "Geneva" (an acronym the article also
+                // writes in lower case, "Nato", may as well)
                 if key.len() == c.name_words.len() && is_shouting(&c.name) {
                     let name = display_name(doc, &mention.tokens, person);
                     if !is_shouting(&name) {

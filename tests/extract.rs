@@ -276,11 +276,15 @@ fn indirect_speech_article_positions_speakers_and_stances() {
             "neutral",
         ),
     ];
-    let want: Vec<(String, String, String)> = want
-        .iter()
-        .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
-        .collect();
-    assert_eq!(got, want, "{:#}", rec["positions"]);
+    // the cue may carry an adverb ("immediately rejected")
+    assert_eq!(got.len(), want.len(), "{:#}", rec["positions"]);
+    for (g, w) in got.iter().zip(want) {
+        assert!(
+            g.0 == w.0 && g.1.contains(w.1) && g.2 == w.2,
+            "{g:?} is not {w:?}: {:#}",
+            rec["positions"]
+        );
+    }
     // the contents, as the article words them
     let contents: Vec<&str> = rec["positions"]
         .as_array()
@@ -648,9 +652,9 @@ fn eval_attribution_on_polnear_dev() {
     assert_eq!(report["articles"], 84);
     // the floors the shipped model must keep (its scores are in models/attribution/MODEL_CARD.md)
     for (role, exact, overlap) in [
-        ("Source", 0.70, 0.80),
-        ("Cue", 0.70, 0.80),
-        ("Content", 0.45, 0.85),
+        ("Source", 0.78, 0.83),
+        ("Cue", 0.71, 0.82),
+        ("Content", 0.56, 0.87),
     ] {
         let e = report["exact"][role]["f1"].as_f64().unwrap();
         let o = report["overlap"][role]["f1"].as_f64().unwrap();

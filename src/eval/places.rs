@@ -216,6 +216,8 @@ pub fn ablations() -> Vec<(&'static str, Weights)> {
                 ..d
             },
         ),
+        ("- capital", Weights { capital: 0.0, ..d }),
+        ("- namesake city", Weights { namesake: 0.0, ..d }),
         ("- cue words", Weights { cue: 0.0, ..d }),
         (
             "- article context",
