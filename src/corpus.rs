@@ -45,6 +45,38 @@ impl Article {
     }
 }
 
+/// Share K of N of a corpus (`--shard K/N`, K from 1): the articles whose id hashes to it. N
+/// machines with K = 1..N together see every input once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    pub k: u64,
+    pub n: u64,
+}
+
+impl std::str::FromStr for Shard {
+    type Err = String;
+    fn from_str(s: &str) -> std::result::Result<Self, String> {
+        let bad = || format!("{s:?} is not K/N with 1 <= K <= N");
+        let (k, n) = s.split_once('/').ok_or_else(bad)?;
+        let (k, n): (u64, u64) = (k.parse().map_err(|_| bad())?, n.parse().map_err(|_| bad())?);
+        if k == 0 || k > n {
+            return Err(bad());
+        }
+        Ok(Shard { k, n })
+    }
+}
+
+impl Shard {
+    /// FNV-1a of the id: the same on every machine and every run.
+    pub fn keeps(&self, input: &Input) -> bool {
+        let key = input.record_id();
+        let h = key.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+            (h ^ b as u64).wrapping_mul(0x100_0000_01b3)
+        });
+        h % self.n == self.k - 1
+    }
+}
+
 #[derive(Debug, Clone)]
 pub enum Input {
     Article(Article),
@@ -52,6 +84,16 @@ pub enum Input {
         id: Option<String>,
         error: RecordError,
     },
+}
+
+impl Input {
+    /// The id its record will have.
+    pub fn record_id(&self) -> String {
+        match self {
+            Input::Article(a) => a.id.clone(),
+            Input::Bad { id, error } => crate::doc::Record::error(id.clone(), error.clone()).id,
+        }
+    }
 }
 
 enum Source {

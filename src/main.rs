@@ -4,7 +4,7 @@
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use newsie::corpus::{Corpus, Fields};
+use newsie::corpus::{Corpus, Fields, Shard};
 use newsie::gazetteer::Gazetteer;
 use newsie::model::Precision;
 use newsie::pipeline::{Models, Options, Pipeline, Summary};
@@ -99,6 +99,18 @@ struct ExtractArgs {
     /// No progress bar and no summary.
     #[arg(short, long)]
     quiet: bool,
+    /// Complete OUTPUT after a run that was killed: keeps its whole chunks, drops the rest (a
+    /// torn last line included) and goes on from there, so that OUTPUT ends as an uninterrupted
+    /// run would have written it. Same inputs and flags as that run.
+    #[arg(long, requires = "output")]
+    resume: bool,
+    /// Only share K of N of the inputs (K = 1..N), chosen by article id: N machines (a Slurm job
+    /// array) together write every record once.
+    #[arg(long, value_name = "K/N")]
+    shard: Option<Shard>,
+    /// Text read and annotated at a time, in KiB: bounds memory.
+    #[arg(long, default_value_t = 512, value_parser = clap::value_parser!(u32).range(1..))]
+    chunk_kib: u32,
     #[command(flatten)]
     run: RunArgs,
 }
@@ -229,6 +241,15 @@ const EVERYTHING: Needs = Needs {
 
 /// Thread pools, the models and the gazetteer, as a command needs them.
 fn pipeline(run: &RunArgs, strict: bool, needs: Needs) -> Result<Pipeline> {
+    pipeline_with(run, strict, needs, newsie::pipeline::CHUNK_BYTES)
+}
+
+fn pipeline_with(
+    run: &RunArgs,
+    strict: bool,
+    needs: Needs,
+    chunk_bytes: usize,
+) -> Result<Pipeline> {
     let threads = run
         .threads
         .map(usize::from)
@@ -259,6 +280,7 @@ fn pipeline(run: &RunArgs, strict: bool, needs: Needs) -> Result<Pipeline> {
     let opts = Options {
         batch_size: run.batch_size as usize,
         strict,
+        chunk_bytes,
     };
     Pipeline::new(models, gazetteer, opts).context("cannot load the models")
 }
@@ -269,8 +291,8 @@ fn extract(a: ExtractArgs) -> Result<(), Failure> {
         text: a.text_field.clone(),
     };
     let corpus = Corpus::open(&a.inputs, fields).setup()?;
-    let pipeline = pipeline(&a.run, a.strict, EVERYTHING).setup()?;
-    let mut out = output(a.output.as_deref())?;
+    let pipeline =
+        pipeline_with(&a.run, a.strict, EVERYTHING, a.chunk_kib as usize * 1024).setup()?;
     let (total, read) = corpus.progress_bytes();
     let bar = if !a.quiet && std::io::stderr().is_terminal() {
         let bar = match total {
@@ -299,7 +321,25 @@ fn extract(a: ExtractArgs) -> Result<(), Failure> {
             b.set_message(format!("{} articles, {:.0} words/s", s.articles, rate(s)));
         }
     };
-    let summary = pipeline.extract(corpus, &mut out, &progress).running()?;
+    let shard = a.shard;
+    let inputs = corpus.filter(move |i| match (i, shard) {
+        (Ok(input), Some(s)) => s.keeps(input),
+        _ => true,
+    });
+    let mut chunks = pipeline.chunks(inputs);
+    let mut pending = None;
+    let mut out = match (&a.output, a.resume) {
+        (Some(path), true) => {
+            let (file, next) = resume(path, &mut chunks)?;
+            pending = next;
+            Box::new(std::io::BufWriter::new(file)) as Box<dyn Write>
+        }
+        _ => output(a.output.as_deref())?,
+    };
+    let chunks = pending.into_iter().map(Ok).chain(chunks);
+    let summary = pipeline
+        .extract_chunks(chunks, &mut out, &progress)
+        .running()?;
     out.flush().context("cannot write output").running()?;
     if let Some(b) = bar {
         b.finish_and_clear();
@@ -315,6 +355,77 @@ fn extract(a: ExtractArgs) -> Result<(), Failure> {
         );
     }
     Ok(())
+}
+
+/// Opens a killed run's output for appending after its last whole chunk: reads the ids of its
+/// complete lines, skips as many whole chunks of the input (checking the ids match), truncates
+/// the file after them. Returns the file and the first chunk to redo, if any.
+fn resume(
+    path: &Path,
+    chunks: &mut impl Iterator<Item = Result<Vec<newsie::corpus::Input>>>,
+) -> Result<(std::fs::File, Option<Vec<newsie::corpus::Input>>), Failure> {
+    let cannot = |e: std::io::Error| {
+        Failure::Setup(anyhow::anyhow!("cannot resume {}: {e}", path.display()))
+    };
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+        Err(e) => return Err(cannot(e)),
+    };
+    // (end offset, id) of each complete line
+    let mut lines: Vec<(u64, String)> = Vec::new();
+    let mut start = 0;
+    for (i, b) in bytes.iter().enumerate() {
+        if *b == b'\n' {
+            let id = serde_json::from_slice::<serde_json::Value>(&bytes[start..i])
+                .ok()
+                .and_then(|v| v["id"].as_str().map(str::to_string));
+            let Some(id) = id else {
+                return Err(Failure::Setup(anyhow::anyhow!(
+                    "{}: line {} is not a newsie record; not resuming",
+                    path.display(),
+                    lines.len() + 1
+                )));
+            };
+            lines.push((i as u64 + 1, id));
+            start = i + 1;
+        }
+    }
+    let mut kept = 0;
+    let mut pending = None;
+    while kept < lines.len() {
+        let Some(chunk) = chunks.next() else {
+            return Err(Failure::Setup(anyhow::anyhow!(
+                "{} has more records than the input has articles; not resuming",
+                path.display()
+            )));
+        };
+        let chunk = chunk.setup()?;
+        if kept + chunk.len() > lines.len() {
+            pending = Some(chunk);
+            break;
+        }
+        for input in &chunk {
+            if input.record_id() != lines[kept].1 {
+                return Err(Failure::Setup(anyhow::anyhow!(
+                    "{}: record {} is {:?}, the input has {:?} there: not the same input; not resuming",
+                    path.display(),
+                    kept + 1,
+                    lines[kept].1,
+                    input.record_id()
+                )));
+            }
+            kept += 1;
+        }
+    }
+    let end = if kept == 0 { 0 } else { lines[kept - 1].0 };
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .map_err(cannot)?;
+    file.set_len(end).map_err(cannot)?;
+    Ok((file, pending))
 }
 
 fn eval_ner(

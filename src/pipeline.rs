@@ -8,7 +8,7 @@
 
 use crate::attribution::Role;
 use crate::bio::Tagset;
-use crate::corpus::{Article, Corpus, Input};
+use crate::corpus::{Article, Input};
 use crate::doc::EntityType;
 use crate::doc::{Doc, Record};
 use crate::gazetteer::Gazetteer;
@@ -34,6 +34,8 @@ pub struct Options {
     pub batch_size: usize,
     /// A bad input line stops the run instead of giving an error record.
     pub strict: bool,
+    /// Text per chunk (`CHUNK_BYTES` by default): bounds memory.
+    pub chunk_bytes: usize,
 }
 
 /// Counts for the summary line.
@@ -257,38 +259,37 @@ impl Pipeline {
             .collect())
     }
 
+    /// The corpus cut into the chunks `extract` processes. Chunk boundaries depend only on the
+    /// input (and `--chunk-bytes`), so a resumed run can restart at one and repeat the bytes.
+    pub fn chunks<I: Iterator<Item = Result<Input>>>(&self, corpus: I) -> Chunks<I> {
+        Chunks {
+            corpus: corpus.peekable(),
+            strict: self.opts.strict,
+            chunk_bytes: self.opts.chunk_bytes,
+        }
+    }
+
     /// Reads the corpus, writes one JSONL record per article in input order. `progress` is
     /// called after each chunk with the running totals.
     pub fn extract(
         &self,
-        corpus: Corpus,
+        corpus: impl Iterator<Item = Result<Input>>,
+        out: &mut dyn Write,
+        progress: &dyn Fn(&Summary),
+    ) -> Result<Summary> {
+        self.extract_chunks(self.chunks(corpus), out, progress)
+    }
+
+    /// `extract` over chunks already cut (some perhaps skipped, on resume).
+    pub fn extract_chunks(
+        &self,
+        chunks: impl Iterator<Item = Result<Vec<Input>>>,
         out: &mut dyn Write,
         progress: &dyn Fn(&Summary),
     ) -> Result<Summary> {
         let mut summary = Summary::default();
-        let mut corpus = corpus.peekable();
-        while corpus.peek().is_some() {
-            let mut chunk: Vec<Input> = Vec::with_capacity(CHUNK_ARTICLES);
-            let mut bytes = 0;
-            while chunk.len() < CHUNK_ARTICLES && bytes < CHUNK_BYTES {
-                let Some(item) = corpus.next() else { break };
-                let item = item?;
-                match &item {
-                    Input::Bad { id, error } if self.opts.strict => {
-                        let what = id.clone().or(error.line.map(|l| format!("line {l}")));
-                        bail!(
-                            "bad input {}: {}: {}",
-                            what.unwrap_or_default(),
-                            error.kind,
-                            error.message
-                        );
-                    }
-                    Input::Article(a) => bytes += a.text.len(),
-                    Input::Bad { .. } => {}
-                }
-                chunk.push(item);
-            }
-            let records = self.process(chunk)?;
+        for chunk in chunks {
+            let records = self.process(chunk?)?;
             let lines: Vec<Vec<u8>> = records
                 .par_iter()
                 .map(|r| {
@@ -297,15 +298,57 @@ impl Pipeline {
                     v
                 })
                 .collect();
-            for (r, line) in records.iter().zip(&lines) {
-                out.write_all(line)?;
+            // a whole chunk at once, then flushed: a killed run leaves whole chunks and at most
+            // one torn line, which --resume drops
+            out.write_all(&lines.concat())?;
+            out.flush()?;
+            for r in &records {
                 summary.articles += 1;
                 summary.errors += r.error.is_some() as u64;
                 summary.words += r.words as u64;
             }
-            out.flush()?;
             progress(&summary);
         }
         Ok(summary)
+    }
+}
+
+/// Chunks of inputs: at most `CHUNK_ARTICLES` articles, no more once their text reaches the
+/// chunk size. A bad input stops it in strict mode.
+pub struct Chunks<I: Iterator<Item = Result<Input>>> {
+    corpus: std::iter::Peekable<I>,
+    strict: bool,
+    chunk_bytes: usize,
+}
+
+impl<I: Iterator<Item = Result<Input>>> Iterator for Chunks<I> {
+    type Item = Result<Vec<Input>>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.corpus.peek()?;
+        let mut chunk: Vec<Input> = Vec::with_capacity(CHUNK_ARTICLES);
+        let mut bytes = 0;
+        while chunk.len() < CHUNK_ARTICLES && bytes < self.chunk_bytes {
+            let item = match self.corpus.next() {
+                Some(Ok(item)) => item,
+                Some(Err(e)) => return Some(Err(e)),
+                None => break,
+            };
+            match &item {
+                Input::Bad { id, error } if self.strict => {
+                    let what = id.clone().or(error.line.map(|l| format!("line {l}")));
+                    return Some(Err(anyhow::anyhow!(
+                        "bad input {}: {}: {}",
+                        what.unwrap_or_default(),
+                        error.kind,
+                        error.message
+                    )));
+                }
+                Input::Article(a) => bytes += a.text.len(),
+                Input::Bad { .. } => {}
+            }
+            chunk.push(item);
+        }
+        Some(Ok(chunk))
     }
 }

@@ -43,6 +43,7 @@ fn main() -> Result<()> {
     let opts = Options {
         batch_size: a.batch_size,
         strict: false,
+        chunk_bytes: newsie::pipeline::CHUNK_BYTES,
     };
     // both models, as extract runs them; the bare forward pass runs the same two
     let start = Instant::now();
