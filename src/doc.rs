@@ -111,19 +111,30 @@ impl Feature {
     }
 }
 
+/// A gazetteer entry.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Place {
+    /// GeoNames id; `None` for a place added by hand without one.
+    pub geonames_id: Option<u32>,
+    pub name: String,
+    pub feature: Feature,
+    /// GeoNames feature code (PCLI, ADM1, ADM2, PPL, PPLC; RGN, TERR by hand).
+    pub code: String,
+    /// ISO 3166-1 alpha-2.
+    pub country: String,
+    /// GeoNames admin1 code within the country.
+    pub admin1: String,
+    pub lat: f32,
+    pub lon: f32,
+    pub population: u64,
+}
+
 /// A place entity resolved to a gazetteer entry.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ResolvedPlace {
     /// Index into `Doc::entities`.
     pub entity: usize,
-    pub geonames_id: Option<u32>,
-    pub name: String,
-    pub feature: Feature,
-    pub code: String,
-    pub country: String,
-    pub admin1: String,
-    pub lat: f32,
-    pub lon: f32,
+    pub place: Place,
     pub confidence: f32,
 }
 
@@ -234,18 +245,21 @@ impl Doc {
         let places = self
             .places
             .iter()
-            .map(|p| PlaceRecord {
-                entity: format!("E{}", p.entity + 1),
-                name: p.name.clone(),
-                geonames_id: p.geonames_id,
-                feature: p.feature,
-                feature_code: p.code.clone(),
-                country: p.country.clone(),
-                admin1: p.admin1.clone(),
-                lat: round5(p.lat),
-                lon: round5(p.lon),
-                confidence: round4(p.confidence),
-                mentions: self.entities[p.entity].mentions.len(),
+            .map(|r| {
+                let p = &r.place;
+                PlaceRecord {
+                    entity: format!("E{}", r.entity + 1),
+                    name: p.name.clone(),
+                    geonames_id: p.geonames_id,
+                    feature: p.feature,
+                    feature_code: p.code.clone(),
+                    country: p.country.clone(),
+                    admin1: p.admin1.clone(),
+                    lat: round5(p.lat),
+                    lon: round5(p.lon),
+                    confidence: round4(r.confidence),
+                    mentions: self.entities[r.entity].mentions.len(),
+                }
             })
             .collect();
         let positions = self

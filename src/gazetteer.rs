@@ -2,7 +2,7 @@
 //! `scripts/build_gazetteer.py` from GeoNames-derived registry packages into one TSV in the newsie
 //! cache, loaded once per run.
 
-pub use crate::doc::Feature;
+pub use crate::doc::{Feature, Place};
 use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
 use std::collections::HashMap;
@@ -11,23 +11,6 @@ use unicode_normalization::{char::is_combining_mark, UnicodeNormalization};
 
 /// File name in the newsie cache (`model::base_dirs`).
 pub const FILE: &str = "gazetteer-v1.tsv";
-
-#[derive(Debug, Clone)]
-pub struct Place {
-    /// GeoNames id; `None` for a place added by hand without one.
-    pub geonames_id: Option<u32>,
-    pub name: String,
-    pub feature: Feature,
-    /// GeoNames feature code (PCLI, ADM1, ADM2, PPL, PPLC; RGN, TERR by hand).
-    pub code: String,
-    /// ISO 3166-1 alpha-2.
-    pub country: String,
-    /// GeoNames admin1 code within the country.
-    pub admin1: String,
-    pub lat: f32,
-    pub lon: f32,
-    pub population: u64,
-}
 
 pub struct Gazetteer {
     pub places: Vec<Place>,

@@ -2,8 +2,9 @@
 //! mentions, the places it is about and the positions it reports.
 //!
 //! The house is spaCy-like: [`doc::Doc`] holds an article and everything found in it; each stage
-//! (`segment`, `windows`, `ner`, `entities`, `attribution`) takes the Doc and adds to it; only [`pipeline`] knows
-//! their order. Models sit behind [`model::TokenClassifier`].
+//! (`segment`, `windows`, `ner`, `entities`, `attribution`, `places`) takes the Doc and adds to
+//! it; only [`pipeline`] knows their order. Models sit behind [`model::TokenClassifier`]; the
+//! gazetteer behind [`gazetteer::Gazetteer`].
 
 pub mod attribution;
 pub mod bio;

@@ -191,7 +191,7 @@ fn main() -> ExitCode {
             predictions,
             json,
             run,
-        }) => eval_ner(&conll, predictions, json, &run),
+        }) => eval_ner(&conll, predictions.as_deref(), json, &run),
         Command::Eval(EvalCommand::Attribution {
             polnear,
             predictions,
@@ -428,35 +428,45 @@ fn resume(
     Ok((file, pending))
 }
 
-fn eval_ner(
-    conll: &Path,
-    predictions: Option<PathBuf>,
+/// The shared part of `eval ner` and `eval places`: a readable gold file, the pipeline, an
+/// optional predictions file, the report printed.
+fn eval_file<R: serde::Serialize + std::fmt::Display>(
+    gold: &Path,
+    predictions: Option<&Path>,
     json: bool,
     run: &RunArgs,
+    needs: Needs,
+    eval: impl FnOnce(&Pipeline, Option<&mut dyn Write>) -> Result<R>,
 ) -> Result<(), Failure> {
-    if !conll.is_file() {
+    if !gold.is_file() {
         return Err(Failure::Setup(anyhow::anyhow!(
             "cannot read {}",
-            conll.display()
+            gold.display()
         )));
     }
-    let needs = Needs {
-        attribution: false,
-        places: false,
-    };
     let pipeline = pipeline(run, false, needs).setup()?;
-    let mut pred_out = predictions.as_deref().map(create).transpose()?;
-    let report = newsie::eval::eval_ner(
-        &pipeline,
-        conll,
-        pred_out.as_mut().map(|w| w as &mut dyn Write),
-    )
-    .running()?;
+    let mut pred_out = predictions.map(create).transpose()?;
+    let report = eval(&pipeline, pred_out.as_mut().map(|w| w as &mut dyn Write)).running()?;
     if let Some(mut w) = pred_out {
         w.flush().context("cannot write predictions").running()?;
     }
     print_report(&report, json);
     Ok(())
+}
+
+fn eval_ner(
+    conll: &Path,
+    predictions: Option<&Path>,
+    json: bool,
+    run: &RunArgs,
+) -> Result<(), Failure> {
+    let needs = Needs {
+        attribution: false,
+        places: false,
+    };
+    eval_file(conll, predictions, json, run, needs, |p, out| {
+        newsie::eval::eval_ner(p, conll, out)
+    })
 }
 
 fn print_report<R: serde::Serialize + std::fmt::Display>(report: &R, json: bool) {
@@ -500,30 +510,13 @@ fn eval_places(
     json: bool,
     run: &RunArgs,
 ) -> Result<(), Failure> {
-    if !xml.is_file() {
-        return Err(Failure::Setup(anyhow::anyhow!(
-            "cannot read {}",
-            xml.display()
-        )));
-    }
     let needs = Needs {
         attribution: false,
         places: true,
     };
-    let pipeline = pipeline(run, false, needs).setup()?;
-    let mut pred_out = predictions.map(create).transpose()?;
-    let report = newsie::eval::eval_places(
-        &pipeline,
-        xml,
-        &newsie::eval::places::ablations(),
-        pred_out.as_mut().map(|w| w as &mut dyn Write),
-    )
-    .running()?;
-    if let Some(mut w) = pred_out {
-        w.flush().context("cannot write predictions").running()?;
-    }
-    print_report(&report, json);
-    Ok(())
+    eval_file(xml, predictions, json, run, needs, |p, out| {
+        newsie::eval::eval_places(p, xml, &newsie::eval::places::ablations(), out)
+    })
 }
 
 fn segment(inputs: &[PathBuf], output_path: Option<&Path>) -> Result<(), Failure> {

@@ -1,16 +1,17 @@
 //! The order of the stages, and the streaming around them.
 //!
 //! Articles are read in chunks; in each chunk rayon segments and tokenizes the articles, the
-//! windows of the whole chunk are sorted by length and run through the model in batches (libtorch
-//! uses its own threads for each batch, rayon is idle meanwhile: no oversubscription), then rayon
-//! decodes. Records are written in input order. Nothing depends on the thread count, so the output
-//! does not either.
+//! windows of the whole chunk are sorted by length and run through both models (NER, then
+//! attribution, on the same batches; libtorch uses its own threads for each batch, rayon is idle
+//! meanwhile: no oversubscription), then rayon decodes entities and positions and resolves places.
+//! Records are written in input order, a chunk at a time. Nothing depends on the thread count, so
+//! the output does not either; the batch size changes confidences in the third or fourth decimal
+//! (padding changes the bf16 arithmetic), so a resumed run keeps the chunk boundaries.
 
 use crate::attribution::Role;
 use crate::bio::Tagset;
 use crate::corpus::{Article, Input};
-use crate::doc::EntityType;
-use crate::doc::{Doc, Record};
+use crate::doc::{Doc, EntityType, Record};
 use crate::gazetteer::Gazetteer;
 use crate::model::{BertTagger, Precision, Scores, TokenClassifier};
 use crate::places::{Resolver, Weights};

@@ -324,7 +324,11 @@ impl Resolver<'_> {
             if !p.country.is_empty() {
                 *focus.entry(p.country.clone()).or_default() += t.weight;
             }
-            places.push(resolved(t.entity.expect("entity target"), p, confidence));
+            places.push(ResolvedPlace {
+                entity: t.entity.expect("entity target"),
+                place: p.clone(),
+                confidence,
+            });
         }
         // the countries holding more than a quarter of the place mentions, most first
         let total: f32 = focus.values().sum();
@@ -361,21 +365,6 @@ impl Resolver<'_> {
         };
         self.choose(&t, Some((&ctx, None)))
             .map(|(i, c)| (&self.gazetteer.places[i as usize], c))
-    }
-}
-
-fn resolved(entity: usize, p: &Place, confidence: f32) -> ResolvedPlace {
-    ResolvedPlace {
-        entity,
-        geonames_id: p.geonames_id,
-        name: p.name.clone(),
-        feature: p.feature,
-        code: p.code.clone(),
-        country: p.country.clone(),
-        admin1: p.admin1.clone(),
-        lat: p.lat,
-        lon: p.lon,
-        confidence,
     }
 }
 
@@ -434,11 +423,11 @@ mod tests {
         r.annotate(&mut d);
         d.places
             .iter()
-            .map(|p| {
+            .map(|r| {
                 (
-                    d.entities[p.entity].name.clone(),
-                    p.name.clone(),
-                    p.country.clone(),
+                    d.entities[r.entity].name.clone(),
+                    r.place.name.clone(),
+                    r.place.country.clone(),
                 )
             })
             .collect()
