@@ -820,3 +820,68 @@ fn shards_together_give_every_record_once() {
     let bad = run(&["extract", input, "--shard", "4/3"], None);
     assert_eq!(bad.status.code(), Some(2));
 }
+
+#[test]
+fn eval_places_on_lgl_and_geovirus() {
+    for (name, floor) in [("lgl.xml", 0.70), ("GeoVirus.xml", 0.70)] {
+        let xml = root().join("../shared/data/geo").join(name);
+        if !xml.is_file() {
+            eprintln!("SKIPPED: {} is absent (not redistributable)", xml.display());
+            continue;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let preds = dir.path().join("p.jsonl");
+        let out = run(
+            &[
+                "eval",
+                "places",
+                "--gazetteer-xml",
+                xml.to_str().unwrap(),
+                "--predictions",
+                preds.to_str().unwrap(),
+                "--json",
+            ],
+            None,
+        );
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let acc = report["scores"]["accuracy_161km"].as_f64().unwrap();
+        // the floor the shipped ranking keeps (scores in the README)
+        assert!(acc > floor, "{name}: {acc}");
+        // every signal taken out costs something on at least one of them; here: context
+        let no_context = report["ablation"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a[0] == "- article context")
+            .unwrap()[1]["accuracy_161km"]
+            .as_f64()
+            .unwrap();
+        assert!(no_context < acc, "{name}: context {no_context} vs {acc}");
+        let lines = std::fs::read_to_string(&preds).unwrap();
+        assert_eq!(
+            lines.lines().count() as u64,
+            report["toponyms"].as_u64().unwrap()
+        );
+    }
+}
+
+#[test]
+fn a_missing_gazetteer_is_a_clear_exit_2() {
+    let out = run(
+        &[
+            "extract",
+            &sample(),
+            "--gazetteer",
+            "/nonexistent/gazetteer.tsv",
+        ],
+        None,
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("cannot read the gazetteer"), "{err}");
+}
