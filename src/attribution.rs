@@ -41,12 +41,13 @@ const MAX_GAP_ACROSS: usize = 2;
 pub fn annotate(doc: &mut Doc, tags: &Tagset<Role>, word_rows: &[&[f32]]) {
     let spans = tags.spans(&tags.viterbi(word_rows), 0);
     let mut positions = group(doc, &spans);
+    let speakers = Speakers::new(doc);
     for i in 0..positions.len() {
         let p = &positions[i];
         let speaker = p
             .source
             .as_ref()
-            .and_then(|s| speaker(doc, s, &positions[..i]));
+            .and_then(|s| speakers.speaker(s, &positions[..i]));
         let (kind, stance) = (kind(doc, &p.content), stance(doc, &p.cue));
         let p = &mut positions[i];
         (p.speaker, p.kind, p.stance) = (speaker, kind, stance);
@@ -287,15 +288,139 @@ const PERSON_PRONOUNS: &[&str] = &[
 const GROUP_PRONOUNS: &[&str] = &["it", "its", "they", "them", "their"];
 const DETERMINERS: &[&str] = &["the", "a", "an", "this", "that", "these", "those", "its"];
 
-/// The entity a source names: a mention inside it ("Ukrainian President Volodymyr Zelenskyy"),
-/// else a pronoun's antecedent ("he", "his statements"), else the person or organisation the
-/// article described with the source's words ("the Ukrainian president").
-fn speaker(doc: &Doc, source: &Range<usize>, earlier: &[Position]) -> Option<usize> {
-    let entity_of = |m: usize| doc.entities.iter().position(|e| e.mentions.contains(&m));
-    named(doc, source)
-        .and_then(entity_of)
-        .or_else(|| pronoun(doc, source, earlier))
-        .or_else(|| described(doc, source))
+/// How far back pronouns and descriptions look for their entity, in sentences: news refers to
+/// what it named recently, and it keeps a very long article linear.
+const LOOKBACK_SENTENCES: usize = 50;
+
+/// What speaker resolution reads of an article, computed once per article: the entity of each
+/// mention and the words the article describes each entity with.
+struct Speakers<'a> {
+    doc: &'a Doc,
+    entity_of: Vec<Option<usize>>,
+    descriptors: Vec<Vec<String>>,
+}
+
+impl<'a> Speakers<'a> {
+    fn new(doc: &'a Doc) -> Self {
+        debug_assert!(doc
+            .mentions
+            .windows(2)
+            .all(|w| w[0].tokens.start <= w[1].tokens.start));
+        let mut entity_of = vec![None; doc.mentions.len()];
+        for (e, ent) in doc.entities.iter().enumerate() {
+            for &m in &ent.mentions {
+                entity_of[m] = Some(e);
+            }
+        }
+        let descriptors = (0..doc.entities.len())
+            .map(|e| descriptors(doc, e))
+            .collect();
+        Speakers {
+            doc,
+            entity_of,
+            descriptors,
+        }
+    }
+
+    /// The entity a source names: a mention inside it ("Ukrainian President Volodymyr
+    /// Zelenskyy"), else a pronoun's antecedent ("he", "his statements"), else the person or
+    /// organisation the article described with the source's words ("the Ukrainian president").
+    fn speaker(&self, source: &Range<usize>, earlier: &[Position]) -> Option<usize> {
+        named(self.doc, source)
+            .and_then(|m| self.entity_of[m])
+            .or_else(|| self.pronoun(source, earlier))
+            .or_else(|| self.described(source))
+    }
+
+    /// Mentions ending before the source, nearest first, within the look-back, with their
+    /// sentence.
+    fn before(&self, source: &Range<usize>) -> impl Iterator<Item = (usize, usize)> + '_ {
+        let doc = self.doc;
+        let sentence = sentence_of(doc, source.start);
+        let end = doc
+            .mentions
+            .partition_point(|m| m.tokens.end <= source.start);
+        (0..end)
+            .rev()
+            .map(move |m| (m, sentence_of(doc, doc.mentions[m].tokens.start)))
+            .take_while(move |&(_, s)| s + LOOKBACK_SENTENCES >= sentence)
+    }
+
+    /// A pronoun's antecedent. "he"/"she": the speaker of the last position if the last
+    /// sentence that names people names them too (speakers go on talking), else the first
+    /// person named in that sentence (its subject, mostly). "it"/"they": the nearest
+    /// organisation in the last two sentences.
+    fn pronoun(&self, source: &Range<usize>, earlier: &[Position]) -> Option<usize> {
+        let doc = self.doc;
+        let first = doc.token_text(source.start).to_lowercase();
+        if source.len() > 3 {
+            return None;
+        }
+        let label = |m: usize| doc.mentions[m].label;
+        if PERSON_PRONOUNS.contains(&first.as_str()) {
+            let mut people = self
+                .before(source)
+                .filter(|&(m, _)| label(m) == EntityType::PER);
+            let (m, last_sentence) = people.next()?;
+            // nearest first: the sentence's first person comes last
+            let mut named_there: Vec<usize> = std::iter::once(m)
+                .chain(
+                    people
+                        .take_while(|&(_, s)| s == last_sentence)
+                        .map(|(m, _)| m),
+                )
+                .filter_map(|m| self.entity_of[m])
+                .collect();
+            named_there.reverse();
+            let last_speaker = earlier.iter().rev().find_map(|p| p.speaker);
+            return match last_speaker {
+                Some(e) if named_there.contains(&e) => Some(e),
+                _ => named_there.first().copied(),
+            };
+        }
+        if GROUP_PRONOUNS.contains(&first.as_str()) {
+            let sentence = sentence_of(doc, source.start);
+            return self
+                .before(source)
+                .take_while(|&(_, s)| s + 1 >= sentence)
+                .find(|&(m, _)| label(m) == EntityType::ORG)
+                .and_then(|(m, _)| self.entity_of[m])
+                .filter(|&e| doc.entities[e].label == EntityType::ORG);
+        }
+        None
+    }
+
+    /// The person or organisation, mentioned before the source, whose descriptors include the
+    /// source's head (its last word) and most of its other words; the nearest of equals.
+    fn described(&self, source: &Range<usize>) -> Option<usize> {
+        let doc = self.doc;
+        let words: Vec<String> = lower_words(doc, source.clone())
+            .filter(|w| !DETERMINERS.contains(&w.as_str()))
+            .collect();
+        let head = words.last()?;
+        let mut seen = Vec::new();
+        let mut best: Option<((usize, usize), usize)> = None;
+        for (m, _) in self.before(source) {
+            let Some(e) = self.entity_of[m] else { continue };
+            if seen.contains(&e)
+                || !matches!(doc.entities[e].label, EntityType::PER | EntityType::ORG)
+            {
+                continue;
+            }
+            seen.push(e);
+            let d = &self.descriptors[e];
+            if !d.contains(head) {
+                continue;
+            }
+            let score = words.iter().filter(|w| d.contains(w)).count();
+            // nearest first, so a later candidate must score higher
+            let key = (score, doc.mentions[m].tokens.end);
+            if best.is_none_or(|(k, _)| score > k.0) {
+                best = Some((key, e));
+            }
+        }
+        best.map(|(_, e)| e)
+    }
 }
 
 fn rank(t: EntityType) -> usize {
@@ -317,56 +442,6 @@ fn named(doc: &Doc, source: &Range<usize>) -> Option<usize> {
         .filter(|(_, m)| m.label != EntityType::MISC)
         .min_by_key(|(i, m)| (rank(m.label), std::cmp::Reverse(*i)))
         .map(|(i, _)| i)
-}
-
-fn entity_type(doc: &Doc, e: usize) -> EntityType {
-    doc.entities[e].label
-}
-
-/// A pronoun's antecedent. "he"/"she": the speaker of the last position if the last sentence
-/// that names people names them too (speakers go on talking), else the first person named in
-/// that sentence (its subject, mostly). "it"/"they": the nearest organisation in the last two
-/// sentences.
-fn pronoun(doc: &Doc, source: &Range<usize>, earlier: &[Position]) -> Option<usize> {
-    let first = doc.token_text(source.start).to_lowercase();
-    if source.len() > 3 {
-        return None;
-    }
-    let sentence = sentence_of(doc, source.start);
-    let before = |m: &&crate::doc::Mention| m.tokens.end <= source.start;
-    let entity_of = |m: usize| doc.entities.iter().position(|e| e.mentions.contains(&m));
-    if PERSON_PRONOUNS.contains(&first.as_str()) {
-        let people: Vec<(usize, usize)> = doc
-            .mentions
-            .iter()
-            .enumerate()
-            .filter(|(_, m)| before(m) && m.label == EntityType::PER)
-            .filter_map(|(i, m)| Some((sentence_of(doc, m.tokens.start), entity_of(i)?)))
-            .collect();
-        let last_sentence = people.last()?.0;
-        let named_there: Vec<usize> = people
-            .iter()
-            .filter(|(s, _)| *s == last_sentence)
-            .map(|p| p.1)
-            .collect();
-        let last_speaker = earlier.iter().rev().find_map(|p| p.speaker);
-        return match last_speaker {
-            Some(e) if named_there.contains(&e) => Some(e),
-            _ => named_there.first().copied(),
-        };
-    }
-    if GROUP_PRONOUNS.contains(&first.as_str()) {
-        return doc
-            .mentions
-            .iter()
-            .enumerate()
-            .rev()
-            .filter(|(_, m)| before(m) && m.label == EntityType::ORG)
-            .find(|(_, m)| sentence_of(doc, m.tokens.start) + 1 >= sentence)
-            .and_then(|(i, _)| entity_of(i))
-            .filter(|&e| entity_type(doc, e) == EntityType::ORG);
-    }
-    None
 }
 
 fn lower_words(doc: &Doc, words: Range<usize>) -> impl Iterator<Item = String> + '_ {
@@ -404,36 +479,9 @@ fn descriptors(doc: &Doc, e: usize) -> Vec<String> {
             }
         }
     }
+    out.sort();
+    out.dedup();
     out
-}
-
-/// The person or organisation, mentioned before the source, whose descriptors include the
-/// source's head (its last word) and most of its other words; the nearest of equals.
-fn described(doc: &Doc, source: &Range<usize>) -> Option<usize> {
-    let words: Vec<String> = lower_words(doc, source.clone())
-        .filter(|w| !DETERMINERS.contains(&w.as_str()))
-        .collect();
-    let head = words.last()?;
-    doc.entities
-        .iter()
-        .enumerate()
-        .filter(|(_, e)| matches!(e.label, EntityType::PER | EntityType::ORG))
-        .filter_map(|(i, e)| {
-            let last_before = e
-                .mentions
-                .iter()
-                .map(|&m| doc.mentions[m].tokens.end)
-                .filter(|&end| end <= source.start)
-                .max()?;
-            let d = descriptors(doc, i);
-            if !d.contains(head) {
-                return None;
-            }
-            let score = words.iter().filter(|w| d.contains(w)).count();
-            Some(((score, last_before), i))
-        })
-        .max()
-        .map(|(_, i)| i)
 }
 
 #[cfg(test)]
@@ -467,6 +515,23 @@ mod tests {
             });
         }
         doc
+    }
+
+    /// Mentions in text order, as NER leaves them, the entities' indices following.
+    fn sort_mentions(doc: &mut Doc) {
+        let mut order: Vec<usize> = (0..doc.mentions.len()).collect();
+        order.sort_by_key(|&m| doc.mentions[m].tokens.start);
+        let mut new_index = vec![0; order.len()];
+        for (new, &old) in order.iter().enumerate() {
+            new_index[old] = new;
+        }
+        doc.mentions = order.iter().map(|&m| doc.mentions[m].clone()).collect();
+        for e in &mut doc.entities {
+            for m in &mut e.mentions {
+                *m = new_index[*m];
+            }
+            e.mentions.sort();
+        }
     }
 
     /// The words of the first occurrence of `phrase` (which starts and ends at word edges).
@@ -575,6 +640,7 @@ mod tests {
                 }
             }
         }
+        sort_mentions(&mut doc);
         let position = |source: Range<usize>, speaker: Option<usize>| Position {
             source: Some(source),
             speaker,
@@ -597,7 +663,11 @@ mod tests {
         ];
         for (phrase, earlier, want) in table {
             let src = words_of(&doc, phrase);
-            assert_eq!(speaker(&doc, &src, earlier), *want, "{phrase:?}");
+            assert_eq!(
+                Speakers::new(&doc).speaker(&src, earlier),
+                *want,
+                "{phrase:?}"
+            );
         }
     }
 
