@@ -44,13 +44,14 @@ pub fn annotate(doc: &mut Doc, tags: &Tagset<Role>, word_rows: &[&[f32]]) {
     let spans = tags.spans(&tags.viterbi(word_rows), 0);
     let mut positions = group(doc, &spans);
     let speakers = Speakers::new(doc);
+    let quoted = quoted_words(doc);
     for i in 0..positions.len() {
         let p = &positions[i];
         let speaker = p
             .source
             .as_ref()
             .and_then(|s| speakers.speaker(s, &positions[..i]));
-        let (kind, stance) = (kind(doc, &p.content), stance(doc, &p.cue));
+        let (kind, stance) = (kind(doc, &quoted, &p.content), stance(doc, &p.cue));
         let p = &mut positions[i];
         (p.speaker, p.kind, p.stance) = (speaker, kind, stance);
     }
@@ -135,20 +136,30 @@ fn group(doc: &Doc, spans: &[Span<Role>]) -> Vec<Position> {
         .collect()
 }
 
+/// Whether each word of the Doc is inside a quotation.
+fn quoted_words(doc: &Doc) -> Vec<bool> {
+    let mut quoted = vec![false; doc.tokens.len()];
+    for q in &doc.quotations {
+        let first = doc.tokens.partition_point(|t| t.start < q.start);
+        for (w, t) in doc.tokens.iter().enumerate().skip(first) {
+            if t.end > q.end {
+                break;
+            }
+            quoted[w] = true;
+        }
+    }
+    quoted
+}
+
 /// Direct when every word of the content is inside quotation marks, mixed when some are,
 /// indirect when none is. Punctuation does not count.
-fn kind(doc: &Doc, content: &[Range<usize>]) -> Kind {
+fn kind(doc: &Doc, quoted: &[bool], content: &[Range<usize>]) -> Kind {
     let (mut inside, mut outside) = (0, 0);
     for w in content.iter().flat_map(|r| r.clone()) {
         if !doc.token_text(w).chars().any(char::is_alphanumeric) {
             continue;
         }
-        let t = doc.tokens[w];
-        if doc
-            .quotations
-            .iter()
-            .any(|q| q.start <= t.start && t.end <= q.end)
-        {
+        if quoted[w] {
             inside += 1;
         } else {
             outside += 1;
@@ -437,13 +448,15 @@ fn rank(t: EntityType) -> usize {
 /// The mention inside the source that names the speaker: a person before an organisation before
 /// a place ("officials in Moscow"), the last of equals; never a MISC ("Ukrainian officials").
 fn named(doc: &Doc, source: &Range<usize>) -> Option<usize> {
-    doc.mentions
-        .iter()
-        .enumerate()
-        .filter(|(_, m)| m.tokens.start < source.end && source.start < m.tokens.end)
-        .filter(|(_, m)| m.label != EntityType::MISC)
-        .min_by_key(|(i, m)| (rank(m.label), std::cmp::Reverse(*i)))
-        .map(|(i, _)| i)
+    // mentions are in text order and do not overlap: those inside end the run before the source
+    let end = doc
+        .mentions
+        .partition_point(|m| m.tokens.start < source.end);
+    (0..end)
+        .rev()
+        .take_while(|&i| doc.mentions[i].tokens.end > source.start)
+        .filter(|&i| doc.mentions[i].label != EntityType::MISC)
+        .min_by_key(|&i| (rank(doc.mentions[i].label), std::cmp::Reverse(i)))
 }
 
 fn lower_words(doc: &Doc, words: Range<usize>) -> impl Iterator<Item = String> + '_ {
@@ -607,7 +620,12 @@ mod tests {
         ];
         for &(text, content, want) in table {
             let doc = doc_with(text, &[]);
-            assert_eq!(kind(&doc, &[words_of(&doc, content)]), want, "{text:?}");
+            let quoted = quoted_words(&doc);
+            assert_eq!(
+                kind(&doc, &quoted, &[words_of(&doc, content)]),
+                want,
+                "{text:?}"
+            );
         }
     }
 

@@ -88,10 +88,10 @@ impl Gazetteer {
         for (i, (place, names, demonyms)) in parsed.into_iter().enumerate() {
             let i = i as u32;
             g.places.push(place);
-            for (k, key) in names.into_iter().enumerate() {
+            for (key, main) in names {
                 let v = g.names.entry(key).or_default();
                 if !v.iter().any(|&(p, _)| p == i) {
-                    v.push((i, k == 0));
+                    v.push((i, main));
                 }
             }
             for d in demonyms {
@@ -114,9 +114,9 @@ impl Gazetteer {
     }
 }
 
-/// A place, its folded names (the main one first; demonyms too: "Russian troops" names the
-/// country) and its folded demonyms.
-type ParsedLine = (Place, Vec<String>, Vec<String>);
+/// A place, its folded names with whether each is the main one (demonyms count as names:
+/// "Russian troops" names the country), and its folded demonyms.
+type ParsedLine = (Place, Vec<(String, bool)>, Vec<String>);
 
 fn parse_line(n: usize, line: &str) -> Result<ParsedLine> {
     let c: Vec<&str> = line.split('\t').collect();
@@ -141,10 +141,10 @@ fn parse_line(n: usize, line: &str) -> Result<ParsedLine> {
         .filter(|d| !d.is_empty())
         .map(fold)
         .collect();
-    let names: Vec<String> = std::iter::once(fold(c[1]))
-        .chain(c[9].split('|').filter(|a| !a.is_empty()).map(fold))
-        .chain(demonyms.iter().cloned())
-        .filter(|k| !k.is_empty())
+    let names: Vec<(String, bool)> = std::iter::once((fold(c[1]), true))
+        .chain(c[9].split('|').map(|a| (fold(a), false)))
+        .chain(demonyms.iter().map(|d| (d.clone(), false)))
+        .filter(|(k, _)| !k.is_empty())
         .collect();
     Ok((place, names, demonyms))
 }

@@ -330,7 +330,7 @@ fn extract(a: ExtractArgs) -> Result<(), Failure> {
     let mut pending = None;
     let mut out = match (&a.output, a.resume) {
         (Some(path), true) => {
-            let (file, next) = resume(path, &mut chunks)?;
+            let (file, next) = newsie::pipeline::resume(path, &mut chunks).setup()?;
             pending = next;
             Box::new(std::io::BufWriter::new(file)) as Box<dyn Write>
         }
@@ -355,77 +355,6 @@ fn extract(a: ExtractArgs) -> Result<(), Failure> {
         );
     }
     Ok(())
-}
-
-/// Opens a killed run's output for appending after its last whole chunk: reads the ids of its
-/// complete lines, skips as many whole chunks of the input (checking the ids match), truncates
-/// the file after them. Returns the file and the first chunk to redo, if any.
-fn resume(
-    path: &Path,
-    chunks: &mut impl Iterator<Item = Result<Vec<newsie::corpus::Input>>>,
-) -> Result<(std::fs::File, Option<Vec<newsie::corpus::Input>>), Failure> {
-    let cannot = |e: std::io::Error| {
-        Failure::Setup(anyhow::anyhow!("cannot resume {}: {e}", path.display()))
-    };
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
-        Err(e) => return Err(cannot(e)),
-    };
-    // (end offset, id) of each complete line
-    let mut lines: Vec<(u64, String)> = Vec::new();
-    let mut start = 0;
-    for (i, b) in bytes.iter().enumerate() {
-        if *b == b'\n' {
-            let id = serde_json::from_slice::<serde_json::Value>(&bytes[start..i])
-                .ok()
-                .and_then(|v| v["id"].as_str().map(str::to_string));
-            let Some(id) = id else {
-                return Err(Failure::Setup(anyhow::anyhow!(
-                    "{}: line {} is not a newsie record; not resuming",
-                    path.display(),
-                    lines.len() + 1
-                )));
-            };
-            lines.push((i as u64 + 1, id));
-            start = i + 1;
-        }
-    }
-    let mut kept = 0;
-    let mut pending = None;
-    while kept < lines.len() {
-        let Some(chunk) = chunks.next() else {
-            return Err(Failure::Setup(anyhow::anyhow!(
-                "{} has more records than the input has articles; not resuming",
-                path.display()
-            )));
-        };
-        let chunk = chunk.setup()?;
-        if kept + chunk.len() > lines.len() {
-            pending = Some(chunk);
-            break;
-        }
-        for input in &chunk {
-            if input.record_id() != lines[kept].1 {
-                return Err(Failure::Setup(anyhow::anyhow!(
-                    "{}: record {} is {:?}, the input has {:?} there: not the same input; not resuming",
-                    path.display(),
-                    kept + 1,
-                    lines[kept].1,
-                    input.record_id()
-                )));
-            }
-            kept += 1;
-        }
-    }
-    let end = if kept == 0 { 0 } else { lines[kept - 1].0 };
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)
-        .map_err(cannot)?;
-    file.set_len(end).map_err(cannot)?;
-    Ok((file, pending))
 }
 
 /// The shared part of `eval ner` and `eval places`: a readable gold file, the pipeline, an

@@ -20,13 +20,15 @@ use crate::{attribution, entities, ner, segment};
 use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
 use serde_json::{json, Value};
-use std::io::Write;
+use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
 use std::sync::Mutex;
 use tokenizers::Tokenizer;
 
 /// Articles read, annotated and written together: at most this many, and no more once their text
-/// reaches `CHUNK_BYTES` (about 80,000 words, some seconds of work). Enough windows to sort into
-/// batches of even length; bounds memory; fixed, so results depend on nothing but the input.
+/// reaches `CHUNK_BYTES` (about 80,000 words, some seconds of work; `--chunk-kib` changes it).
+/// Enough windows to sort into batches of even length; bounds memory. Chunks decide the batches,
+/// so the same chunk size (like the same batch size) gives the same bytes.
 pub const CHUNK_ARTICLES: usize = 1024;
 pub const CHUNK_BYTES: usize = 512 << 10;
 
@@ -312,6 +314,72 @@ impl Pipeline {
         }
         Ok(summary)
     }
+}
+
+/// Opens a killed run's output for appending after its last whole chunk. Reads the output along
+/// the input's chunks, a line per input, checking that the ids match; truncates the file after
+/// the last chunk whose lines are all there (a torn last line goes with its chunk). Returns the
+/// file and the chunk to redo, if any; `chunks` goes on after it.
+pub fn resume(
+    path: &Path,
+    chunks: &mut impl Iterator<Item = Result<Vec<Input>>>,
+) -> Result<(std::fs::File, Option<Vec<Input>>)> {
+    let cannot = || format!("cannot resume {}", path.display());
+    let mut kept_bytes = 0u64;
+    let mut pending = None;
+    match std::fs::File::open(path) {
+        Ok(f) => {
+            let mut reader = BufReader::new(f);
+            let mut line = Vec::new();
+            let mut records = 0;
+            'chunks: while !reader.fill_buf().with_context(cannot)?.is_empty() {
+                let Some(chunk) = chunks.next() else {
+                    bail!(
+                        "{} has more records than the input has articles; not resuming",
+                        path.display()
+                    );
+                };
+                let chunk = chunk?;
+                let mut bytes = 0;
+                for input in &chunk {
+                    line.clear();
+                    let n = reader.read_until(b'\n', &mut line).with_context(cannot)?;
+                    if line.last() != Some(&b'\n') {
+                        pending = Some(chunk);
+                        break 'chunks;
+                    }
+                    records += 1;
+                    let id = serde_json::from_slice::<Value>(&line)
+                        .ok()
+                        .and_then(|v| v["id"].as_str().map(str::to_string));
+                    let Some(id) = id else {
+                        bail!(
+                            "{}: line {records} is not a newsie record; not resuming",
+                            path.display()
+                        );
+                    };
+                    if id != input.record_id() {
+                        bail!(
+                            "{}: record {records} is {id:?}, the input has {:?} there: not the same input; not resuming",
+                            path.display(),
+                            input.record_id()
+                        );
+                    }
+                    bytes += n as u64;
+                }
+                kept_bytes += bytes;
+            }
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(e).with_context(cannot),
+    }
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .with_context(cannot)?;
+    file.set_len(kept_bytes).with_context(cannot)?;
+    Ok((file, pending))
 }
 
 /// Chunks of inputs: at most `CHUNK_ARTICLES` articles, no more once their text reaches the
