@@ -4,7 +4,7 @@
 //! The house is spaCy-like: [`doc::Doc`] holds an article and everything found in it; each stage
 //! (`segment`, `windows`, `ner`, `entities`, `attribution`, `places`) takes the Doc and adds to
 //! it; only [`pipeline`] knows their order. Models sit behind [`model::TokenClassifier`]; the
-//! gazetteer behind [`gazetteer::Gazetteer`].
+//! gazetteer behind [`gazetteer::Gazetteer`]. [`eval`] and [`report`] sit on top.
 
 pub mod attribution;
 pub mod bio;
@@ -17,5 +17,6 @@ pub mod model;
 pub mod ner;
 pub mod pipeline;
 pub mod places;
+pub mod report;
 pub mod segment;
 pub mod windows;

@@ -41,6 +41,34 @@ enum Command {
         #[arg(short, long)]
         output: Option<PathBuf>,
     },
+    /// One self-contained HTML page of a run's records: counts, speakers, places on a map, and
+    /// each article with its entities and positions marked.
+    Report(ReportArgs),
+}
+
+#[derive(Args)]
+struct ReportArgs {
+    /// The JSONL written by `newsie extract`.
+    records: PathBuf,
+    /// The corpus the records came from (same forms as extract's inputs), to show the texts.
+    #[arg(long, num_args = 1..)]
+    articles: Vec<PathBuf>,
+    /// JSON field holding the article id in --articles.
+    #[arg(long, default_value = "id")]
+    id_field: String,
+    /// JSON field holding the article text in --articles.
+    #[arg(long, default_value = "text")]
+    text_field: String,
+    /// The HTML file to write.
+    #[arg(short, long)]
+    output: PathBuf,
+    /// Country outlines, TopoJSON (default: world-atlas's countries-110m.json that
+    /// scripts/setup fetches into the newsie cache).
+    #[arg(long)]
+    map: Option<PathBuf>,
+    /// Page heading (default: the records file's name).
+    #[arg(long)]
+    title: Option<String>,
 }
 
 #[derive(Args)]
@@ -186,6 +214,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Extract(a) => extract(a),
         Command::Segment { inputs, output } => segment(&inputs, output.as_deref()),
+        Command::Report(a) => report(a),
         Command::Eval(EvalCommand::Ner {
             conll,
             predictions,
@@ -465,4 +494,53 @@ fn segment(inputs: &[PathBuf], output_path: Option<&Path>) -> Result<(), Failure
         writeln!(out, "{}", line.expect("records serialise")).running()?;
     }
     out.flush().context("cannot write output").running()
+}
+
+fn report(a: ReportArgs) -> Result<(), Failure> {
+    use newsie::report::{map, read_records, Report};
+    let records = std::fs::File::open(&a.records)
+        .with_context(|| format!("cannot read {}", a.records.display()))
+        .setup()?;
+    let map_path = a.map.clone().or_else(map::find).with_context(|| {
+        format!(
+            "no world map ({} in {:?}); run scripts/setup, or give --map",
+            map::FILE,
+            newsie::model::base_dirs()
+        )
+    });
+    let countries = map::load(&map_path.setup()?).setup()?;
+    let mut texts = std::collections::HashMap::new();
+    if !a.articles.is_empty() {
+        let fields = Fields {
+            id: a.id_field,
+            text: a.text_field,
+        };
+        for input in Corpus::open(&a.articles, fields).setup()? {
+            if let newsie::corpus::Input::Article(article) = input.running()? {
+                texts.insert(article.id, article.text);
+            }
+        }
+    }
+    let (records, skipped) = read_records(std::io::BufReader::new(records)).running()?;
+    if skipped > 0 {
+        eprintln!("newsie: skipped {skipped} lines that are not newsie records");
+    }
+    let title = a.title.unwrap_or_else(|| {
+        a.records
+            .file_name()
+            .map_or_else(|| "newsie".into(), |n| n.to_string_lossy().into_owned())
+    });
+    let n = records.len();
+    let mut out = create(&a.output)?;
+    Report {
+        title: &title,
+        records,
+        texts,
+        countries: &countries,
+    }
+    .write(&mut out)
+    .running()?;
+    out.flush().context("cannot write the report").running()?;
+    eprintln!("newsie: report of {n} records in {}", a.output.display());
+    Ok(())
 }

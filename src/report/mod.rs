@@ -1,0 +1,441 @@
+//! `newsie report`: one self-contained HTML page of a run, to look at what the models found.
+//!
+//! The records (and, when given, the article texts) are gathered into one compact JSON value,
+//! gzipped and embedded in the page as base64; the page's script unpacks it with the browser's
+//! own `DecompressionStream` and renders the corpus view and, lazily, one article or speaker
+//! at a time, so 10,000 articles make a file of a few MB that opens at once. The world map's
+//! outlines and points are plain SVG drawn here.
+
+pub mod map;
+
+use anyhow::{Context, Result};
+use base64::Engine;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::io::{BufRead, Write};
+
+const PAGE: &str = include_str!("page.html");
+const STYLE: &str = include_str!("page.css");
+const SCRIPT: &str = include_str!("page.js");
+
+/// The parts of an output record the report shows; anything else in the record is ignored.
+#[derive(Deserialize)]
+pub struct InRecord {
+    pub id: String,
+    #[serde(default)]
+    title: Option<String>,
+    #[serde(default)]
+    entities: Vec<InEntity>,
+    #[serde(default)]
+    places: Vec<InPlace>,
+    #[serde(default)]
+    positions: Vec<InPosition>,
+    #[serde(default)]
+    error: Option<InError>,
+}
+
+#[derive(Deserialize)]
+struct InEntity {
+    #[serde(rename = "type")]
+    label: String,
+    name: String,
+    mentions: Vec<InSpan>,
+}
+
+#[derive(Deserialize)]
+struct InSpan {
+    start: usize,
+    end: usize,
+    #[serde(default)]
+    text: String,
+}
+
+#[derive(Deserialize)]
+struct InPlace {
+    name: String,
+    geonames_id: Option<u32>,
+    feature: String,
+    country: String,
+    lat: f64,
+    lon: f64,
+    mentions: usize,
+}
+
+#[derive(Deserialize)]
+struct InSpeaker {
+    name: String,
+    start: usize,
+    end: usize,
+}
+
+#[derive(Deserialize)]
+struct InContent {
+    text: String,
+    spans: Vec<[usize; 2]>,
+}
+
+#[derive(Deserialize)]
+struct InPosition {
+    id: String,
+    speaker: Option<InSpeaker>,
+    cue: InSpan,
+    content: InContent,
+    kind: String,
+    stance: String,
+}
+
+#[derive(Deserialize)]
+struct InError {
+    kind: String,
+    message: String,
+}
+
+/// What the page's script gets.
+#[derive(Serialize, Default)]
+struct Data {
+    title: String,
+    counts: Counts,
+    speakers: Vec<Speaker>,
+    places: Vec<Place>,
+    articles: Vec<Article>,
+}
+
+#[derive(Serialize, Default, Debug, PartialEq)]
+struct Counts {
+    articles: usize,
+    errors: usize,
+    entities: usize,
+    positions: usize,
+    places: usize,
+    /// Articles whose text the page has.
+    texts: usize,
+}
+
+#[derive(Serialize, Default)]
+struct Speaker {
+    name: String,
+    support: usize,
+    oppose: usize,
+    neutral: usize,
+    /// (article, position) indices.
+    positions: Vec<[usize; 2]>,
+}
+
+#[derive(Serialize)]
+struct Place {
+    name: String,
+    country: String,
+    feature: String,
+    lat: f64,
+    lon: f64,
+    mentions: usize,
+    articles: usize,
+}
+
+#[derive(Serialize)]
+struct Article {
+    id: String,
+    title: Option<String>,
+    text: Option<String>,
+    error: Option<String>,
+    /// Mentions as (start, end, type, entity name), in code points.
+    mentions: Vec<(usize, usize, String, String)>,
+    positions: Vec<Position>,
+    /// Indices into `Data::places`.
+    places: Vec<usize>,
+}
+
+#[derive(Serialize)]
+struct Position {
+    id: String,
+    speaker: Option<String>,
+    speaker_span: Option<[usize; 2]>,
+    cue: String,
+    cue_span: [usize; 2],
+    content: String,
+    content_spans: Vec<[usize; 2]>,
+    kind: String,
+    stance: String,
+}
+
+/// Reads newsie records, one per line. Lines that are not records (a torn last line of a
+/// killed run, say) are skipped and counted.
+pub fn read_records(reader: impl BufRead) -> Result<(Vec<InRecord>, usize)> {
+    let mut records = Vec::new();
+    let mut skipped = 0;
+    for line in reader.lines() {
+        let line = line.context("cannot read the records")?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        match serde_json::from_str(&line) {
+            Ok(r) => records.push(r),
+            Err(_) => skipped += 1,
+        }
+    }
+    Ok((records, skipped))
+}
+
+/// The report's inputs: records, texts by article id, country outlines.
+pub struct Report<'a> {
+    pub title: &'a str,
+    pub records: Vec<InRecord>,
+    pub texts: HashMap<String, String>,
+    pub countries: &'a [map::Country],
+}
+
+impl Report<'_> {
+    /// Writes the page.
+    pub fn write(self, out: &mut impl Write) -> Result<()> {
+        let data = gather(self.title, self.records, self.texts);
+        let json = serde_json::to_vec(&data).expect("report data serialises");
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        gz.write_all(&json).expect("gzip in memory");
+        let packed = base64::engine::general_purpose::STANDARD
+            .encode(gz.finish().expect("gzip in memory"));
+        let page = PAGE
+            .replacen("{{title}}", &escape(self.title), 2)
+            .replacen("{{style}}", STYLE, 1)
+            .replacen("{{map}}", &svg(self.countries, &data.places), 1)
+            .replacen("{{script}}", SCRIPT, 1);
+        // The data goes in last: it is large, and must not be searched for placeholders.
+        let (head, tail) = page.split_once("{{data}}").expect("page has a data slot");
+        out.write_all(head.as_bytes())
+            .and_then(|_| out.write_all(packed.as_bytes()))
+            .and_then(|_| out.write_all(tail.as_bytes()))
+            .context("cannot write the report")
+    }
+}
+
+fn gather(title: &str, records: Vec<InRecord>, mut texts: HashMap<String, String>) -> Data {
+    let mut data = Data {
+        title: title.to_string(),
+        ..Data::default()
+    };
+    let mut speakers: HashMap<String, usize> = HashMap::new();
+    let mut places: HashMap<(Option<u32>, String), usize> = HashMap::new();
+    for (a, r) in records.into_iter().enumerate() {
+        let c = &mut data.counts;
+        c.articles += 1;
+        c.errors += usize::from(r.error.is_some());
+        c.entities += r.entities.len();
+        c.positions += r.positions.len();
+        c.places += r.places.len();
+        let text = texts.remove(&r.id);
+        c.texts += usize::from(text.is_some());
+        let mut article = Article {
+            title: r.title,
+            text,
+            error: r.error.map(|e| format!("{}: {}", e.kind, e.message)),
+            mentions: r
+                .entities
+                .iter()
+                .flat_map(|e| {
+                    e.mentions
+                        .iter()
+                        .map(|m| (m.start, m.end, e.label.clone(), e.name.clone()))
+                })
+                .collect(),
+            positions: Vec::with_capacity(r.positions.len()),
+            places: Vec::new(),
+            id: r.id,
+        };
+        article.mentions.sort_by_key(|m| (m.0, m.1));
+        for p in r.positions {
+            if let Some(s) = &p.speaker {
+                let k = *speakers.entry(s.name.clone()).or_insert_with(|| {
+                    data.speakers.push(Speaker {
+                        name: s.name.clone(),
+                        ..Speaker::default()
+                    });
+                    data.speakers.len() - 1
+                });
+                let speaker = &mut data.speakers[k];
+                match p.stance.as_str() {
+                    "support" => speaker.support += 1,
+                    "oppose" => speaker.oppose += 1,
+                    _ => speaker.neutral += 1,
+                }
+                speaker.positions.push([a, article.positions.len()]);
+            }
+            article.positions.push(Position {
+                id: p.id,
+                speaker_span: p.speaker.as_ref().map(|s| [s.start, s.end]),
+                speaker: p.speaker.map(|s| s.name),
+                cue: p.cue.text,
+                cue_span: [p.cue.start, p.cue.end],
+                content: p.content.text,
+                content_spans: p.content.spans,
+                kind: p.kind,
+                stance: p.stance,
+            });
+        }
+        for p in r.places {
+            let key = (p.geonames_id, p.name.clone());
+            let k = *places.entry(key).or_insert_with(|| {
+                data.places.push(Place {
+                    name: p.name.clone(),
+                    country: p.country.clone(),
+                    feature: p.feature.clone(),
+                    lat: p.lat,
+                    lon: p.lon,
+                    mentions: 0,
+                    articles: 0,
+                });
+                data.places.len() - 1
+            });
+            data.places[k].mentions += p.mentions;
+            if !article.places.contains(&k) {
+                data.places[k].articles += 1;
+                article.places.push(k);
+            }
+        }
+        data.articles.push(article);
+    }
+    // Most cited first; the indices articles hold into `places` follow the sort.
+    data.speakers.sort_by(|x, y| {
+        y.positions
+            .len()
+            .cmp(&x.positions.len())
+            .then_with(|| x.name.cmp(&y.name))
+    });
+    let mut order: Vec<usize> = (0..data.places.len()).collect();
+    order.sort_by(|&x, &y| {
+        let (px, py) = (&data.places[x], &data.places[y]);
+        py.mentions.cmp(&px.mentions).then_with(|| px.name.cmp(&py.name))
+    });
+    let mut rank = vec![0; order.len()];
+    for (r, &k) in order.iter().enumerate() {
+        rank[k] = r;
+    }
+    let mut sorted: Vec<Option<Place>> = data.places.drain(..).map(Some).collect();
+    data.places = order.iter().map(|&k| sorted[k].take().expect("once")).collect();
+    for article in &mut data.articles {
+        for k in &mut article.places {
+            *k = rank[*k];
+        }
+    }
+    data
+}
+
+/// The map: country outlines, then one point per place, sized by mentions (area ∝ mentions).
+fn svg(countries: &[map::Country], places: &[Place]) -> String {
+    let mut s = format!(
+        r#"<svg id="map" viewBox="0 0 {} {}" xmlns="http://www.w3.org/2000/svg" role="img" aria-label="Places on a world map"><g class="countries">"#,
+        map::WIDTH,
+        map::HEIGHT * 0.85 // the south of the map is Antarctica, left out
+    );
+    for c in countries {
+        s.push_str(&format!(
+            r#"<path d="{}"><title>{}</title></path>"#,
+            c.path,
+            escape(&c.name)
+        ));
+    }
+    s.push_str(r#"</g><g class="points">"#);
+    let max = places.iter().map(|p| p.mentions).max().unwrap_or(1).max(1) as f64;
+    // Largest first, so that small points lie on top of them.
+    for (k, p) in places.iter().enumerate() {
+        let (x, y) = map::project(p.lon, p.lat);
+        let r = 1.5 + 10.0 * (p.mentions as f64 / max).sqrt();
+        s.push_str(&format!(
+            r#"<circle class="point {}" data-place="{k}" cx="{x:.1}" cy="{y:.1}" r="{r:.1}"><title>{} ({}): {} mentions in {} articles</title></circle>"#,
+            escape(&p.feature),
+            escape(&p.name),
+            escape(&p.country),
+            p.mentions,
+            p.articles
+        ));
+    }
+    s.push_str("</g></svg>");
+    s
+}
+
+fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const RECORDS: &str = r#"
+{"id":"a","title":"T","entities":[{"id":"E1","type":"PER","name":"Zelenskyy","mentions":[{"start":0,"end":9,"text":"Zelenskyy","confidence":1}]},{"id":"E2","type":"LOC","name":"Kyiv","mentions":[{"start":20,"end":24,"text":"Kyiv","confidence":1},{"start":30,"end":34,"text":"Kyiv","confidence":1}]}],"places":[{"entity":"E2","name":"Kyiv","geonames_id":703448,"feature":"city","feature_code":"PPLC","country":"UA","admin1":"12","lat":50.45,"lon":30.52,"confidence":0.9,"mentions":2}],"focus":["UA"],"positions":[{"id":"P1","speaker":{"entity":"E1","name":"Zelenskyy","text":"Zelenskyy","start":0,"end":9},"cue":{"text":"rejected","start":10,"end":18},"content":{"text":"the offer","start":19,"end":28,"spans":[[19,28]]},"kind":"indirect","stance":"oppose","confidence":0.9}],"error":null}
+{"id":"b","entities":[],"places":[{"entity":"E1","name":"Kyiv","geonames_id":703448,"feature":"city","feature_code":"PPLC","country":"UA","admin1":"12","lat":50.45,"lon":30.52,"confidence":0.9,"mentions":1},{"entity":"E2","name":"Paris","geonames_id":2988507,"feature":"city","feature_code":"PPLC","country":"FR","admin1":"11","lat":48.85,"lon":2.35,"confidence":0.9,"mentions":5}],"positions":[{"id":"P1","speaker":{"entity":null,"name":"Zelenskyy","text":"he","start":0,"end":2},"cue":{"text":"said","start":3,"end":7},"content":{"text":"x","start":8,"end":9,"spans":[[8,9]]},"kind":"indirect","stance":"neutral","confidence":0.9},{"id":"P2","speaker":null,"cue":{"text":"said","start":3,"end":7},"content":{"text":"y","start":8,"end":9,"spans":[[8,9]]},"kind":"direct","stance":"neutral","confidence":0.9}]}
+{"id":"c","schema_version":"1","model":null,"entities":[],"places":[],"focus":[],"positions":[],"error":{"kind":"no_text","message":"no text"}}
+{"id":"torn","entities":[{"#;
+
+    #[test]
+    fn records_are_gathered_into_counts_speakers_and_places() {
+        let (records, skipped) = read_records(RECORDS.as_bytes()).unwrap();
+        assert_eq!((records.len(), skipped), (3, 1));
+        let texts = HashMap::from([("a".to_string(), "Zelenskyy rejected".to_string())]);
+        let data = gather("run", records, texts);
+        let want = Counts {
+            articles: 3,
+            errors: 1,
+            entities: 2,
+            positions: 3,
+            places: 3,
+            texts: 1,
+        };
+        assert_eq!(data.counts, want);
+        // one speaker across two articles; the position with no speaker is nobody's
+        assert_eq!(data.speakers.len(), 1);
+        let z = &data.speakers[0];
+        assert_eq!((z.support, z.oppose, z.neutral), (0, 1, 1));
+        assert_eq!(z.positions, vec![[0, 0], [1, 0]]);
+        // places by mentions: Paris 5, Kyiv 2 + 1; articles point at the sorted list
+        let names: Vec<_> = data.places.iter().map(|p| (&*p.name, p.mentions, p.articles)).collect();
+        assert_eq!(names, vec![("Paris", 5, 1), ("Kyiv", 3, 2)]);
+        assert_eq!(data.articles[0].places, vec![1]);
+        assert_eq!(data.articles[1].places, vec![1, 0]);
+        assert_eq!(data.articles[0].mentions.len(), 3);
+        assert_eq!(data.articles[2].error.as_deref(), Some("no_text: no text"));
+    }
+
+    #[test]
+    fn the_page_is_self_contained() {
+        let (records, _) = read_records(RECORDS.as_bytes()).unwrap();
+        let countries = map::countries(
+            r#"{"type":"Topology","transform":{"scale":[1,1],"translate":[0,0]},"arcs":[[[0,0],[1,1]]],
+            "objects":{"countries":{"type":"GeometryCollection","geometries":[{"type":"Polygon","arcs":[[0]],"properties":{"name":"A & B"}}]}}}"#,
+        )
+        .unwrap();
+        let report = Report {
+            title: "<run>",
+            records,
+            texts: HashMap::new(),
+            countries: &countries,
+        };
+        let mut page = Vec::new();
+        report.write(&mut page).unwrap();
+        let page = String::from_utf8(page).unwrap();
+        assert!(page.contains("<title>&lt;run&gt;"));
+        assert!(page.contains("<title>A &amp; B</title>"));
+        assert_eq!(page.matches("<circle class=\"point").count(), 2);
+        assert!(!page.contains("{{"), "a placeholder is left");
+        for remote in ["src=\"http", "href=\"http", "@import", "url(http"] {
+            assert!(!page.contains(remote), "the page loads {remote}");
+        }
+    }
+
+    #[test]
+    fn escaping() {
+        let table = [("a<b>", "a&lt;b&gt;"), ("\"'&", "&quot;&#39;&amp;"), ("Kyiv", "Kyiv")];
+        for (raw, want) in table {
+            assert_eq!(escape(raw), want);
+        }
+    }
+}

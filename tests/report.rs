@@ -1,0 +1,198 @@
+//! `newsie report` end to end: extract the sample corpus, build the page, open it in headless
+//! Chromium and check what the page shows against the records. Skips with a message where
+//! Chromium is not installed (scripts/test installs Debian's `chromium` where it can).
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn chromium() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("NEWSIE_CHROMIUM") {
+        return Some(p.into());
+    }
+    ["chromium", "chromium-browser", "google-chrome"]
+        .iter()
+        .find_map(|name| {
+            std::env::var_os("PATH").and_then(|path| {
+                std::env::split_paths(&path)
+                    .map(|d| d.join(name))
+                    .find(|p| p.is_file())
+            })
+        })
+}
+
+/// Runs the page in headless Chromium, lets its script finish, and returns the DOM (or, with
+/// `screenshot`, writes a PNG there).
+fn browse(browser: &Path, page: &Path, hash: &str, screenshot: Option<&Path>) -> String {
+    let profile = tempfile::tempdir().unwrap();
+    let mut cmd = Command::new(browser);
+    cmd.args([
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--virtual-time-budget=10000",
+        "--window-size=1400,2400",
+    ])
+    .arg(format!("--user-data-dir={}", profile.path().display()));
+    match screenshot {
+        Some(png) => cmd.arg(format!("--screenshot={}", png.display())),
+        None => cmd.arg("--dump-dom"),
+    };
+    let out = cmd
+        .arg(format!("file://{}{hash}", page.display()))
+        .output()
+        .expect("chromium runs");
+    assert!(
+        out.status.success(),
+        "chromium failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// The text between `from` (after it) and the next `to`.
+fn between<'a>(s: &'a str, from: &str, to: &str) -> &'a str {
+    let start = s.find(from).unwrap_or_else(|| panic!("no {from:?} in the page")) + from.len();
+    let end = s[start..].find(to).map_or(s.len(), |e| start + e);
+    &s[start..end]
+}
+
+fn attr(s: &str) -> String {
+    s.replace('&', "&amp;").replace('"', "&quot;")
+}
+
+fn text(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+fn percent(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' => (b as char).to_string(),
+            b => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[test]
+fn the_report_shows_the_run_in_a_browser() {
+    let Some(browser) = chromium() else {
+        eprintln!("SKIPPED: no Chromium (install Debian's chromium, or set NEWSIE_CHROMIUM)");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let sample = root().join("corpus/sample.jsonl");
+    let records_path = dir.path().join("out.jsonl");
+    let page = dir.path().join("report.html");
+    let status = Command::new(env!("CARGO_BIN_EXE_newsie"))
+        .args(["extract", "-q", "-o"])
+        .arg(&records_path)
+        .arg(&sample)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let status = Command::new(env!("CARGO_BIN_EXE_newsie"))
+        .arg("report")
+        .arg(&records_path)
+        .arg("--articles")
+        .arg(&sample)
+        .arg("-o")
+        .arg(&page)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let records: Vec<Value> = std::fs::read_to_string(&records_path)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let total = |field: &str| -> usize {
+        records
+            .iter()
+            .map(|r| r[field].as_array().map_or(0, Vec::len))
+            .sum()
+    };
+
+    // Corpus view: the counts are the records'.
+    let article = records
+        .iter()
+        .find(|r| r["id"] == "peace-talks")
+        .expect("the sample has peace-talks");
+    let dom = browse(&browser, &page, "#article=peace-talks", None);
+    assert!(dom.contains("data-ready=\"true\""), "the script did not finish");
+    let errors = records.iter().filter(|r| !r["error"].is_null()).count();
+    for (key, want) in [
+        ("articles", records.len()),
+        ("errors", errors),
+        ("entities", total("entities")),
+        ("positions", total("positions")),
+        ("places", total("places")),
+    ] {
+        let shown = between(&dom, &format!("id=\"count-{key}\"><b>"), "</b>");
+        assert_eq!(shown, want.to_string(), "count of {key}");
+    }
+    // The map has a point per distinct place.
+    let mut places: Vec<String> = records
+        .iter()
+        .flat_map(|r| r["places"].as_array().unwrap().iter())
+        .map(|p| format!("{}{}", p["geonames_id"], p["name"]))
+        .collect();
+    places.sort();
+    places.dedup();
+    assert!(!places.is_empty());
+    assert_eq!(dom.matches("<circle class=\"point").count(), places.len());
+
+    // Article view: a mention highlighted with its type, a position with its speaker.
+    let view = between(&dom, "id=\"article-view\"", "</section>");
+    let mention = &article["entities"][0];
+    let marked = format!(
+        "class=\"mention {}\" title=\"{}: {}\">{}</span>",
+        mention["type"].as_str().unwrap(),
+        mention["type"].as_str().unwrap(),
+        attr(mention["name"].as_str().unwrap()),
+        text(mention["mentions"][0]["text"].as_str().unwrap())
+    );
+    assert!(view.contains(&marked), "no highlighted {marked}");
+    let position = &article["positions"][0];
+    let speaker = position["speaker"]["name"].as_str().expect("a speaker");
+    let item = between(view, "<li class=\"position\" data-p=\"P1\"", "</li>");
+    assert!(item.contains(&format!("data-speaker=\"{}\"", attr(speaker))));
+    assert!(item.contains(&text(position["cue"]["text"].as_str().unwrap())));
+    // Its spans in the text are tagged for the hover highlight.
+    assert!(view.contains("data-cue=\"P1\""));
+
+    // Speaker view: every position of the most-cited speaker in the run.
+    let mut cited = std::collections::BTreeMap::<&str, usize>::new();
+    for r in &records {
+        for p in r["positions"].as_array().unwrap() {
+            if let Some(name) = p["speaker"]["name"].as_str() {
+                *cited.entry(name).or_default() += 1;
+            }
+        }
+    }
+    let (top, n) = cited.iter().max_by_key(|(_, n)| **n).unwrap();
+    let dom = browse(
+        &browser,
+        &page,
+        &format!("#speaker={}", percent(top)),
+        None,
+    );
+    let list = between(&dom, "id=\"speaker-positions\">", "</ol>");
+    assert_eq!(list.matches("<li class=\"position\"").count(), *n);
+
+    let png = Path::new(env!("CARGO_TARGET_TMPDIR")).join("report.png");
+    let _ = std::fs::remove_file(&png);
+    browse(&browser, &page, "#article=peace-talks", Some(&png));
+    let size = std::fs::metadata(&png).expect("a screenshot").len();
+    assert!(size > 50_000, "the screenshot is {size} bytes: blank?");
+    eprintln!("screenshot: {}", png.display());
+}
