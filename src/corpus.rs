@@ -67,15 +67,23 @@ impl std::str::FromStr for Shard {
 }
 
 impl Shard {
-    /// FNV-1a of the id: the same on every machine and every run.
     pub fn keeps(&self, input: &Input) -> bool {
-        let key = input.record_id();
-        let h = key.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
-            (h ^ b as u64).wrapping_mul(0x100_0000_01b3)
-        });
-        h % self.n == self.k - 1
+        id_hash(&input.record_id()) % self.n == self.k - 1
     }
 }
+
+/// FNV-1a of an id: the same on every machine and every run.
+pub fn id_hash(id: &str) -> u64 {
+    id.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ b as u64).wrapping_mul(0x100_0000_01b3)
+    })
+}
+
+/// Articles longer than this (in UTF-8 bytes) get an error record by default: past it an
+/// "article" is most likely a dump or a concatenation, and would hold the run for many minutes.
+pub const MAX_TEXT_BYTES: usize = 10 << 20;
+
+const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 #[derive(Debug, Clone)]
 pub enum Input {
@@ -109,6 +117,7 @@ enum Source {
 pub struct Corpus {
     sources: VecDeque<Source>,
     fields: Fields,
+    max_text_bytes: usize,
     /// Bytes consumed so far, for progress over plain files.
     bytes_read: Arc<AtomicU64>,
     bytes_total: Option<u64>,
@@ -203,9 +212,16 @@ impl Corpus {
         Ok(Corpus {
             sources,
             fields,
+            max_text_bytes: MAX_TEXT_BYTES,
             bytes_read,
             bytes_total: total,
         })
+    }
+
+    /// Articles longer than `bytes` become error records (default [`MAX_TEXT_BYTES`]).
+    pub fn max_text_bytes(mut self, bytes: usize) -> Self {
+        self.max_text_bytes = bytes;
+        self
     }
 
     /// Total input bytes when known (plain files), and a counter of bytes read.
@@ -218,6 +234,26 @@ impl Iterator for Corpus {
     type Item = Result<Input>;
 
     fn next(&mut self) -> Option<Self::Item> {
+        let input = self.read();
+        match input {
+            Some(Ok(Input::Article(a))) if a.text.len() > self.max_text_bytes => {
+                let message = format!(
+                    "the text has {} bytes, more than the {} allowed (--max-article-mib)",
+                    a.text.len(),
+                    self.max_text_bytes
+                );
+                Some(Ok(Input::Bad {
+                    id: Some(a.id),
+                    error: bad("too_large", message, None),
+                }))
+            }
+            other => other,
+        }
+    }
+}
+
+impl Corpus {
+    fn read(&mut self) -> Option<Result<Input>> {
         loop {
             let fields = &self.fields;
             match self.sources.front_mut()? {
@@ -238,6 +274,10 @@ impl Iterator for Corpus {
                         .file_name()
                         .map(|n| n.to_string_lossy().into_owned())
                         .unwrap_or_default();
+                    let bytes = match bytes.strip_prefix(BOM) {
+                        Some(rest) => rest.to_vec(),
+                        None => bytes,
+                    };
                     return Some(Ok(match String::from_utf8(bytes) {
                         Ok(text) => Input::Article(Article {
                             id,
@@ -265,7 +305,15 @@ impl Iterator for Corpus {
                             return Some(Ok(parse_line(&buf, *line, fields)));
                         }
                         Err(e) => {
-                            return Some(Err(e).with_context(|| format!("cannot read {name}")))
+                            // A truncated .gz, say: what came before stays, the torn line
+                            // gets an error record, and the next input goes on.
+                            let error = bad(
+                                "unreadable",
+                                format!("cannot read {name} past line {line}: {e}"),
+                                Some(*line + 1),
+                            );
+                            self.sources.pop_front();
+                            return Some(Ok(Input::Bad { id: None, error }));
                         }
                     }
                 }
@@ -285,6 +333,11 @@ fn bad(kind: &'static str, message: String, line: Option<usize>) -> RecordError 
 /// One JSONL line to an article, or to the reason it is not one.
 pub fn parse_line(bytes: &[u8], line: usize, fields: &Fields) -> Input {
     let at = Some(line);
+    let bytes = if line == 1 {
+        bytes.strip_prefix(BOM).unwrap_or(bytes)
+    } else {
+        bytes
+    };
     let value: Value = match serde_json::from_slice(bytes) {
         Ok(v) => v,
         Err(e) => {
@@ -392,6 +445,10 @@ mod tests {
             (r#"{"id": "a", "text": null}"#, Err("missing_text")),
             (r#"{"id": "a", "text": 5}"#, Err("invalid_text")),
             ("{\"id\": \"a\", \"text\": \"\u{0}\"", Err("invalid_json")),
+            ("\u{feff}{\"id\": \"bom\", \"text\": \"x\"}", Ok("bom")),
+            ("{\"id\": \"crlf\", \"text\": \"x\"}\r\n", Ok("crlf")),
+            (r#"{"id": "nul", "text": "a\u0000b\u0007"}"#, Ok("nul")),
+            ("{\"id\": \"raw\", \"text\": \"a\u{1}b\"}", Err("invalid_json")),
         ];
         for (line, want) in table {
             let got = match parse_line(line.as_bytes(), 1, &Fields::default()) {
@@ -400,6 +457,16 @@ mod tests {
             };
             assert_eq!(got.as_deref().map_err(|e| *e), *want, "{line}");
         }
+    }
+
+    #[test]
+    fn invalid_utf8_is_its_own_error() {
+        let Input::Bad { error, .. } =
+            parse_line(b"{\"id\": \"a\", \"text\": \"\xff\xfe\"}", 1, &Fields::default())
+        else {
+            panic!("invalid UTF-8 read as an article");
+        };
+        assert_eq!(error.kind, "invalid_utf8");
     }
 
     #[test]

@@ -136,6 +136,9 @@ struct ExtractArgs {
     /// array) together write every record once.
     #[arg(long, value_name = "K/N")]
     shard: Option<Shard>,
+    /// Longer articles get an error record (too_large) instead of holding the run.
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..))]
+    max_article_mib: u32,
     /// Text read and annotated at a time, in KiB: bounds memory.
     #[arg(long, default_value_t = 512, value_parser = clap::value_parser!(u32).range(1..))]
     chunk_kib: u32,
@@ -319,7 +322,9 @@ fn extract(a: ExtractArgs) -> Result<(), Failure> {
         id: a.id_field.clone(),
         text: a.text_field.clone(),
     };
-    let corpus = Corpus::open(&a.inputs, fields).setup()?;
+    let corpus = Corpus::open(&a.inputs, fields)
+        .setup()?
+        .max_text_bytes(a.max_article_mib as usize * 1024 * 1024);
     let pipeline =
         pipeline_with(&a.run, a.strict, EVERYTHING, a.chunk_kib as usize * 1024).setup()?;
     let (total, read) = corpus.progress_bytes();
@@ -382,6 +387,13 @@ fn extract(a: ExtractArgs) -> Result<(), Failure> {
             start.elapsed().as_secs_f64(),
             rate(&summary)
         );
+        if summary.duplicate_ids > 0 {
+            eprintln!(
+                "newsie: {} records have an id seen before (kept), the first {:?}",
+                summary.duplicate_ids,
+                summary.first_duplicate.as_deref().unwrap_or_default()
+            );
+        }
     }
     Ok(())
 }

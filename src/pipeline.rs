@@ -42,11 +42,14 @@ pub struct Options {
 }
 
 /// Counts for the summary line.
-#[derive(Debug, Default, Clone, Copy)]
+#[derive(Debug, Default, Clone)]
 pub struct Summary {
     pub articles: u64,
     pub errors: u64,
     pub words: u64,
+    /// Records whose id an earlier record had (all are written).
+    pub duplicate_ids: u64,
+    pub first_duplicate: Option<String>,
 }
 
 /// The token classifiers, run on the same windows, batch by batch.
@@ -291,6 +294,8 @@ impl Pipeline {
         progress: &dyn Fn(&Summary),
     ) -> Result<Summary> {
         let mut summary = Summary::default();
+        // 64-bit hashes, not ids: 16 bytes an article; a collision among 10^8 ids is unlikely
+        let mut seen = std::collections::HashSet::new();
         for chunk in chunks {
             let records = self.process(chunk?)?;
             let lines: Vec<Vec<u8>> = records
@@ -309,6 +314,10 @@ impl Pipeline {
                 summary.articles += 1;
                 summary.errors += r.error.is_some() as u64;
                 summary.words += r.words as u64;
+                if !seen.insert(crate::corpus::id_hash(&r.id)) {
+                    summary.duplicate_ids += 1;
+                    summary.first_duplicate.get_or_insert_with(|| r.id.clone());
+                }
             }
             progress(&summary);
         }
