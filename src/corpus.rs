@@ -218,6 +218,21 @@ impl Corpus {
         })
     }
 
+    /// JSONL from any reader (a socket, a decoder, bytes in memory), named `name` in messages.
+    pub fn from_reader(name: &str, reader: impl BufRead + Send + 'static, fields: Fields) -> Self {
+        Corpus {
+            sources: VecDeque::from([Source::Jsonl {
+                name: name.into(),
+                reader: Box::new(reader),
+                line: 0,
+            }]),
+            fields,
+            max_text_bytes: MAX_TEXT_BYTES,
+            bytes_read: Arc::new(AtomicU64::new(0)),
+            bytes_total: None,
+        }
+    }
+
     /// Articles longer than `bytes` become error records (default [`MAX_TEXT_BYTES`]).
     pub fn max_text_bytes(mut self, bytes: usize) -> Self {
         self.max_text_bytes = bytes;
@@ -448,7 +463,10 @@ mod tests {
             ("\u{feff}{\"id\": \"bom\", \"text\": \"x\"}", Ok("bom")),
             ("{\"id\": \"crlf\", \"text\": \"x\"}\r\n", Ok("crlf")),
             (r#"{"id": "nul", "text": "a\u0000b\u0007"}"#, Ok("nul")),
-            ("{\"id\": \"raw\", \"text\": \"a\u{1}b\"}", Err("invalid_json")),
+            (
+                "{\"id\": \"raw\", \"text\": \"a\u{1}b\"}",
+                Err("invalid_json"),
+            ),
         ];
         for (line, want) in table {
             let got = match parse_line(line.as_bytes(), 1, &Fields::default()) {
@@ -461,9 +479,11 @@ mod tests {
 
     #[test]
     fn invalid_utf8_is_its_own_error() {
-        let Input::Bad { error, .. } =
-            parse_line(b"{\"id\": \"a\", \"text\": \"\xff\xfe\"}", 1, &Fields::default())
-        else {
+        let Input::Bad { error, .. } = parse_line(
+            b"{\"id\": \"a\", \"text\": \"\xff\xfe\"}",
+            1,
+            &Fields::default(),
+        ) else {
             panic!("invalid UTF-8 read as an article");
         };
         assert_eq!(error.kind, "invalid_utf8");

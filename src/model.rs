@@ -313,7 +313,8 @@ impl TokenClassifier for BertTagger {
         if batch.is_empty() {
             return Ok(vec![]);
         }
-        let width = batch.iter().map(|w| w.ids.len()).max().unwrap_or(0);
+        let width =
+            crate::windows::padded_len(batch.iter().map(|w| w.ids.len()).max().unwrap_or(0));
         let n = batch.len();
         let mut ids = vec![0i64; n * width];
         let mut types = vec![0i64; n * width];

@@ -4,9 +4,9 @@
 //! windows of the whole chunk are sorted by length and run through both models (NER, then
 //! attribution, on the same batches; libtorch uses its own threads for each batch, rayon is idle
 //! meanwhile: no oversubscription), then rayon decodes entities and positions and resolves places.
-//! Records are written in input order, a chunk at a time. Nothing depends on the thread count, so
-//! the output does not either; the batch size changes confidences in the third or fourth decimal
-//! (padding changes the bf16 arithmetic), so a resumed run keeps the chunk boundaries.
+//! Records are written in input order, a chunk at a time. A window's scores do not depend on the
+//! other windows of its batch (see [`windows::batches`]), so neither the thread count nor the
+//! batch or chunk size changes the output.
 
 use crate::attribution::Role;
 use crate::bio::Tagset;
@@ -27,8 +27,7 @@ use tokenizers::Tokenizer;
 
 /// Articles read, annotated and written together: at most this many, and no more once their text
 /// reaches `CHUNK_BYTES` (about 80,000 words, some seconds of work; `--chunk-kib` changes it).
-/// Enough windows to sort into batches of even length; bounds memory. Chunks decide the batches,
-/// so the same chunk size (like the same batch size) gives the same bytes.
+/// Enough windows to sort into batches of even length; bounds memory.
 pub const CHUNK_ARTICLES: usize = 1024;
 pub const CHUNK_BYTES: usize = 512 << 10;
 
@@ -177,13 +176,12 @@ impl Pipeline {
         Ok(per_doc?.into_iter().flatten().collect())
     }
 
-    /// Runs the models over windows, in length-sorted batches; scores come back in window order.
+    /// Runs the models over windows, in batches of one padded length; scores come back in
+    /// window order.
     pub fn classify(&self, windows: &[Window]) -> Result<Vec<WindowScores>> {
-        let mut order: Vec<usize> = (0..windows.len()).collect();
-        order.sort_by_key(|&i| windows[i].ids.len());
         let mut scores: Vec<Option<WindowScores>> = vec![None; windows.len()];
         let models = self.models.lock().expect("model lock");
-        for batch in order.chunks(self.opts.batch_size) {
+        for batch in windows::batches(windows, self.opts.batch_size) {
             let refs: Vec<&Window> = batch.iter().map(|&i| &windows[i]).collect();
             for (&i, s) in batch.iter().zip(models.classify(&refs)?) {
                 scores[i] = Some(s);
@@ -228,6 +226,11 @@ impl Pipeline {
             }
         });
         Ok(())
+    }
+
+    /// Windows per model batch from now on (the output does not change with it).
+    pub fn set_batch_size(&mut self, size: usize) {
+        self.opts.batch_size = size.max(1);
     }
 
     /// Segments and annotates articles: their Docs, in order.

@@ -37,6 +37,25 @@ pub struct Window {
 }
 
 /// Casing class of a word: 0 lower or no letters, 1 Title or one capital, 2 UPPER, 3 mixed.
+/// Windows are padded to a multiple of this many pieces, and batched only with windows of the
+/// same padded length: a window's scores then do not depend on its batchmates, so neither
+/// `--batch-size` nor the chunk size changes the output.
+pub const PAD_TO: usize = 16;
+
+pub fn padded_len(len: usize) -> usize {
+    len.div_ceil(PAD_TO) * PAD_TO
+}
+
+/// Batches of at most `size` windows (indices), each of one padded length, shortest first.
+pub fn batches(windows: &[Window], size: usize) -> Vec<Vec<usize>> {
+    let mut order: Vec<usize> = (0..windows.len()).collect();
+    order.sort_by_key(|&i| windows[i].ids.len());
+    order
+        .chunk_by(|&a, &b| padded_len(windows[a].ids.len()) == padded_len(windows[b].ids.len()))
+        .flat_map(|same| same.chunks(size.max(1)).map(<[usize]>::to_vec))
+        .collect()
+}
+
 pub fn casing(word: &str) -> i64 {
     let (mut letters, mut uppers, mut first_upper) = (0usize, 0usize, false);
     for c in word.chars().filter(|c| c.is_alphabetic()) {

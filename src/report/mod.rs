@@ -39,7 +39,7 @@ struct InEntity {
     #[serde(rename = "type")]
     label: String,
     name: String,
-    mentions: Vec<InSpan>,
+    mentions: Vec<InMention>,
 }
 
 #[derive(Deserialize)]
@@ -48,6 +48,12 @@ struct InSpan {
     end: usize,
     #[serde(default)]
     text: String,
+}
+
+#[derive(Deserialize)]
+struct InMention {
+    start: usize,
+    end: usize,
 }
 
 #[derive(Deserialize)]
@@ -138,8 +144,10 @@ struct Article {
     title: Option<String>,
     text: Option<String>,
     error: Option<String>,
-    /// Mentions as (start, end, type, entity name), in code points.
-    mentions: Vec<(usize, usize, String, String)>,
+    /// (type, name) of each entity.
+    entities: Vec<(String, String)>,
+    /// Mentions as (start, end, entity index), in code points.
+    mentions: Vec<(usize, usize, usize)>,
     positions: Vec<Position>,
     /// Indices into `Data::places`.
     places: Vec<usize>,
@@ -150,10 +158,13 @@ struct Position {
     id: String,
     speaker: Option<String>,
     speaker_span: Option<[usize; 2]>,
-    cue: String,
     cue_span: [usize; 2],
-    content: String,
     content_spans: Vec<[usize; 2]>,
+    /// The cue's and content's words, only when the page has no text to cut them from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cue: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    content: Option<String>,
     kind: String,
     stance: String,
 }
@@ -189,10 +200,10 @@ impl Report<'_> {
     pub fn write(self, out: &mut impl Write) -> Result<()> {
         let data = gather(self.title, self.records, self.texts);
         let json = serde_json::to_vec(&data).expect("report data serialises");
-        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
         gz.write_all(&json).expect("gzip in memory");
-        let packed = base64::engine::general_purpose::STANDARD
-            .encode(gz.finish().expect("gzip in memory"));
+        let packed =
+            base64::engine::general_purpose::STANDARD.encode(gz.finish().expect("gzip in memory"));
         let page = PAGE
             .replacen("{{title}}", &escape(self.title), 2)
             .replacen("{{style}}", STYLE, 1)
@@ -230,12 +241,10 @@ fn gather(title: &str, records: Vec<InRecord>, mut texts: HashMap<String, String
             mentions: r
                 .entities
                 .iter()
-                .flat_map(|e| {
-                    e.mentions
-                        .iter()
-                        .map(|m| (m.start, m.end, e.label.clone(), e.name.clone()))
-                })
+                .enumerate()
+                .flat_map(|(k, e)| e.mentions.iter().map(move |m| (m.start, m.end, k)))
                 .collect(),
+            entities: r.entities.into_iter().map(|e| (e.label, e.name)).collect(),
             positions: Vec::with_capacity(r.positions.len()),
             places: Vec::new(),
             id: r.id,
@@ -262,10 +271,10 @@ fn gather(title: &str, records: Vec<InRecord>, mut texts: HashMap<String, String
                 id: p.id,
                 speaker_span: p.speaker.as_ref().map(|s| [s.start, s.end]),
                 speaker: p.speaker.map(|s| s.name),
-                cue: p.cue.text,
                 cue_span: [p.cue.start, p.cue.end],
-                content: p.content.text,
                 content_spans: p.content.spans,
+                cue: article.text.is_none().then_some(p.cue.text),
+                content: article.text.is_none().then_some(p.content.text),
                 kind: p.kind,
                 stance: p.stance,
             });
@@ -302,14 +311,19 @@ fn gather(title: &str, records: Vec<InRecord>, mut texts: HashMap<String, String
     let mut order: Vec<usize> = (0..data.places.len()).collect();
     order.sort_by(|&x, &y| {
         let (px, py) = (&data.places[x], &data.places[y]);
-        py.mentions.cmp(&px.mentions).then_with(|| px.name.cmp(&py.name))
+        py.mentions
+            .cmp(&px.mentions)
+            .then_with(|| px.name.cmp(&py.name))
     });
     let mut rank = vec![0; order.len()];
     for (r, &k) in order.iter().enumerate() {
         rank[k] = r;
     }
     let mut sorted: Vec<Option<Place>> = data.places.drain(..).map(Some).collect();
-    data.places = order.iter().map(|&k| sorted[k].take().expect("once")).collect();
+    data.places = order
+        .iter()
+        .map(|&k| sorted[k].take().expect("once"))
+        .collect();
     for article in &mut data.articles {
         for k in &mut article.places {
             *k = rank[*k];
@@ -397,11 +411,21 @@ mod tests {
         assert_eq!((z.support, z.oppose, z.neutral), (0, 1, 1));
         assert_eq!(z.positions, vec![[0, 0], [1, 0]]);
         // places by mentions: Paris 5, Kyiv 2 + 1; articles point at the sorted list
-        let names: Vec<_> = data.places.iter().map(|p| (&*p.name, p.mentions, p.articles)).collect();
+        let names: Vec<_> = data
+            .places
+            .iter()
+            .map(|p| (&*p.name, p.mentions, p.articles))
+            .collect();
         assert_eq!(names, vec![("Paris", 5, 1), ("Kyiv", 3, 2)]);
         assert_eq!(data.articles[0].places, vec![1]);
         assert_eq!(data.articles[1].places, vec![1, 0]);
-        assert_eq!(data.articles[0].mentions.len(), 3);
+        assert_eq!(
+            data.articles[0].mentions,
+            vec![(0, 9, 0), (20, 24, 1), (30, 34, 1)]
+        );
+        // words of positions are cut from the text where the page has it
+        assert_eq!(data.articles[0].positions[0].content, None);
+        assert_eq!(data.articles[1].positions[0].content.as_deref(), Some("x"));
         assert_eq!(data.articles[2].error.as_deref(), Some("no_text: no text"));
     }
 
@@ -433,7 +457,11 @@ mod tests {
 
     #[test]
     fn escaping() {
-        let table = [("a<b>", "a&lt;b&gt;"), ("\"'&", "&quot;&#39;&amp;"), ("Kyiv", "Kyiv")];
+        let table = [
+            ("a<b>", "a&lt;b&gt;"),
+            ("\"'&", "&quot;&#39;&amp;"),
+            ("Kyiv", "Kyiv"),
+        ];
         for (raw, want) in table {
             assert_eq!(escape(raw), want);
         }

@@ -100,7 +100,7 @@
   function annotatedText(a) {
     const chars = Array.from(a.text); // offsets are in code points
     const marks = [];
-    for (const [s, e, type, name] of a.mentions) marks.push({ s, e, mention: type, name });
+    for (const [s, e, k] of a.mentions) marks.push({ s, e, mention: a.entities[k][0], name: a.entities[k][1] });
     for (const p of a.positions) {
       if (p.speaker_span) marks.push({ s: p.speaker_span[0], e: p.speaker_span[1], role: 'speaker', p: p.id });
       marks.push({ s: p.cue_span[0], e: p.cue_span[1], role: 'cue', p: p.id });
@@ -133,12 +133,21 @@
     }
   }
 
-  function positionItem(p, where) {
+  // The words of a position's cue and content: cut from the text when the page has it.
+  let cut = { article: null, chars: [] };
+  function words(a, spans) {
+    if (cut.article !== a) cut = { article: a, chars: Array.from(a.text) };
+    return spans.map(([s, e]) => cut.chars.slice(s, e).join('')).join(' … ');
+  }
+  const cueOf = (a, p) => p.cue ?? words(a, [p.cue_span]);
+  const contentOf = (a, p) => p.content ?? words(a, p.content_spans);
+
+  function positionItem(a, p, where) {
     return h('li', { class: 'position', 'data-p': p.id, onmouseenter: () => light(p.id, true), onmouseleave: () => light(p.id, false) },
       where ? h('span', { class: 'muted' }, where, ': ') : null,
       p.speaker ? speakerLink(p.speaker) : h('span', { class: 'nobody' }, 'unattributed'),
-      h('span', { class: 'arrow' }, '→'), h('span', { class: 'cue' }, p.cue), h('span', { class: 'arrow' }, '→'),
-      h('span', { class: 'content' }, p.content),
+      h('span', { class: 'arrow' }, '→'), h('span', { class: 'cue' }, cueOf(a, p)), h('span', { class: 'arrow' }, '→'),
+      h('span', { class: 'content' }, contentOf(a, p)),
       h('span', { class: 'badge kind' }, p.kind), h('span', { class: 'badge ' + p.stance }, p.stance));
   }
 
@@ -146,7 +155,7 @@
     current = i;
     const a = data.articles[i];
     const view = document.getElementById('article-view');
-    const types = [...new Set(a.mentions.map((m) => m[2]))].sort();
+    const types = [...new Set(a.mentions.map((m) => a.entities[m[2]][0]))].sort();
     fill(view,
       h('h2', {}, a.title || a.id), h('div', { class: 'muted' }, a.id),
       a.error ? h('p', { class: 'error' }, a.error) : null,
@@ -154,7 +163,7 @@
       a.text !== null && a.text !== undefined ? annotatedText(a)
         : h('p', { class: 'muted' }, 'The text is not in this report: build it with --articles to see it.'),
       h('h2', {}, `Reported positions (${a.positions.length})`),
-      h('ol', { class: 'positions' }, a.positions.map((p) => positionItem(p))),
+      h('ol', { class: 'positions' }, a.positions.map((p) => positionItem(a, p))),
       a.places.length ? h('p', {}, h('b', {}, 'Places: '), a.places.map((k) => data.places[k].name).join(', ')) : null);
     renderList();
   }
@@ -169,7 +178,7 @@
       h('h2', {}, `${s.name}: ${s.positions.length} positions`, ' ', stanceBar(s)),
       h('p', { class: 'muted' }, `${s.support} support · ${s.oppose} oppose · ${s.neutral} neutral`),
       h('ol', { class: 'positions', id: 'speaker-positions' }, shown.map(([ai, pi]) => {
-        const li = positionItem(data.articles[ai].positions[pi], '');
+        const li = positionItem(data.articles[ai], data.articles[ai].positions[pi], '');
         fill(li.firstChild, articleLink(ai), ': ');
         return li;
       })),

@@ -1,0 +1,92 @@
+//! scripts/spark_extract.py on a local Spark (`local[2]`): the part files, in order, are the
+//! single-process output byte for byte. Skips with a message where Java or PySpark is missing
+//! (scripts/test installs PySpark from PyPI into the newsie cache where it can).
+
+use std::path::PathBuf;
+use std::process::Command;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A Python that imports pyspark: $NEWSIE_PYSPARK_PYTHON, the venv scripts/test makes, or the
+/// system's.
+fn pyspark_python() -> Option<PathBuf> {
+    let mut candidates: Vec<PathBuf> = std::env::var_os("NEWSIE_PYSPARK_PYTHON")
+        .map(PathBuf::from)
+        .into_iter()
+        .collect();
+    candidates.push(root().join(".deps/pyspark/bin/python"));
+    candidates.push("python3".into());
+    candidates.into_iter().find(|py| {
+        Command::new(py)
+            .args(["-c", "import pyspark"])
+            .output()
+            .is_ok_and(|o| o.status.success())
+    })
+}
+
+#[test]
+fn spark_output_equals_the_single_process_output() {
+    let java = Command::new("java").arg("-version").output();
+    if !java.is_ok_and(|o| o.status.success()) {
+        eprintln!("SKIPPED: no Java, which Spark needs");
+        return;
+    }
+    let Some(python) = pyspark_python() else {
+        eprintln!("SKIPPED: no PySpark (pip install pyspark, or run scripts/test)");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    // the sample corpus 4 times over, ids made unique: several partitions of several chunks
+    let sample = std::fs::read_to_string(root().join("corpus/sample.jsonl")).unwrap();
+    let mut corpus = String::new();
+    for k in 0..4 {
+        for line in sample.lines() {
+            let mut v: serde_json::Value = serde_json::from_str(line).unwrap();
+            v["id"] = format!("{}-{k}", v["id"].as_str().unwrap()).into();
+            corpus.push_str(&v.to_string());
+            corpus.push('\n');
+        }
+    }
+    let input = dir.path().join("corpus.jsonl");
+    std::fs::write(&input, corpus).unwrap();
+
+    let single = dir.path().join("single.jsonl");
+    let status = Command::new(env!("CARGO_BIN_EXE_newsie"))
+        .args(["extract", "--quiet", "--threads", "2", "-o"])
+        .arg(&single)
+        .arg(&input)
+        .status()
+        .unwrap();
+    assert!(status.success());
+
+    let spark = dir.path().join("spark.jsonl");
+    let out = Command::new(&python)
+        .arg(root().join("scripts/spark_extract.py"))
+        .arg(&input)
+        .arg("-o")
+        .arg(&spark)
+        .args(["--single", "--partitions", "3", "--master", "local[2]"])
+        .args(["--newsie", env!("CARGO_BIN_EXE_newsie")])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "spark_extract.py failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (got, want) = (
+        std::fs::read(&spark).unwrap(),
+        std::fs::read(&single).unwrap(),
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&got).lines().count(),
+        36,
+        "one record per article"
+    );
+    assert!(
+        got == want,
+        "Spark's output differs from the single process's"
+    );
+}
