@@ -11,6 +11,7 @@ at the same path on every worker.
 """
 import argparse
 import os
+import shlex
 import shutil
 import sys
 
@@ -36,7 +37,7 @@ def main():
     try:
         lines = sc.textFile(a.input, a.partitions) if a.partitions else sc.textFile(a.input)
         command = [a.newsie, "extract", "-", "--quiet", "--threads", str(a.threads)] + a.extra
-        records = lines.pipe(command, checkCode=True)
+        records = lines.pipe(shlex.join(command), checkCode=True)
         if a.single:
             tmp = a.output + ".parts"
             shutil.rmtree(tmp, ignore_errors=True)

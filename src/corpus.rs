@@ -478,18 +478,6 @@ mod tests {
     }
 
     #[test]
-    fn invalid_utf8_is_its_own_error() {
-        let Input::Bad { error, .. } = parse_line(
-            b"{\"id\": \"a\", \"text\": \"\xff\xfe\"}",
-            1,
-            &Fields::default(),
-        ) else {
-            panic!("invalid UTF-8 read as an article");
-        };
-        assert_eq!(error.kind, "invalid_utf8");
-    }
-
-    #[test]
     fn kept_fields_and_field_names() {
         let f = Fields {
             id: "doc_id".into(),

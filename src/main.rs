@@ -76,7 +76,7 @@ struct RunArgs {
     /// Worker threads (rayon and libtorch); default: all cores.
     #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
     threads: Option<u16>,
-    /// Windows per model batch.
+    /// Windows per model batch at most (a batch also holds at most 2,048 wordpieces).
     #[arg(long, default_value_t = 32, value_parser = clap::value_parser!(u16).range(1..))]
     batch_size: u16,
     /// Number format at inference: bf16 where the CPU has it natively (auto), or fp32 / bf16.

@@ -36,26 +36,36 @@ pub struct Window {
     pub heads: Vec<usize>,
 }
 
-/// Casing class of a word: 0 lower or no letters, 1 Title or one capital, 2 UPPER, 3 mixed.
 /// Windows are padded to a multiple of this many pieces, and batched only with windows of the
 /// same padded length: a window's scores then do not depend on its batchmates, so neither
 /// `--batch-size` nor the chunk size changes the output.
-pub const PAD_TO: usize = 16;
+pub const PAD_TO: usize = 8;
 
 pub fn padded_len(len: usize) -> usize {
     len.div_ceil(PAD_TO) * PAD_TO
 }
 
-/// Batches of at most `size` windows (indices), each of one padded length, shortest first.
+/// Wordpieces in one batch at most (padding included), whatever the batch size: big batches of
+/// long windows are slower on a CPU, their attention tensors no longer fitting the allocator's
+/// reusable heap (each is mapped and unmapped anew).
+pub const BATCH_PIECES: usize = 2048;
+
+/// Batches of at most `size` windows (indices) and about [`BATCH_PIECES`] pieces, each of one
+/// padded length, shortest first.
 pub fn batches(windows: &[Window], size: usize) -> Vec<Vec<usize>> {
     let mut order: Vec<usize> = (0..windows.len()).collect();
     order.sort_by_key(|&i| windows[i].ids.len());
     order
         .chunk_by(|&a, &b| padded_len(windows[a].ids.len()) == padded_len(windows[b].ids.len()))
-        .flat_map(|same| same.chunks(size.max(1)).map(<[usize]>::to_vec))
+        .flat_map(|same| {
+            let len = padded_len(windows[same[0]].ids.len()).max(1);
+            let n = size.min(BATCH_PIECES / len).max(1);
+            same.chunks(n).map(<[usize]>::to_vec)
+        })
         .collect()
 }
 
+/// Casing class of a word: 0 lower or no letters, 1 Title or one capital, 2 UPPER, 3 mixed.
 pub fn casing(word: &str) -> i64 {
     let (mut letters, mut uppers, mut first_upper) = (0usize, 0usize, false);
     for c in word.chars().filter(|c| c.is_alphabetic()) {
@@ -226,6 +236,33 @@ pub fn build(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn batches_table() {
+        // (window lengths, batch size, expected batches of indices)
+        let table: &[(&[usize], usize, &[&[usize]])] = &[
+            (&[10, 3, 12, 5], 32, &[&[1, 3], &[0, 2]]),
+            (&[10, 3, 17, 5], 32, &[&[1, 3], &[0], &[2]]),
+            (&[10, 3, 12, 5], 1, &[&[1], &[3], &[0], &[2]]),
+            // 2,048 pieces a batch: 8 windows of 256
+            (&[256; 10], 32, &[&[0, 1, 2, 3, 4, 5, 6, 7], &[8, 9]]),
+            (&[3000, 3000], 32, &[&[0], &[1]]),
+        ];
+        for &(lengths, size, want) in table {
+            let windows: Vec<Window> = lengths
+                .iter()
+                .map(|&n| Window {
+                    doc: 0,
+                    ids: vec![1; n],
+                    types: vec![0; n],
+                    first_word: 0,
+                    heads: vec![],
+                })
+                .collect();
+            let got = batches(&windows, size);
+            assert_eq!(got, want, "{lengths:?} by {size}");
+        }
+    }
 
     #[test]
     fn casing_table() {

@@ -199,3 +199,36 @@ fn the_report_shows_the_run_in_a_browser() {
     assert!(size > 50_000, "the screenshot is {size} bytes: blank?");
     eprintln!("screenshot: {}", png.display());
 }
+
+#[test]
+fn unreadable_records_or_map_are_a_clear_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("r.html");
+    let records = dir.path().join("out.jsonl");
+    std::fs::write(&records, "{\"id\": \"a\"}\n").unwrap();
+    let cases = [
+        (dir.path().join("missing.jsonl"), None, "cannot read"),
+        (
+            records.clone(),
+            Some(dir.path().join("no-map.json")),
+            "world map",
+        ),
+        (
+            records.clone(),
+            Some(records.clone()),
+            "not a TopoJSON topology",
+        ),
+    ];
+    for (input, map, message) in cases {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_newsie"));
+        cmd.arg("report").arg(&input).arg("-o").arg(&page);
+        if let Some(m) = &map {
+            cmd.arg("--map").arg(m);
+        }
+        let out = cmd.output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains(message), "{stderr}");
+        assert!(!stderr.contains("panicked"));
+    }
+}

@@ -1,0 +1,27 @@
+//! A 5 MB article is processed like any other (alone in its test file: it takes minutes).
+
+mod common;
+
+use common::{extract_bytes, good, long_text, no_error};
+use serde_json::json;
+
+#[test]
+fn a_5_mb_article_is_processed() {
+    let text = long_text(5 << 20);
+    let input = format!(
+        "{}\n{}\n",
+        json!({"id": "big", "text": text}),
+        good("after")
+    );
+    let (recs, _) = extract_bytes("big.jsonl", input.as_bytes(), &["--threads", "2"]);
+    assert_eq!(recs.len(), 2);
+    no_error(&recs[0]);
+    no_error(&recs[1]);
+    let positions = recs[0]["positions"].as_array().unwrap().len();
+    let entities = recs[0]["entities"].as_array().unwrap();
+    // the same few articles over and over: few entities, each mentioned many times
+    assert!(entities.iter().any(
+        |e| e["name"] == "Volodymyr Zelenskyy" && e["mentions"].as_array().unwrap().len() > 500
+    ));
+    assert!(positions > 1000, "{positions} positions");
+}

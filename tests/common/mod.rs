@@ -1,0 +1,73 @@
+//! Helpers shared by the test files that run the `newsie` binary on inputs they write.
+#![allow(dead_code)] // each test file uses some
+
+use serde_json::{json, Value};
+use std::path::Path;
+use std::process::{Command, Output};
+
+/// `newsie extract INPUT --quiet EXTRA...`, on one thread unless EXTRA says otherwise.
+pub fn extract_file(input: &Path, extra: &[&str]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_newsie"));
+    cmd.arg("extract").arg(input).arg("--quiet").args(extra);
+    if !extra.contains(&"--threads") {
+        cmd.args(["--threads", "1"]);
+    }
+    cmd.output().expect("newsie runs")
+}
+
+/// Writes `bytes` to a file with this name and extracts it.
+pub fn extract_bytes(name: &str, bytes: &[u8], extra: &[&str]) -> (Vec<Value>, Output) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    std::fs::write(&path, bytes).unwrap();
+    let out = extract_file(&path, extra);
+    (records(&out), out)
+}
+
+/// The records of a run that must have ended normally.
+pub fn records(out: &Output) -> Vec<Value> {
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "newsie failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout.clone())
+        .expect("the output is UTF-8")
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
+        .collect()
+}
+
+pub fn good(id: &str) -> String {
+    json!({"id": id, "text": "Angela Merkel visited Paris on Monday."}).to_string()
+}
+
+pub fn no_error(r: &Value) {
+    assert!(r["error"].is_null(), "{r}");
+}
+
+/// About `bytes` of news-like text: the sample corpus's articles over and over.
+pub fn long_text(bytes: usize) -> String {
+    let sample =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/sample.jsonl"))
+            .unwrap();
+    let texts: Vec<String> = sample
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["text"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    let mut text = String::with_capacity(bytes + 4096);
+    for t in texts.iter().cycle() {
+        if text.len() >= bytes {
+            break;
+        }
+        text.push_str(t);
+        text.push_str("\n\n");
+    }
+    text
+}
