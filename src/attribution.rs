@@ -71,9 +71,19 @@ fn sentence_of(doc: &Doc, word: usize) -> usize {
     doc.sentences.partition_point(|s| s.tokens.end <= word)
 }
 
+/// Span indices by the sentence each span starts in.
+fn by_sentence<'a>(doc: &Doc, spans: &[&'a Span<Role>]) -> Vec<Vec<usize>> {
+    let mut out = vec![Vec::new(); doc.sentences.len() + 1];
+    for (i, s) in spans.iter().enumerate() {
+        out[sentence_of(doc, s.words.start)].push(i);
+    }
+    out
+}
+
 fn group(doc: &Doc, spans: &[Span<Role>]) -> Vec<Position> {
     let of = |r: Role| spans.iter().filter(move |s| s.kind == r);
     let cues: Vec<&Span<Role>> = of(Role::Cue).collect();
+    let cues_in = by_sentence(doc, &cues);
     let mut contents: Vec<Vec<&Span<Role>>> = vec![vec![]; cues.len()];
     for c in of(Role::Content) {
         // the nearest cue of a sentence the content starts or ends in (on a tie the one before
@@ -84,10 +94,14 @@ fn group(doc: &Doc, spans: &[Span<Role>]) -> Vec<Position> {
             sentence_of(doc, c.words.start),
             sentence_of(doc, c.words.end - 1),
         ];
-        let best = cues
+        // cues of the sentences from the one before to the one after: any other is too far
+        // (looking at them all made a 5 MB article quadratic)
+        let near = edges[0].saturating_sub(1)..(edges[1] + 2).min(cues_in.len());
+        let best = cues_in[near]
             .iter()
-            .enumerate()
-            .map(|(i, q)| {
+            .flatten()
+            .map(|&i| {
+                let q = cues[i];
                 let apart = !edges.contains(&sentence_of(doc, q.words.start));
                 let g = gap(&q.words, &c.words);
                 (apart, g, q.words.start > c.words.start, i)
@@ -102,14 +116,14 @@ fn group(doc: &Doc, spans: &[Span<Role>]) -> Vec<Position> {
         }
     }
     let sources: Vec<&Span<Role>> = of(Role::Source).collect();
+    let sources_in = by_sentence(doc, &sources);
     cues.iter()
         .zip(contents)
         .filter(|(_, c)| !c.is_empty())
         .map(|(q, parts)| {
-            let sentence = sentence_of(doc, q.words.start);
-            let source = sources
+            let source = sources_in[sentence_of(doc, q.words.start)]
                 .iter()
-                .filter(|s| sentence_of(doc, s.words.start) == sentence)
+                .map(|&i| sources[i])
                 .min_by_key(|s| (gap(&s.words, &q.words), s.words.start > q.words.start));
             let mut content: Vec<Range<usize>> = Vec::new();
             for p in &parts {
