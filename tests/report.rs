@@ -191,6 +191,10 @@ fn the_report_shows_the_run_in_a_browser() {
     let dom = browse(&browser, &page, &format!("#speaker={}", percent(top)), None);
     let list = between(&dom, "id=\"speaker-positions\">", "</ol>");
     assert_eq!(list.matches("<li class=\"position\"").count(), *n);
+    // each with its article and its speaker
+    assert_eq!(list.matches("class=\"article-link\"").count(), *n);
+    let speaker_link = format!("data-speaker=\"{}\"", attr(top));
+    assert_eq!(list.matches(&speaker_link).count(), *n);
 
     let png = Path::new(env!("CARGO_TARGET_TMPDIR")).join("report.png");
     let _ = std::fs::remove_file(&png);

@@ -142,9 +142,10 @@
   const cueOf = (a, p) => p.cue ?? words(a, [p.cue_span]);
   const contentOf = (a, p) => p.content ?? words(a, p.content_spans);
 
-  function positionItem(a, p, where) {
+  // A position as speaker → cue → content; in a speaker's list, `ai` (its article) comes first.
+  function positionItem(a, p, ai) {
     return h('li', { class: 'position', 'data-p': p.id, onmouseenter: () => light(p.id, true), onmouseleave: () => light(p.id, false) },
-      where ? h('span', { class: 'muted' }, where, ': ') : null,
+      ai === undefined ? null : h('span', { class: 'muted' }, articleLink(ai), ': '),
       p.speaker ? speakerLink(p.speaker) : h('span', { class: 'nobody' }, 'unattributed'),
       h('span', { class: 'arrow' }, '→'), h('span', { class: 'cue' }, cueOf(a, p)), h('span', { class: 'arrow' }, '→'),
       h('span', { class: 'content' }, contentOf(a, p)),
@@ -177,11 +178,8 @@
     fill(view,
       h('h2', {}, `${s.name}: ${s.positions.length} positions`, ' ', stanceBar(s)),
       h('p', { class: 'muted' }, `${s.support} support · ${s.oppose} oppose · ${s.neutral} neutral`),
-      h('ol', { class: 'positions', id: 'speaker-positions' }, shown.map(([ai, pi]) => {
-        const li = positionItem(data.articles[ai], data.articles[ai].positions[pi], '');
-        fill(li.firstChild, articleLink(ai), ': ');
-        return li;
-      })),
+      h('ol', { class: 'positions', id: 'speaker-positions' },
+        shown.map(([ai, pi]) => positionItem(data.articles[ai], data.articles[ai].positions[pi], ai))),
       shown.length < s.positions.length ? h('p', { class: 'muted' }, `the first ${shown.length} shown`) : null);
     view.hidden = false;
     if (event) view.scrollIntoView();
