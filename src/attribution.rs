@@ -72,7 +72,7 @@ fn sentence_of(doc: &Doc, word: usize) -> usize {
 }
 
 /// Span indices by the sentence each span starts in.
-fn by_sentence<'a>(doc: &Doc, spans: &[&'a Span<Role>]) -> Vec<Vec<usize>> {
+fn by_sentence(doc: &Doc, spans: &[&Span<Role>]) -> Vec<Vec<usize>> {
     let mut out = vec![Vec::new(); doc.sentences.len() + 1];
     for (i, s) in spans.iter().enumerate() {
         out[sentence_of(doc, s.words.start)].push(i);
