@@ -374,6 +374,8 @@ fn escape(s: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
+            // no text of the input may look like a placeholder of the page
+            '{' => out.push_str("&#123;"),
             c => out.push(c),
         }
     }
@@ -461,6 +463,7 @@ mod tests {
             ("a<b>", "a&lt;b&gt;"),
             ("\"'&", "&quot;&#39;&amp;"),
             ("Kyiv", "Kyiv"),
+            ("{{data}}", "&#123;&#123;data}}"),
         ];
         for (raw, want) in table {
             assert_eq!(escape(raw), want);
