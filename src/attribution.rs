@@ -97,12 +97,11 @@ fn group(doc: &Doc, spans: &[Span<Role>]) -> Vec<Position> {
         // cues of the sentences from the one before to the one after: any other is too far
         // (looking at them all made a 5 MB article quadratic)
         let near = edges[0].saturating_sub(1)..(edges[1] + 2).min(cues_in.len());
-        let best = cues_in[near]
-            .iter()
-            .flatten()
-            .map(|&i| {
+        let best = near
+            .flat_map(|s| cues_in[s].iter().map(move |&i| (s, i)))
+            .map(|(s, i)| {
                 let q = cues[i];
-                let apart = !edges.contains(&sentence_of(doc, q.words.start));
+                let apart = !edges.contains(&s);
                 let g = gap(&q.words, &c.words);
                 (apart, g, q.words.start > c.words.start, i)
             })

@@ -54,10 +54,7 @@ pub fn fold(s: &str) -> String {
 impl Gazetteer {
     /// Where `scripts/setup` puts the gazetteer, if it is there.
     pub fn find() -> Option<PathBuf> {
-        crate::model::base_dirs()
-            .into_iter()
-            .map(|d| d.join(FILE))
-            .find(|p| p.is_file())
+        crate::model::find_set_up(FILE)
     }
 
     pub fn load(path: &Path) -> Result<Self> {

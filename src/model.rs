@@ -58,6 +58,14 @@ struct WindowManifest {
     context: usize,
 }
 
+/// The file `name` in the first of [`base_dirs`] that has it.
+pub fn find_set_up(name: &str) -> Option<PathBuf> {
+    base_dirs()
+        .into_iter()
+        .map(|d| d.join(name))
+        .find(|p| p.is_file())
+}
+
 /// Folders where `scripts/setup` puts base encoders: `$NEWSIE_CACHE`, this build's repo `.deps/`,
 /// then the per-user cache.
 pub fn base_dirs() -> Vec<PathBuf> {

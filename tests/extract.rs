@@ -1,5 +1,8 @@
 //! End-to-end tests of the `newsie` binary on the bundled model and sample corpus.
 
+mod common;
+
+use common::{big_corpus, records};
 use serde_json::Value;
 use std::io::Write;
 use std::path::PathBuf;
@@ -26,19 +29,6 @@ fn run(args: &[&str], stdin: Option<&str>) -> Output {
     }
     drop(child.stdin.take());
     child.wait_with_output().unwrap()
-}
-
-fn records(out: &Output) -> Vec<Value> {
-    assert!(
-        out.status.success(),
-        "newsie failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout.clone())
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
-        .collect()
 }
 
 fn sample() -> String {
@@ -678,23 +668,6 @@ fn eval_attribution_on_polnear_dev() {
     for e in one.lines().filter(|l| l.starts_with('E')) {
         assert!(e.contains("Cue:T") && e.contains("Content:T"), "{e}");
     }
-}
-
-/// The sample corpus `n` times over, ids made unique, as a JSONL file in `dir`.
-fn big_corpus(dir: &std::path::Path, n: usize) -> PathBuf {
-    let text = std::fs::read_to_string(sample()).unwrap();
-    let mut out = String::new();
-    for k in 0..n {
-        for l in text.lines() {
-            let mut v: Value = serde_json::from_str(l).unwrap();
-            v["id"] = Value::String(format!("{}-{k}", v["id"].as_str().unwrap()));
-            out.push_str(&v.to_string());
-            out.push('\n');
-        }
-    }
-    let p = dir.join("big.jsonl");
-    std::fs::write(&p, out).unwrap();
-    p
 }
 
 #[test]

@@ -2,6 +2,8 @@
 //! single-process output byte for byte. Skips with a message where Java or PySpark is missing
 //! (scripts/test installs PySpark from PyPI into the newsie cache where it can).
 
+mod common;
+
 use std::path::PathBuf;
 use std::process::Command;
 
@@ -39,18 +41,7 @@ fn spark_output_equals_the_single_process_output() {
     };
     let dir = tempfile::tempdir().unwrap();
     // the sample corpus 4 times over, ids made unique: several partitions of several chunks
-    let sample = std::fs::read_to_string(root().join("corpus/sample.jsonl")).unwrap();
-    let mut corpus = String::new();
-    for k in 0..4 {
-        for line in sample.lines() {
-            let mut v: serde_json::Value = serde_json::from_str(line).unwrap();
-            v["id"] = format!("{}-{k}", v["id"].as_str().unwrap()).into();
-            corpus.push_str(&v.to_string());
-            corpus.push('\n');
-        }
-    }
-    let input = dir.path().join("corpus.jsonl");
-    std::fs::write(&input, corpus).unwrap();
+    let input = common::big_corpus(dir.path(), 4);
 
     let single = dir.path().join("single.jsonl");
     let status = Command::new(env!("CARGO_BIN_EXE_newsie"))

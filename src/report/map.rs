@@ -69,11 +69,9 @@ pub struct Country {
     pub path: String,
 }
 
+/// Where `scripts/setup` puts the outlines, if it is there.
 pub fn find() -> Option<PathBuf> {
-    crate::model::base_dirs()
-        .into_iter()
-        .map(|d| d.join(FILE))
-        .find(|p| p.is_file())
+    crate::model::find_set_up(FILE)
 }
 
 pub fn load(path: &Path) -> Result<Vec<Country>> {

@@ -308,22 +308,17 @@ fn gather(title: &str, records: Vec<InRecord>, mut texts: HashMap<String, String
             .cmp(&x.positions.len())
             .then_with(|| x.name.cmp(&y.name))
     });
-    let mut order: Vec<usize> = (0..data.places.len()).collect();
-    order.sort_by(|&x, &y| {
-        let (px, py) = (&data.places[x], &data.places[y]);
-        py.mentions
-            .cmp(&px.mentions)
-            .then_with(|| px.name.cmp(&py.name))
+    let mut places: Vec<(usize, Place)> = data.places.drain(..).enumerate().collect();
+    places.sort_by(|(_, x), (_, y)| {
+        y.mentions
+            .cmp(&x.mentions)
+            .then_with(|| x.name.cmp(&y.name))
     });
-    let mut rank = vec![0; order.len()];
-    for (r, &k) in order.iter().enumerate() {
-        rank[k] = r;
+    let mut rank = vec![0; places.len()];
+    for (r, (k, _)) in places.iter().enumerate() {
+        rank[*k] = r;
     }
-    let mut sorted: Vec<Option<Place>> = data.places.drain(..).map(Some).collect();
-    data.places = order
-        .iter()
-        .map(|&k| sorted[k].take().expect("once"))
-        .collect();
+    data.places = places.into_iter().map(|(_, p)| p).collect();
     for article in &mut data.articles {
         for k in &mut article.places {
             *k = rank[*k];

@@ -2,7 +2,7 @@
 #![allow(dead_code)] // each test file uses some
 
 use serde_json::{json, Value};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 /// `newsie extract INPUT --quiet EXTRA...`, on one thread unless EXTRA says otherwise.
@@ -39,6 +39,11 @@ pub fn records(out: &Output) -> Vec<Value> {
         .collect()
 }
 
+/// The bundled sample corpus.
+pub fn sample_path() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/sample.jsonl")
+}
+
 pub fn good(id: &str) -> String {
     json!({"id": id, "text": "Angela Merkel visited Paris on Monday."}).to_string()
 }
@@ -49,9 +54,7 @@ pub fn no_error(r: &Value) {
 
 /// About `bytes` of news-like text: the sample corpus's articles over and over.
 pub fn long_text(bytes: usize) -> String {
-    let sample =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/sample.jsonl"))
-            .unwrap();
+    let sample = std::fs::read_to_string(sample_path()).unwrap();
     let texts: Vec<String> = sample
         .lines()
         .map(|l| {
@@ -70,4 +73,21 @@ pub fn long_text(bytes: usize) -> String {
         text.push_str("\n\n");
     }
     text
+}
+
+/// The sample corpus `n` times over, ids made unique, as a JSONL file in `dir`.
+pub fn big_corpus(dir: &Path, n: usize) -> PathBuf {
+    let text = std::fs::read_to_string(sample_path()).unwrap();
+    let mut out = String::new();
+    for k in 0..n {
+        for l in text.lines() {
+            let mut v: Value = serde_json::from_str(l).unwrap();
+            v["id"] = Value::String(format!("{}-{k}", v["id"].as_str().unwrap()));
+            out.push_str(&v.to_string());
+            out.push('\n');
+        }
+    }
+    let p = dir.join("big.jsonl");
+    std::fs::write(&p, out).unwrap();
+    p
 }
