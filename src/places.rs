@@ -37,6 +37,8 @@ pub struct Weights {
     pub same_country: f32,
     /// Share of the article's other places in the candidate's first-level region.
     pub same_admin1: f32,
+    /// Passes over the article's places: alone, then each in the context of the pass before.
+    pub rounds: usize,
 }
 
 impl Default for Weights {
@@ -55,6 +57,7 @@ impl Default for Weights {
             cue: 4.0,
             same_country: 6.0,
             same_admin1: 6.0,
+            rounds: 2,
         }
     }
 }
@@ -278,25 +281,51 @@ impl Resolver<'_> {
         out
     }
 
-    /// The context of a Doc's place entities (first pass), and each target's own first choice.
+    /// The context of a Doc's place entities, and each target's own choice in it. The first
+    /// pass resolves every place alone; each further round resolves them in the context of the
+    /// round before, so that names ambiguous alone settle together ("Paris" and "Henry County"
+    /// both in Tennessee).
     fn context(&self, doc: &Doc, targets: &[Target]) -> (Context, Vec<Option<u32>>) {
-        let mut ctx = Context::default();
-        let first: Vec<Option<u32>> = targets
+        let build = |choices: &[Option<u32>]| {
+            let mut ctx = Context::default();
+            for (t, f) in targets.iter().zip(choices) {
+                if let (Some(i), false) = (f, t.rescue) {
+                    ctx.add(&self.gazetteer.places[*i as usize], t.weight);
+                }
+            }
+            // peoples named ("Ukrainian officials") point at their country too
+            for ent in doc.entities.iter().filter(|e| e.label == EntityType::MISC) {
+                if let Some(p) = self.gazetteer.demonym(&ent.name) {
+                    ctx.add(p, ent.mentions.len() as f32);
+                }
+            }
+            ctx
+        };
+        let mut choices: Vec<Option<u32>> = targets
             .iter()
             .map(|t| self.choose(t, None).map(|c| c.0))
             .collect();
-        for (t, f) in targets.iter().zip(&first) {
-            if let (Some(i), false) = (f, t.rescue) {
-                ctx.add(&self.gazetteer.places[*i as usize], t.weight);
-            }
+        let mut ctx = build(&choices);
+        for _ in 1..self.weights.rounds {
+            choices = targets
+                .iter()
+                .zip(&choices)
+                .map(|(t, f)| {
+                    let own = self.own(t, *f);
+                    self.choose(t, Some((&ctx, own))).map(|c| c.0)
+                })
+                .collect();
+            ctx = build(&choices);
         }
-        // peoples named ("Ukrainian officials") point at their country too
-        for ent in doc.entities.iter().filter(|e| e.label == EntityType::MISC) {
-            if let Some(p) = self.gazetteer.demonym(&ent.name) {
-                ctx.add(p, ent.mentions.len() as f32);
-            }
-        }
-        (ctx, first)
+        (ctx, choices)
+    }
+
+    /// A target's own choice and weight, to leave out of its context (a rescued name never
+    /// entered it).
+    fn own(&self, t: &Target, choice: Option<u32>) -> Option<(&Place, f32)> {
+        choice
+            .filter(|_| !t.rescue)
+            .map(|i| (&self.gazetteer.places[i as usize], t.weight))
     }
 
     /// Fills `doc.places` and `doc.focus`. Needs `doc.entities`.
@@ -306,9 +335,7 @@ impl Resolver<'_> {
         let mut places = Vec::new();
         let mut focus: HashMap<String, f32> = HashMap::new();
         for (t, f) in targets.iter().zip(&first) {
-            let own = f
-                .filter(|_| !t.rescue)
-                .map(|i| (&self.gazetteer.places[i as usize], t.weight));
+            let own = self.own(t, *f);
             let Some((i, confidence)) = self.choose(t, Some((&ctx, own))) else {
                 continue;
             };
@@ -342,23 +369,32 @@ impl Resolver<'_> {
     }
 
     /// Resolves a name at `words` of a segmented, annotated Doc, in the context of the Doc's
-    /// place entities (those overlapping `words` left out), as `annotate` resolves an entity.
+    /// place entities, as `annotate` resolves an entity: the entities that are this name (those
+    /// overlapping `words`, and those with the same candidates: "Paris" inside "Paris Police
+    /// Department" is the article's Paris) are left out of its context, as an entity's own
+    /// choice is.
     pub fn resolve(&self, doc: &Doc, name: &str, words: &Range<usize>) -> Option<(&Place, f32)> {
+        let candidates = self.gazetteer.lookup(name);
+        let same = |t: &Target| {
+            t.candidates.len() == candidates.len()
+                && t.candidates.iter().all(|c| candidates.contains(c))
+        };
         let targets: Vec<Target> = self
             .targets(doc)
             .into_iter()
             .filter(|t| {
                 let e = &doc.entities[t.entity.expect("entity target")];
-                !e.mentions.iter().any(|&m| {
-                    let r = &doc.mentions[m].tokens;
-                    r.start < words.end && words.start < r.end
-                })
+                !same(t)
+                    && !e.mentions.iter().any(|&m| {
+                        let r = &doc.mentions[m].tokens;
+                        r.start < words.end && words.start < r.end
+                    })
             })
             .collect();
         let (ctx, _) = self.context(doc, &targets);
         let t = Target {
             entity: None,
-            candidates: self.gazetteer.lookup(name).to_vec(),
+            candidates: candidates.to_vec(),
             cue: (!words.is_empty()).then(|| cue(doc, words)).flatten(),
             weight: 1.0,
             rescue: false,
@@ -386,19 +422,28 @@ mod tests {
         4736286\tTexas\tregion\tADM1\tUS\tTX\t31.25\t-99.25\t25000000\t\t\n\
         5879092\tAlaska\tregion\tADM1\tUS\tAK\t64.0\t-150.0\t700000\t\t\n\
         4802316\tAlaska\tcity\tPPL\tUS\tWV\t39.4\t-79.0\t300\t\t\n\
-        2643743\tLondon\tcity\tPPLC\tGB\tENG\t51.5\t-0.12\t7556900\t\t\n";
+        2643743\tLondon\tcity\tPPLC\tGB\tENG\t51.5\t-0.12\t7556900\t\t\n\
+        4647963\tParis\tcity\tPPL\tUS\tTN\t36.30\t-88.33\t60000\t\t\n\
+        4196508\tHenry County\tdistrict\tADM2\tUS\tGA\t33.45\t-84.15\t240000\t\t\n\
+        4626334\tHenry County\tdistrict\tADM2\tUS\tTN\t36.33\t-88.30\t32000\t\t\n";
 
-    /// A segmented Doc whose entities are the given (name, type), every occurrence a mention.
+    /// A segmented Doc whose entities are the given (name, type), every occurrence a mention
+    /// (an occurrence inside an earlier entity's mention left to it).
     fn doc(text: &str, names: &[(&str, EntityType)]) -> Doc {
         let mut d = Doc::new("t", text);
         segment::annotate(&mut d);
+        let mut taken = vec![false; d.tokens.len()];
         for &(name, label) in names {
+            let words: Vec<&str> = name.split(' ').collect();
             let mut mentions = vec![];
-            for (w, t) in d.tokens.clone().iter().enumerate() {
-                if &d.text[t.start..t.end] == name {
+            for w in 0..d.tokens.len().saturating_sub(words.len() - 1) {
+                let span = w..w + words.len();
+                let same = span.clone().zip(&words).all(|(i, x)| d.token_text(i) == *x);
+                if same && !taken[span.clone()].contains(&true) {
+                    taken[span.clone()].fill(true);
                     mentions.push(d.mentions.len());
                     d.mentions.push(Mention {
-                        tokens: w..w + 1,
+                        tokens: span,
                         label,
                         confidence: 1.0,
                     });
@@ -476,6 +521,15 @@ mod tests {
                 ],
             ),
             ("Kramatorsk spoke.", &[("Kramatorsk", PER)], &[]),
+            // ambiguous alone, they settle together (the second round): both in Tennessee
+            (
+                "Paris. Henry County. Henry County.",
+                &[("Paris", LOC), ("Henry County", LOC)],
+                &[
+                    ("Paris", "Paris", "US"),
+                    ("Henry County", "Henry County", "US"),
+                ],
+            ),
         ];
         for (text, names, want) in table {
             let got = resolve(text, names);
@@ -485,6 +539,55 @@ mod tests {
                 .collect();
             assert_eq!(got, want, "{text:?}");
         }
+    }
+
+    #[test]
+    fn names_ambiguous_alone_settle_together() {
+        let g = Gazetteer::parse(GAZ).unwrap();
+        let admin1 = |rounds| {
+            let r = Resolver {
+                gazetteer: &g,
+                weights: Weights {
+                    rounds,
+                    ..Weights::default()
+                },
+            };
+            let mut d = doc(
+                "Paris. Henry County. Henry County.",
+                &[
+                    ("Paris", EntityType::LOC),
+                    ("Henry County", EntityType::LOC),
+                ],
+            );
+            r.annotate(&mut d);
+            let p: Vec<String> = d.places.iter().map(|p| p.place.admin1.clone()).collect();
+            p
+        };
+        // one round: Paris follows the Henry County chosen alone (the largest, in Georgia) to
+        // the United States, but Henry County still saw the Paris chosen alone (France)
+        assert_eq!(admin1(1), ["TN", "GA"]);
+        assert_eq!(admin1(2), ["TN", "TN"]);
+    }
+
+    #[test]
+    fn a_name_inside_another_entity_resolves_as_the_articles_own() {
+        let g = Gazetteer::parse(GAZ).unwrap();
+        let r = Resolver {
+            gazetteer: &g,
+            weights: Weights::default(),
+        };
+        // "Paris" of "Paris Police" is the article's Paris, in Texas: the Paris entity's own
+        // first choice (France) must not count as context
+        let d = doc(
+            "Paris Police said so. Paris is in Texas.",
+            &[
+                ("Paris Police", EntityType::ORG),
+                ("Paris", EntityType::LOC),
+                ("Texas", EntityType::LOC),
+            ],
+        );
+        let (p, _) = r.resolve(&d, "Paris", &(0..1)).unwrap();
+        assert_eq!((p.country.as_str(), p.admin1.as_str()), ("US", "TX"));
     }
 
     #[test]

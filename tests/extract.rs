@@ -807,7 +807,7 @@ fn shards_together_give_every_record_once() {
 
 #[test]
 fn eval_places_on_lgl_and_geovirus() {
-    for (name, floor) in [("lgl.xml", 0.70), ("GeoVirus.xml", 0.70)] {
+    for (name, floor) in [("lgl.xml", 0.78), ("GeoVirus.xml", 0.80)] {
         let xml = root().join("../shared/data/geo").join(name);
         if !xml.is_file() {
             eprintln!("SKIPPED: {} is absent (not redistributable)", xml.display());
