@@ -4,8 +4,8 @@
 //! Candidates come by name and alternate names (folded: case, diacritics, periods). Each is
 //! scored by its kind (a bare name is a country before a region before a city), its population,
 //! whether the name is its main one, cue words around the mention ("Donetsk region", "the city
-//! of"), and the article's other places: a first pass resolves every place alone, the second
-//! prefers candidates in the countries and first-level regions the others fell in (Donetsk
+//! of"), and the article's other places: a first pass resolves every place alone, the next
+//! ones prefer candidates in the countries and first-level regions the others fell in (Donetsk
 //! beside Ukraine and Kramatorsk is in Ukraine). The weights are tuned on LGL and GeoVirus
 //! (`newsie eval places`; MODEL_CARD-style notes in the README).
 
@@ -372,7 +372,7 @@ impl Resolver<'_> {
     /// place entities, as `annotate` resolves an entity: the entities that are this name (those
     /// overlapping `words`, and those with the same candidates: "Paris" inside "Paris Police
     /// Department" is the article's Paris) are left out of its context, as an entity's own
-    /// choice is.
+    /// choice is (here from the earlier rounds too, where `annotate` lets the others see it).
     pub fn resolve(&self, doc: &Doc, name: &str, words: &Range<usize>) -> Option<(&Place, f32)> {
         let candidates = self.gazetteer.lookup(name);
         let same = |t: &Target| {
