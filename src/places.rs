@@ -56,7 +56,7 @@ impl Default for Weights {
             namesake: 4.0,
             cue: 4.0,
             same_country: 6.0,
-            same_admin1: 6.0,
+            same_admin1: 3.0,
             rounds: 2,
         }
     }
