@@ -426,7 +426,7 @@ def main():
     )
     rng = random.Random(args.seed)
     scores, best = [], -1.0
-    avg, n_avg, mean_kept, mean_score = None, 0, None, None
+    avg, n_avg, mean_kept, mean_score = None, 0, False, None
     step = 0
     model.train()
     for epoch in range(args.epochs):
@@ -471,7 +471,7 @@ def main():
         log(f"mean of the last {n_avg} epochs: dev F1 {f1:.4f}")
         mean_score = round(f1, 4)
         if f1 > best:
-            best, mean_kept = f1, round(f1, 4)
+            best, mean_kept = f1, True
             save(model, config, args.out, args, labels, scores, base_emb)
             log("saved the mean", args.out)
     # record the whole curve in the manifest of the kept model
@@ -481,9 +481,9 @@ def main():
     m["trained"]["dev_f1_by_epoch"] = scores
     if mean_score is not None:
         m["trained"]["mean_of_last_epochs"] = {"epochs": n_avg, "dev_f1": mean_score}
-    if mean_kept is not None:
+    if mean_kept:
         m["trained"]["kept_epoch"] = f"mean of epochs {args.epochs - n_avg + 1}-{args.epochs}"
-        m["trained"]["kept_dev_f1"] = mean_kept
+        m["trained"]["kept_dev_f1"] = mean_score
     with open(path, "w") as f:
         json.dump(m, f, indent=2)
     log("best dev F1", best)

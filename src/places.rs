@@ -286,6 +286,13 @@ impl Resolver<'_> {
     /// round before, so that names ambiguous alone settle together ("Paris" and "Henry County"
     /// both in Tennessee).
     fn context(&self, doc: &Doc, targets: &[Target]) -> (Context, Vec<Option<u32>>) {
+        // peoples named ("Ukrainian officials") point at their country too, in every round
+        let peoples: Vec<(&Place, f32)> = doc
+            .entities
+            .iter()
+            .filter(|e| e.label == EntityType::MISC)
+            .filter_map(|e| Some((self.gazetteer.demonym(&e.name)?, e.mentions.len() as f32)))
+            .collect();
         let build = |choices: &[Option<u32>]| {
             let mut ctx = Context::default();
             for (t, f) in targets.iter().zip(choices) {
@@ -293,11 +300,8 @@ impl Resolver<'_> {
                     ctx.add(&self.gazetteer.places[*i as usize], t.weight);
                 }
             }
-            // peoples named ("Ukrainian officials") point at their country too
-            for ent in doc.entities.iter().filter(|e| e.label == EntityType::MISC) {
-                if let Some(p) = self.gazetteer.demonym(&ent.name) {
-                    ctx.add(p, ent.mentions.len() as f32);
-                }
+            for &(p, w) in &peoples {
+                ctx.add(p, w);
             }
             ctx
         };
@@ -458,12 +462,16 @@ mod tests {
         d
     }
 
+    fn resolver(g: &Gazetteer) -> Resolver<'_> {
+        Resolver {
+            gazetteer: g,
+            weights: Weights::default(),
+        }
+    }
+
     fn resolve(text: &str, names: &[(&str, EntityType)]) -> Vec<(String, String, String)> {
         let g = Gazetteer::parse(GAZ).unwrap();
-        let r = Resolver {
-            gazetteer: &g,
-            weights: Weights::default(),
-        };
+        let r = resolver(&g);
         let mut d = doc(text, names);
         r.annotate(&mut d);
         d.places
@@ -572,10 +580,7 @@ mod tests {
     #[test]
     fn a_name_inside_another_entity_resolves_as_the_articles_own() {
         let g = Gazetteer::parse(GAZ).unwrap();
-        let r = Resolver {
-            gazetteer: &g,
-            weights: Weights::default(),
-        };
+        let r = resolver(&g);
         // "Paris" of "Paris Police" is the article's Paris, in Texas: the Paris entity's own
         // first choice (France) must not count as context
         let d = doc(
@@ -593,10 +598,7 @@ mod tests {
     #[test]
     fn focus_is_the_main_countries() {
         let g = Gazetteer::parse(GAZ).unwrap();
-        let r = Resolver {
-            gazetteer: &g,
-            weights: Weights::default(),
-        };
+        let r = resolver(&g);
         let mut d = doc(
             "Ukraine. Kramatorsk. Donetsk. Russia.",
             &[
