@@ -106,9 +106,10 @@ def read_brat(path):
     return spans
 
 
-def read_polnear(split_dir, newsie):
+def read_polnear(split_dir, newsie, all_annotators=False):
     """Documents -> sentences -> (word, BIO tag) from a PolNeAR split. Where an article has several
-    annotators' files the first in name order is used, so results repeat."""
+    annotators' files the first in name order is used, so results repeat; with all_annotators
+    (training only) each file is one more document."""
     import subprocess
 
     text_dir, ann_dir = os.path.join(split_dir, "text"), os.path.join(split_dir, "attributions")
@@ -125,17 +126,18 @@ def read_polnear(split_dir, newsie):
     for n, line, raw in zip(names, out.splitlines(), lines):
         seg, text = json.loads(line), json.loads(raw)["text"]
         assert seg["id"] == n, (seg["id"], n)
-        ann = next((a for a in anns if a.startswith(n + "_") and a.endswith(".ann")), None)
+        mine = [a for a in anns if a.startswith(n + "_") and a.endswith(".ann")]
         words = seg["words"]
-        tags = ["O"] * len(words)
-        for label, parts in read_brat(os.path.join(ann_dir, ann)) if ann else []:
-            for s, e in parts:
-                inside = [i for i, (ws, we) in enumerate(words) if ws < e and we > s]
-                for k, i in enumerate(inside):
-                    tags[i] = ("B-" if k == 0 else "I-") + label
-        docs.append(
-            [[(text[words[i][0] : words[i][1]], tags[i]) for i in range(a, b)] for a, b in seg["sentences"]]
-        )
+        for ann in (mine if all_annotators else mine[:1]) or [None]:
+            tags = ["O"] * len(words)
+            for label, parts in read_brat(os.path.join(ann_dir, ann)) if ann else []:
+                for s, e in parts:
+                    inside = [i for i, (ws, we) in enumerate(words) if ws < e and we > s]
+                    for k, i in enumerate(inside):
+                        tags[i] = ("B-" if k == 0 else "I-") + label
+            docs.append(
+                [[(text[words[i][0] : words[i][1]], tags[i]) for i in range(a, b)] for a, b in seg["sentences"]]
+            )
     return docs
 
 
@@ -336,6 +338,7 @@ def save(model, config, out, args, labels, scores, base_emb):
             "lr": args.lr,
             "batch": args.batch,
             "seed": args.seed,
+            **({"all_annotators": True} if args.all_annotators else {}),
             "dev_f1_by_epoch": scores,
             "kept_epoch": len(scores),
         },
@@ -368,6 +371,11 @@ def main():
     ap.add_argument(
         "--average-last", type=int, default=0, help="also try the mean of the last K epochs' weights (kept if better on dev)"
     )
+    ap.add_argument(
+        "--all-annotators",
+        action="store_true",
+        help="attribution: train on every annotator's file of an article, not only the first",
+    )
     ap.add_argument("--threads", type=int, default=0)
     args = ap.parse_args()
 
@@ -382,7 +390,8 @@ def main():
         types, read = NER_TYPES, read_conll
         args.name = args.name or "newsie-ner-minilm-l6-conll03"
     else:
-        types, read = ATTRIBUTION_TYPES, lambda d: read_polnear(d, args.newsie)
+        types = ATTRIBUTION_TYPES
+        read = lambda d: read_polnear(d, args.newsie, args.all_annotators and d == args.train)  # noqa: E731
         args.name = args.name or "newsie-attribution-minilm-l6-polnear"
     labels = ["O"] + [f"{p}-{t}" for t in types for p in ("B", "I")]
     label2id = {l: i for i, l in enumerate(labels)}

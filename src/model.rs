@@ -50,6 +50,33 @@ struct Manifest {
     casing: bool,
     #[serde(default)]
     window: Option<WindowManifest>,
+    /// Sub-folders, each a model of the same labels and windows, whose probabilities are
+    /// averaged (an ensemble); the folder then has no weights of its own.
+    #[serde(default)]
+    members: Vec<String>,
+}
+
+impl Manifest {
+    fn read(dir: &Path) -> Result<Self> {
+        match std::fs::read_to_string(dir.join("newsie.json")) {
+            Ok(s) => {
+                serde_json::from_str(&s).with_context(|| format!("{}/newsie.json", dir.display()))
+            }
+            Err(_) => Ok(Manifest::default()),
+        }
+    }
+}
+
+/// Loads a model folder: one model, or an ensemble when its `newsie.json` names members.
+pub fn load(dir: &Path, precision: Precision) -> Result<Box<dyn TokenClassifier>> {
+    if !dir.is_dir() {
+        bail!("model folder {} does not exist", dir.display());
+    }
+    let manifest = Manifest::read(dir)?;
+    if manifest.members.is_empty() {
+        return Ok(Box::new(BertTagger::load(dir, precision)?));
+    }
+    Ok(Box::new(Ensemble::load(dir, &manifest, precision)?))
 }
 
 #[derive(Debug, Deserialize)]
@@ -127,11 +154,7 @@ impl BertTagger {
         if !dir.is_dir() {
             bail!("model folder {} does not exist", dir.display());
         }
-        let manifest: Manifest = match std::fs::read_to_string(dir.join("newsie.json")) {
-            Ok(s) => serde_json::from_str(&s)
-                .with_context(|| format!("{}/newsie.json", dir.display()))?,
-            Err(_) => Manifest::default(),
-        };
+        let manifest = Manifest::read(dir)?;
         let config_path = dir.join("config.json");
         let config_text = std::fs::read_to_string(&config_path)
             .with_context(|| format!("cannot read {}", config_path.display()))?;
@@ -358,5 +381,71 @@ impl TokenClassifier for BertTagger {
                 }
             })
             .collect())
+    }
+}
+
+/// Token classifiers of the same labels, windows and vocabulary whose probabilities are averaged:
+/// seeds of one recipe err in different places, so their mean errs less than any of them.
+pub struct Ensemble {
+    members: Vec<BertTagger>,
+    provenance: Value,
+}
+
+impl Ensemble {
+    fn load(dir: &Path, manifest: &Manifest, precision: Precision) -> Result<Self> {
+        let mut members = Vec::new();
+        for m in &manifest.members {
+            let path = dir.join(m);
+            let tagger = BertTagger::load(&path, precision)
+                .with_context(|| format!("member {m} of {}", dir.display()))?;
+            if let Some(first) = members.first() {
+                let first: &BertTagger = first;
+                if tagger.labels != first.labels
+                    || tagger.spec != first.spec
+                    || tagger.tokenizer.get_vocab(true) != first.tokenizer.get_vocab(true)
+                {
+                    bail!(
+                        "member {m} of {}: labels, windows or vocabulary differ from the first member's",
+                        dir.display()
+                    );
+                }
+            }
+            members.push(tagger);
+        }
+        let name = manifest.name.clone().unwrap_or_else(|| dir.display().to_string());
+        let each: Vec<Value> = members.iter().map(|m| m.provenance.clone()).collect();
+        Ok(Ensemble {
+            members,
+            provenance: serde_json::json!({ "name": name, "members": each }),
+        })
+    }
+}
+
+impl TokenClassifier for Ensemble {
+    fn labels(&self) -> &[String] {
+        &self.members[0].labels
+    }
+    fn spec(&self) -> WindowSpec {
+        self.members[0].spec
+    }
+    fn tokenizer(&self) -> &Tokenizer {
+        &self.members[0].tokenizer
+    }
+    fn provenance(&self) -> Value {
+        self.provenance.clone()
+    }
+
+    fn classify(&self, batch: &[&Window]) -> Result<Vec<Scores>> {
+        let mut sum = self.members[0].classify(batch)?;
+        for m in &self.members[1..] {
+            for (acc, s) in sum.iter_mut().zip(m.classify(batch)?) {
+                acc.probs.iter_mut().zip(&s.probs).for_each(|(a, b)| *a += b);
+            }
+        }
+        let n = self.members.len() as f32;
+        for s in &mut sum {
+            s.probs.iter_mut().for_each(|p| *p /= n);
+        }
+        Ok(sum)
     }
 }

@@ -13,7 +13,7 @@ use crate::bio::Tagset;
 use crate::corpus::{Article, Input};
 use crate::doc::{Doc, EntityType, Record};
 use crate::gazetteer::Gazetteer;
-use crate::model::{BertTagger, Precision, Scores, TokenClassifier};
+use crate::model::{self, Precision, Scores, TokenClassifier};
 use crate::places::{Resolver, Weights};
 use crate::windows::{self, Window, WindowSpec};
 use crate::{attribution, entities, ner, segment};
@@ -61,19 +61,16 @@ pub struct Models {
 impl Models {
     /// The models of a folder: `ner/`, and `attribution/` when asked for.
     pub fn load(dir: &std::path::Path, precision: Precision, attribution: bool) -> Result<Self> {
-        let ner =
-            BertTagger::load(&dir.join("ner"), precision).context("cannot load the NER model")?;
+        let ner = model::load(&dir.join("ner"), precision).context("cannot load the NER model")?;
         let attribution = if attribution {
-            let m = BertTagger::load(&dir.join("attribution"), precision)
-                .context("cannot load the attribution model")?;
-            Some(Box::new(m) as Box<dyn TokenClassifier>)
+            Some(
+                model::load(&dir.join("attribution"), precision)
+                    .context("cannot load the attribution model")?,
+            )
         } else {
             None
         };
-        Ok(Models {
-            ner: Box::new(ner),
-            attribution,
-        })
+        Ok(Models { ner, attribution })
     }
 
     /// Each model over one batch, as the pipeline runs them.
