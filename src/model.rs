@@ -393,13 +393,12 @@ pub struct Ensemble {
 
 impl Ensemble {
     fn load(dir: &Path, manifest: &Manifest, precision: Precision) -> Result<Self> {
-        let mut members = Vec::new();
+        let mut members: Vec<BertTagger> = Vec::new();
         for m in &manifest.members {
             let path = dir.join(m);
             let tagger = BertTagger::load(&path, precision)
                 .with_context(|| format!("member {m} of {}", dir.display()))?;
             if let Some(first) = members.first() {
-                let first: &BertTagger = first;
                 if tagger.labels != first.labels
                     || tagger.spec != first.spec
                     || tagger.tokenizer.get_vocab(true) != first.tokenizer.get_vocab(true)
@@ -412,11 +411,20 @@ impl Ensemble {
             }
             members.push(tagger);
         }
-        let name = manifest.name.clone().unwrap_or_else(|| dir.display().to_string());
-        let each: Vec<Value> = members.iter().map(|m| m.provenance.clone()).collect();
+        let name = manifest
+            .name
+            .clone()
+            .unwrap_or_else(|| dir.display().to_string());
+        let each: Vec<String> = members
+            .iter()
+            .map(|m| match &m.provenance {
+                Value::String(s) => s.clone(),
+                v => v.to_string(),
+            })
+            .collect();
         Ok(Ensemble {
             members,
-            provenance: serde_json::json!({ "name": name, "members": each }),
+            provenance: Value::String(format!("{name} = mean of [{}]", each.join(", "))),
         })
     }
 }
@@ -439,7 +447,10 @@ impl TokenClassifier for Ensemble {
         let mut sum = self.members[0].classify(batch)?;
         for m in &self.members[1..] {
             for (acc, s) in sum.iter_mut().zip(m.classify(batch)?) {
-                acc.probs.iter_mut().zip(&s.probs).for_each(|(a, b)| *a += b);
+                acc.probs
+                    .iter_mut()
+                    .zip(&s.probs)
+                    .for_each(|(a, b)| *a += b);
             }
         }
         let n = self.members.len() as f32;

@@ -329,6 +329,40 @@ fn war_article_places_resolve_to_the_right_places() {
 }
 
 #[test]
+fn seas_and_regions_beyond_a_country_are_not_namesake_towns() {
+    let text = "Officials in Baltimore, Maryland, and in Pacific, Missouri, said tankers crossing \
+                the Persian Gulf and the Mediterranean were delayed. Prices rose across the \
+                Middle East and West Africa, and a storm over the Atlantic Ocean slowed shipping.";
+    let input = serde_json::json!({"id": "gulf", "text": text}).to_string();
+    let recs = records(&run(&["extract", "-", "--quiet"], Some(&input)));
+    let rec = &recs[0];
+    let code_of = |name: &str| {
+        let e = entity(rec, name).unwrap_or_else(|| panic!("no entity {name}"));
+        let p = rec["places"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["entity"] == e["id"])
+            .unwrap_or_else(|| panic!("{name} not resolved: {:#}", rec["places"]));
+        (
+            p["feature_code"].as_str().unwrap().to_string(),
+            p["country"].as_str().unwrap().to_string(),
+        )
+    };
+    for (name, code) in [
+        ("Persian Gulf", "GULF"),
+        ("Mediterranean", "SEA"),
+        ("Middle East", "RGN"),
+        ("West Africa", "RGN"),
+        ("Atlantic Ocean", "OCN"),
+    ] {
+        assert_eq!(code_of(name), (code.to_string(), String::new()), "{name}");
+    }
+    // the town the article names with its state stays the town
+    assert_eq!(code_of("Pacific"), ("PPL".to_string(), "US".to_string()));
+}
+
+#[test]
 fn quoted_positions_are_direct_or_mixed() {
     let text = "Zelenskyy spoke in Kyiv. “We will not give up a single village,” he said. \
                 Putin said the West was “waging a war” against Russia.";
