@@ -516,6 +516,15 @@ fn unusable_models_and_inputs_exit_2_without_a_panic() {
         let f = f.unwrap().path();
         std::fs::copy(&f, no_attribution.join("ner").join(f.file_name().unwrap())).unwrap();
     }
+    // an ensemble whose members do not share labels (an NER and an attribution model)
+    let mixed = dir.path().join("mixed");
+    std::fs::create_dir_all(mixed.join("attribution")).unwrap();
+    std::os::unix::fs::symlink(root().join("models/ner"), mixed.join("ner")).unwrap();
+    let members = serde_json::json!({"members": [
+        root().join("models/attribution/seed13"),
+        root().join("models/ner"),
+    ]});
+    std::fs::write(mixed.join("attribution/newsie.json"), members.to_string()).unwrap();
     let cases: Vec<(Vec<String>, &str)> = vec![
         (
             vec![
@@ -525,6 +534,15 @@ fn unusable_models_and_inputs_exit_2_without_a_panic() {
                 "/nonexistent/models".into(),
             ],
             "does not exist",
+        ),
+        (
+            vec![
+                "extract".into(),
+                sample(),
+                "--models".into(),
+                mixed.display().to_string(),
+            ],
+            "differ from the first member's",
         ),
         (
             vec![
