@@ -504,6 +504,43 @@ fn inputs_txt_folder_gzip_and_field_names() {
 }
 
 #[test]
+fn an_ensemble_of_a_model_with_itself_finds_what_the_model_finds() {
+    // a folder whose newsie.json names members averages their probabilities: twice the same
+    // model gives its own probabilities, so the same positions, offsets and confidences
+    let dir = tempfile::tempdir().unwrap();
+    let models = dir.path().join("models");
+    std::fs::create_dir_all(models.join("attribution")).unwrap();
+    std::os::unix::fs::symlink(root().join("models/ner"), models.join("ner")).unwrap();
+    let shipped = root().join("models/attribution");
+    let manifest = serde_json::json!({"name": "twice", "members": [&shipped, &shipped]});
+    std::fs::write(models.join("attribution/newsie.json"), manifest.to_string()).unwrap();
+    let alone = records(&run(&["extract", &sample(), "--quiet"], None));
+    let twice = records(&run(
+        &[
+            "extract",
+            &sample(),
+            "--quiet",
+            "--models",
+            models.to_str().unwrap(),
+        ],
+        None,
+    ));
+    assert_eq!(alone.len(), twice.len());
+    assert!(
+        alone
+            .iter()
+            .map(|r| r["positions"].as_array().unwrap().len())
+            .sum::<usize>()
+            > 10
+    );
+    for (a, t) in alone.iter().zip(&twice) {
+        assert_eq!(a["positions"], t["positions"], "{}", a["id"]);
+    }
+    let provenance = twice[0]["model"]["attribution"].as_str().unwrap();
+    assert!(provenance.starts_with("twice = mean of ["), "{provenance}");
+}
+
+#[test]
 fn unusable_models_and_inputs_exit_2_without_a_panic() {
     let dir = tempfile::tempdir().unwrap();
     let broken = dir.path().join("models");
@@ -521,7 +558,7 @@ fn unusable_models_and_inputs_exit_2_without_a_panic() {
     std::fs::create_dir_all(mixed.join("attribution")).unwrap();
     std::os::unix::fs::symlink(root().join("models/ner"), mixed.join("ner")).unwrap();
     let members = serde_json::json!({"members": [
-        root().join("models/attribution/seed13"),
+        root().join("models/attribution"),
         root().join("models/ner"),
     ]});
     std::fs::write(mixed.join("attribution/newsie.json"), members.to_string()).unwrap();
