@@ -118,6 +118,12 @@ struct Context {
 
 impl Context {
     fn add(&mut self, p: &Place, w: f32) {
+        self.total += w;
+        // a place of no country (a continent, the Middle East, a sea) puts none in context:
+        // countryless places do not pull one another ("Pacific" beside "the Mediterranean")
+        if p.country.is_empty() {
+            return;
+        }
         *self.country.entry(p.country.clone()).or_default() += w;
         if matches!(
             p.feature,
@@ -128,7 +134,6 @@ impl Context {
                 .entry((p.country.clone(), p.admin1.clone()))
                 .or_default() += w;
         }
-        self.total += w;
     }
 
     /// Shares of country and region for a candidate, leaving out `own` (the target's own
