@@ -69,9 +69,7 @@ impl Manifest {
 
 /// Loads a model folder: one model, or an ensemble when its `newsie.json` names members.
 pub fn load(dir: &Path, precision: Precision) -> Result<Box<dyn TokenClassifier>> {
-    if !dir.is_dir() {
-        bail!("model folder {} does not exist", dir.display());
-    }
+    // a missing folder reads as no manifest, and BertTagger::load says it does not exist
     let manifest = Manifest::read(dir)?;
     if manifest.members.is_empty() {
         return Ok(Box::new(BertTagger::load(dir, precision)?));
@@ -415,16 +413,14 @@ impl Ensemble {
             .name
             .clone()
             .unwrap_or_else(|| dir.display().to_string());
-        let each: Vec<String> = members
+        let each: Vec<&str> = members
             .iter()
-            .map(|m| match &m.provenance {
-                Value::String(s) => s.clone(),
-                v => v.to_string(),
-            })
+            .map(|m| m.provenance.as_str().unwrap_or_default())
             .collect();
+        let provenance = Value::String(format!("{name} = mean of [{}]", each.join(", ")));
         Ok(Ensemble {
             members,
-            provenance: Value::String(format!("{name} = mean of [{}]", each.join(", "))),
+            provenance,
         })
     }
 }
