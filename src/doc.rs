@@ -1,6 +1,6 @@
 //! The article and everything found in it; what a record serialises.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::ops::Range;
 
@@ -83,7 +83,7 @@ pub struct Entity {
 }
 
 /// The kind of a place.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Feature {
     Continent,
@@ -112,7 +112,7 @@ impl Feature {
 }
 
 /// A gazetteer entry.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Place {
     /// GeoNames id; `None` for a place added by hand without one.
     pub geonames_id: Option<u32>,

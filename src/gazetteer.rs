@@ -1,23 +1,65 @@
 //! The gazetteer: places with coordinates and the names news uses for them, built at set-up by
 //! `scripts/build_gazetteer.py` from GeoNames-derived registry packages into one TSV in the newsie
-//! cache, loaded once per run.
+//! cache, loaded once per run. The first load writes a binary index beside the TSV (names folded
+//! and sorted); later loads read that instead of parsing and folding again.
 
 pub use crate::doc::{Feature, Place};
 use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::cmp::Ordering;
 use std::collections::HashMap;
+use std::io::Write;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::time::UNIX_EPOCH;
 use unicode_normalization::{char::is_combining_mark, UnicodeNormalization};
 
 /// File name in the newsie cache (`model::base_dirs`).
 pub const FILE: &str = "gazetteer-v1.tsv";
+/// The index's extension in place of the TSV's.
+pub const INDEX_EXTENSION: &str = "idx";
+/// Bumped when the index's layout changes, so that an old one is rewritten.
+const INDEX_FORMAT: u32 = 1;
+/// Names whose folds an index records: a change to `fold` changes some of them, and an index
+/// written with the old folds is then stale.
+const FOLD_PROBES: [&str; 6] = [
+    "The U.S.",
+    "Zürich",
+    "Côte d’Ivoire",
+    "Winston-Salem",
+    "Washington, D.C.",
+    " Kyiv (city) ",
+];
 
+#[derive(Serialize, Deserialize)]
 pub struct Gazetteer {
     pub places: Vec<Place>,
-    /// Folded name → places that go by it, with whether it is the place's main name.
-    names: HashMap<String, Vec<(u32, bool)>>,
+    names: Names,
     /// Folded demonym ("ukrainians") → country.
     demonyms: HashMap<String, u32>,
+}
+
+/// Folded names in sorted order, each with the places that go by it and whether it is the
+/// place's main name. A sorted table rather than a hash map, so that the index loads as written.
+#[derive(Serialize, Deserialize)]
+struct Names {
+    /// The names, concatenated.
+    text: String,
+    /// Where each name ends in `text`.
+    ends: Vec<u32>,
+    /// Where each name's places end in `places`.
+    place_ends: Vec<u32>,
+    places: Vec<(u32, bool)>,
+}
+
+/// What an index was written from: the TSV's size and time, the index layout and the folds.
+#[derive(Serialize, Deserialize, PartialEq, Debug)]
+struct Stamp {
+    format: u32,
+    tsv_len: u64,
+    tsv_modified: (u64, u32),
+    folds: Vec<String>,
 }
 
 /// A name as it is compared: lower case, no diacritics, periods or apostrophes, hyphens and
@@ -57,10 +99,22 @@ impl Gazetteer {
         crate::model::find_set_up(FILE)
     }
 
+    /// Loads the TSV at `path` through its index, writing the index when it is missing or stale.
     pub fn load(path: &Path) -> Result<Self> {
+        let stamp = Stamp::of(path)
+            .with_context(|| format!("cannot read the gazetteer {}", path.display()))?;
+        let index = index_path(path);
+        if let Some(g) = Self::read_index(&index, &stamp) {
+            return Ok(g);
+        }
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("cannot read the gazetteer {}", path.display()))?;
-        Self::parse(&text).with_context(|| format!("gazetteer {}", path.display()))
+        let g = Self::parse(&text).with_context(|| format!("gazetteer {}", path.display()))?;
+        // the index is a cache: a run that cannot write it (a read-only folder) goes on without
+        if let Err(e) = g.write_index(&index, &stamp, path) {
+            eprintln!("newsie: note: {e:#}; the gazetteer will be parsed again next run");
+        }
+        Ok(g)
     }
 
     pub fn parse(text: &str) -> Result<Self> {
@@ -77,30 +131,32 @@ impl Gazetteer {
         if parsed.is_empty() {
             bail!("no places");
         }
-        let mut g = Gazetteer {
-            places: Vec::with_capacity(parsed.len()),
-            names: HashMap::with_capacity(parsed.len() * 3),
-            demonyms: HashMap::new(),
-        };
-        for (i, (place, names, demonyms)) in parsed.into_iter().enumerate() {
-            let i = i as u32;
-            g.places.push(place);
-            for (key, main) in names {
-                let v = g.names.entry(key).or_default();
+        let mut places = Vec::with_capacity(parsed.len());
+        let mut names: HashMap<String, Vec<(u32, bool)>> = HashMap::new();
+        let mut demonyms = HashMap::new();
+        for (i, (place, place_names, place_demonyms)) in parsed.into_iter().enumerate() {
+            let i = u32::try_from(i).context("too many places")?;
+            places.push(place);
+            for (key, main) in place_names {
+                let v = names.entry(key).or_default();
                 if !v.iter().any(|&(p, _)| p == i) {
                     v.push((i, main));
                 }
             }
-            for d in demonyms {
-                g.demonyms.insert(d, i);
+            for d in place_demonyms {
+                demonyms.insert(d, i);
             }
         }
-        Ok(g)
+        Ok(Gazetteer {
+            places,
+            names: Names::new(names)?,
+            demonyms,
+        })
     }
 
     /// Places that go by a name, each with whether it is the place's main name.
     pub fn lookup(&self, name: &str) -> &[(u32, bool)] {
-        self.names.get(&fold(name)).map_or(&[], Vec::as_slice)
+        self.names.get(&fold(name))
     }
 
     /// The country whose people a word names ("Ukrainian" → Ukraine).
@@ -109,6 +165,123 @@ impl Gazetteer {
             .get(&fold(word))
             .map(|&i| &self.places[i as usize])
     }
+
+    /// The index at `path` if it was written from what `stamp` describes and holds together.
+    fn read_index(path: &Path, stamp: &Stamp) -> Option<Self> {
+        let bytes = std::fs::read(path).ok()?;
+        let mut rest = bytes.as_slice();
+        let written: Stamp = bincode::deserialize_from(&mut rest).ok()?;
+        if written != *stamp {
+            return None;
+        }
+        let g: Self = bincode::deserialize_from(&mut rest).ok()?;
+        g.holds_together().then_some(g)
+    }
+
+    /// Writes the index of the TSV at `tsv` to `path`, readable by whoever may read the TSV.
+    fn write_index(&self, path: &Path, stamp: &Stamp, tsv: &Path) -> Result<()> {
+        // written whole under a name of its own, then renamed: runs that start together never
+        // read half an index
+        let write = || -> Result<()> {
+            let dir = path.parent().context("no folder")?;
+            let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+            let mut w = std::io::BufWriter::new(tmp.as_file_mut());
+            bincode::serialize_into(&mut w, stamp)?;
+            bincode::serialize_into(&mut w, self)?;
+            w.flush()?;
+            drop(w);
+            tmp.as_file()
+                .set_permissions(std::fs::metadata(tsv)?.permissions())?;
+            tmp.persist(path)?;
+            Ok(())
+        };
+        write().with_context(|| format!("cannot write the gazetteer index {}", path.display()))
+    }
+
+    /// Every offset and place number in range, so that a damaged index is refused, not a panic.
+    fn holds_together(&self) -> bool {
+        let n = self.places.len() as u32;
+        let Names {
+            text,
+            ends,
+            place_ends,
+            places,
+        } = &self.names;
+        let ascending = |v: &[u32], last: usize| {
+            v.windows(2).all(|w| w[0] <= w[1])
+                && v.last().map_or(last == 0, |&e| e as usize == last)
+        };
+        ascending(ends, text.len())
+            && ends.iter().all(|&e| text.is_char_boundary(e as usize))
+            && place_ends.len() == ends.len()
+            && ascending(place_ends, places.len())
+            && places.iter().all(|&(p, _)| p < n)
+            && self.demonyms.values().all(|&p| p < n)
+    }
+}
+
+impl Names {
+    fn new(map: HashMap<String, Vec<(u32, bool)>>) -> Result<Self> {
+        let mut entries: Vec<(String, Vec<(u32, bool)>)> = map.into_iter().collect();
+        entries.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let mut names = Names {
+            text: String::new(),
+            ends: Vec::with_capacity(entries.len()),
+            place_ends: Vec::with_capacity(entries.len()),
+            places: Vec::new(),
+        };
+        for (name, places) in entries {
+            names.text.push_str(&name);
+            names.places.extend(places);
+            names
+                .ends
+                .push(u32::try_from(names.text.len()).context("names too long")?);
+            names
+                .place_ends
+                .push(u32::try_from(names.places.len()).context("too many names")?);
+        }
+        Ok(names)
+    }
+
+    fn get(&self, key: &str) -> &[(u32, bool)] {
+        let (mut lo, mut hi) = (0, self.ends.len());
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            match self.text[span(&self.ends, mid)].cmp(key) {
+                Ordering::Less => lo = mid + 1,
+                Ordering::Greater => hi = mid,
+                Ordering::Equal => return &self.places[span(&self.place_ends, mid)],
+            }
+        }
+        &[]
+    }
+}
+
+/// The `i`th of the stretches that `ends` closes.
+fn span(ends: &[u32], i: usize) -> Range<usize> {
+    let start = if i == 0 { 0 } else { ends[i - 1] as usize };
+    start..ends[i] as usize
+}
+
+impl Stamp {
+    fn of(tsv: &Path) -> Result<Self> {
+        let meta = std::fs::metadata(tsv)?;
+        let modified = meta.modified()?.duration_since(UNIX_EPOCH)?;
+        Ok(Stamp {
+            format: INDEX_FORMAT,
+            tsv_len: meta.len(),
+            tsv_modified: (modified.as_secs(), modified.subsec_nanos()),
+            folds: FOLD_PROBES.iter().map(|s| fold(s)).collect(),
+        })
+    }
+}
+
+/// The index of the TSV at `tsv`: beside the file itself, not beside a link to it (`.deps/`
+/// links into the cache).
+pub fn index_path(tsv: &Path) -> PathBuf {
+    std::fs::canonicalize(tsv)
+        .unwrap_or_else(|_| tsv.to_path_buf())
+        .with_extension(INDEX_EXTENSION)
 }
 
 /// A place, its folded names with whether each is the main one (demonyms count as names:
@@ -189,6 +362,64 @@ mod tests {
         assert_eq!(g.places[2].geonames_id, None);
         assert_eq!(g.demonym("Ukrainians").unwrap().name, "Ukraine");
         assert!(g.lookup("Atlantis").is_empty());
+    }
+
+    /// The TSV written to a folder of its own, with the path of its index.
+    fn tiny_on_disk(dir: &Path) -> (PathBuf, PathBuf) {
+        let tsv = dir.join(FILE);
+        std::fs::write(&tsv, TINY).unwrap();
+        let index = index_path(&tsv);
+        (tsv, index)
+    }
+
+    #[test]
+    fn the_first_load_writes_an_index_that_later_loads_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let (tsv, index) = tiny_on_disk(dir.path());
+        let parsed = Gazetteer::load(&tsv).unwrap();
+        assert!(index.is_file(), "no index written");
+        let stamp = Stamp::of(&tsv).unwrap();
+        let read = Gazetteer::read_index(&index, &stamp).expect("index refused");
+        assert_eq!(read.places, parsed.places);
+        for name in [
+            "Sloviansk",
+            "slovyansk",
+            "Donbass",
+            "Ukrainians",
+            "Ukraine",
+            "Atlantis",
+        ] {
+            assert_eq!(read.lookup(name), parsed.lookup(name), "{name}");
+        }
+        assert_eq!(read.demonym("Ukrainian").unwrap().name, "Ukraine");
+    }
+
+    #[test]
+    fn a_stale_or_damaged_index_is_refused_and_rewritten() {
+        let dir = tempfile::tempdir().unwrap();
+        let (tsv, index) = tiny_on_disk(dir.path());
+        Gazetteer::load(&tsv).unwrap();
+        // the TSV rebuilt with a place more: the old index describes another file
+        std::fs::write(
+            &tsv,
+            format!("{TINY}-2\tGaza\tregion\tRGN\tPS\t\t31.4\t34.4\t2000000\t\t\n"),
+        )
+        .unwrap();
+        let stamp = Stamp::of(&tsv).unwrap();
+        assert!(Gazetteer::read_index(&index, &stamp).is_none());
+        assert_eq!(Gazetteer::load(&tsv).unwrap().lookup("Gaza"), &[(3, true)]);
+        assert!(
+            Gazetteer::read_index(&index, &stamp).is_some(),
+            "not rewritten"
+        );
+        // a truncated index and one whose offsets point past its names
+        let bytes = std::fs::read(&index).unwrap();
+        std::fs::write(&index, &bytes[..bytes.len() / 2]).unwrap();
+        assert!(Gazetteer::read_index(&index, &stamp).is_none());
+        let mut g = Gazetteer::parse(TINY).unwrap();
+        g.names.ends[0] = 1000;
+        assert!(!g.holds_together());
+        assert_eq!(Gazetteer::load(&tsv).unwrap().lookup("Gaza"), &[(3, true)]);
     }
 
     #[test]
