@@ -4,7 +4,8 @@
 //! Candidates come by name and alternate names (folded: case, diacritics, periods). Each is
 //! scored by its kind (a bare name is a country before a region before a city), its population,
 //! whether the name is its main one, cue words around the mention ("Donetsk region", "the city
-//! of"), and the article's other places: a first pass resolves every place alone, the next
+//! of"), the names next to it across a comma ("Paris, Texas", "Atlanta, Georgia") or in a list
+//! ("Virginia, Washington and Texas": the state), and the article's other places: a first pass resolves every place alone, the next
 //! ones prefer candidates in the countries and first-level regions the others fell in (Donetsk
 //! beside Ukraine and Kramatorsk is in Ukraine). The weights are tuned on LGL and GeoVirus
 //! (`newsie eval places`; MODEL_CARD-style notes in the README).
@@ -33,6 +34,12 @@ pub struct Weights {
     pub namesake: f32,
     /// The kind a cue word asks for ("region", "county", "city of").
     pub cue: f32,
+    /// Lies in the region or country named after a comma ("Paris, Texas"; "Pandi, Bulacan"), or
+    /// holds the town before it ("Atlanta, Georgia").
+    pub qualifier: f32,
+    /// Of the kind of the regions or countries listed with it ("Virginia, Washington and
+    /// Wyoming": the state, not the capital).
+    pub peers: f32,
     /// Share of the article's other places in the candidate's country.
     pub same_country: f32,
     /// Share of the article's other places in the candidate's first-level region.
@@ -55,6 +62,8 @@ impl Default for Weights {
             capital: 5.0,
             namesake: 4.0,
             cue: 4.0,
+            qualifier: 6.0,
+            peers: 2.0,
             same_country: 6.0,
             same_admin1: 3.0,
             rounds: 2,
@@ -105,6 +114,164 @@ fn cue(doc: &Doc, words: &Range<usize>) -> Option<Feature> {
         }
         [a, b] if b == "of" && region.contains(&a.as_str()) => Some(Feature::Region),
         _ => None,
+    }
+}
+
+/// Most words a name next to another across a comma or "and" runs to ("Pacific, Missouri";
+/// "Kasai, Democratic Republic of the Congo" is longer and goes without).
+const NEIGHBOUR_WORDS: usize = 4;
+
+/// What lies next to a mention across a comma or "and": the places named there, and whether the
+/// separator is a lone comma ("Paris, Texas", a place and its region) rather than a list's.
+#[derive(Default)]
+struct Neighbours<'g> {
+    before: &'g [(u32, bool)],
+    before_comma: bool,
+    after: &'g [(u32, bool)],
+    after_comma: bool,
+}
+
+/// A word that is not punctuation, or the periods of "Ala." or "D.C.".
+fn plain(doc: &Doc, i: usize) -> bool {
+    let t = doc.token_text(i);
+    t == "." || !t.chars().all(|c| c.is_ascii_punctuation())
+}
+
+/// The separator of a list at `i`: a comma, "and", "or", ", and"; its length and whether it is
+/// a lone comma.
+fn separator(doc: &Doc, i: usize, step_back: bool) -> Option<(usize, bool)> {
+    let word = |j: usize| doc.token_text(j).to_lowercase();
+    let conj = |j: usize| matches!(word(j).as_str(), "and" | "or");
+    let comma = |j: usize| doc.token_text(j) == ",";
+    let next = |j: usize| {
+        if step_back {
+            j.checked_sub(1)
+        } else {
+            Some(j + 1)
+        }
+        .filter(|&k| k < doc.tokens.len())
+    };
+    if conj(i) {
+        return Some((1, false));
+    }
+    if !comma(i) {
+        return None;
+    }
+    match next(i) {
+        Some(j) if conj(j) => Some((2, false)),
+        _ => Some((1, true)),
+    }
+}
+
+/// The places the longest run of plain words in `span` that names any names: runs from the
+/// span's start when `from_start` (what follows a separator), else ending at its end.
+fn named<'g>(
+    g: &'g Gazetteer,
+    doc: &Doc,
+    span: Range<usize>,
+    from_start: bool,
+) -> &'g [(u32, bool)] {
+    let Range { start, end } = span;
+    let runs: Vec<Range<usize>> = if from_start {
+        let end = (start..end).find(|&i| !plain(doc, i)).unwrap_or(end);
+        (start + 1..=end).rev().map(|stop| start..stop).collect()
+    } else {
+        let start = (start..end)
+            .rev()
+            .find(|&i| !plain(doc, i))
+            .map_or(start, |i| i + 1);
+        (start..end).map(|from| from..end).collect()
+    };
+    runs.into_iter()
+        .map(|r| g.lookup(&doc.text[doc.byte_span(&r)]))
+        .find(|found| !found.is_empty())
+        .unwrap_or(&[])
+}
+
+/// The names right before and after the mention at `words`, across a separator.
+fn neighbours<'g>(g: &'g Gazetteer, doc: &Doc, words: &Range<usize>) -> Neighbours<'g> {
+    let mut n = Neighbours::default();
+    if words.end < doc.tokens.len() {
+        if let Some((len, comma)) = separator(doc, words.end, false) {
+            let start = words.end + len;
+            let end = (start + NEIGHBOUR_WORDS).min(doc.tokens.len());
+            n.after = named(g, doc, start..end.max(start), true);
+            n.after_comma = comma;
+        }
+    }
+    if let Some(last) = words.start.checked_sub(1) {
+        if let Some((len, comma)) = separator(doc, last, true) {
+            let end = words.start.saturating_sub(len);
+            let start = end.saturating_sub(NEIGHBOUR_WORDS);
+            n.before = named(g, doc, start..end, false);
+            n.before_comma = comma;
+        }
+    }
+    n
+}
+
+/// A name with a main name of a region or a country: next to another name across a comma it is
+/// one of a list of peers ("Washington, Oregon and Idaho"), not a place and its region.
+fn peer(g: &Gazetteer, name: &[(u32, bool)]) -> bool {
+    name.iter().any(|&(i, main)| {
+        let p = &g.places[i as usize];
+        main && matches!(p.feature, Feature::Country | Feature::Region)
+    })
+}
+
+/// The places of `name` of these features.
+fn of_kind(g: &Gazetteer, name: &[(u32, bool)], kinds: &[Feature]) -> Vec<u32> {
+    name.iter()
+        .map(|&(i, _)| i)
+        .filter(|&i| {
+            let p = &g.places[i as usize];
+            kinds.contains(&p.feature) && !p.country.is_empty()
+        })
+        .collect()
+}
+
+/// A mention's neighbours as a Target holds them: the regions and countries a lone comma after it
+/// names ("Paris, Texas"), the towns a lone comma before it follows ("Atlanta, Georgia"), and the
+/// regions and countries of a list it is in ("Utah, Virginia, Washington and Wyoming").
+fn around(g: &Gazetteer, doc: &Doc, words: &Range<usize>, name: &[(u32, bool)]) -> Around {
+    let n = neighbours(g, doc, words);
+    let mut a = Around::default();
+    if n.after_comma && !peer(g, name) {
+        a.within = of_kind(g, n.after, &[Feature::Country, Feature::Region]);
+    }
+    if n.before_comma && !peer(g, n.before) {
+        a.holds = of_kind(g, n.before, &[Feature::City, Feature::District]);
+    }
+    for side in [n.before, n.after] {
+        if peer(g, side) {
+            a.peers.extend(
+                side.iter()
+                    .filter(|&&(i, main)| {
+                        main && matches!(
+                            g.places[i as usize].feature,
+                            Feature::Country | Feature::Region
+                        )
+                    })
+                    .map(|&(i, _)| i),
+            );
+        }
+    }
+    a
+}
+
+/// See `around`.
+#[derive(Default)]
+struct Around {
+    within: Vec<u32>,
+    holds: Vec<u32>,
+    peers: Vec<u32>,
+}
+
+impl Around {
+    fn extend(&mut self, o: Around) {
+        self.within.extend(o.within);
+        self.holds.extend(o.holds);
+        self.peers.extend(o.peers);
     }
 }
 
@@ -172,6 +339,8 @@ struct Target {
     entity: Option<usize>,
     candidates: Vec<(u32, bool)>,
     cue: Option<Feature>,
+    /// The names next to its mentions.
+    around: Around,
     weight: f32,
     /// A one-word "person" the NER model did not know ("shelled Sloviansk and Kramatorsk"): a
     /// place only if it lies in a country the article's places are in.
@@ -221,6 +390,32 @@ impl Resolver<'_> {
                 if namesake {
                     s -= w.namesake;
                 }
+                let inside = |q: &u32| {
+                    let q = place(*q);
+                    p.feature != Feature::Country
+                        && q.country == p.country
+                        && (q.feature == Feature::Country || q.admin1 == p.admin1)
+                        && !std::ptr::eq(p, q)
+                };
+                let holds = |h: &u32| {
+                    let h = place(*h);
+                    matches!(p.feature, Feature::Country | Feature::Region)
+                        && h.country == p.country
+                        && (p.feature == Feature::Country || h.admin1 == p.admin1)
+                };
+                // a list's peers are of one kind: countries, or regions of one country
+                let like = |q: &u32| {
+                    let q = place(*q);
+                    q.feature == p.feature
+                        && (p.feature == Feature::Country || q.country == p.country)
+                        && !std::ptr::eq(p, q)
+                };
+                if t.around.within.iter().any(inside) || t.around.holds.iter().any(holds) {
+                    s += w.qualifier;
+                }
+                if t.around.peers.iter().any(like) {
+                    s += w.peers;
+                }
                 if let Some((c, own)) = ctx {
                     let (sc, sa) = c.shares(p, own);
                     s += w.same_country * sc + w.same_admin1 * sa;
@@ -241,6 +436,7 @@ impl Resolver<'_> {
         for (e, ent) in doc.entities.iter().enumerate() {
             let mut candidates: Vec<(u32, bool)> = Vec::new();
             let mut cue_found = None;
+            let mut near = Around::default();
             for &m in &ent.mentions {
                 let words = &doc.mentions[m].tokens;
                 let text = &doc.text[doc.byte_span(words)];
@@ -254,6 +450,7 @@ impl Resolver<'_> {
                     }
                 }
                 cue_found = cue_found.or_else(|| cue(doc, words));
+                near.extend(around(self.gazetteer, doc, words, &candidates));
             }
             let one_word = ent
                 .mentions
@@ -278,6 +475,7 @@ impl Resolver<'_> {
                     entity: Some(e),
                     candidates,
                     cue: cue_found,
+                    around: near,
                     weight: ent.mentions.len() as f32,
                     rescue,
                 });
@@ -405,6 +603,11 @@ impl Resolver<'_> {
             entity: None,
             candidates: candidates.to_vec(),
             cue: (!words.is_empty()).then(|| cue(doc, words)).flatten(),
+            around: if words.is_empty() {
+                Around::default()
+            } else {
+                around(self.gazetteer, doc, words, candidates)
+            },
             weight: 1.0,
             rescue: false,
         };
@@ -434,7 +637,14 @@ mod tests {
         2643743\tLondon\tcity\tPPLC\tGB\tENG\t51.5\t-0.12\t7556900\t\t\n\
         4647963\tParis\tcity\tPPL\tUS\tTN\t36.30\t-88.33\t60000\t\t\n\
         4196508\tHenry County\tdistrict\tADM2\tUS\tGA\t33.45\t-84.15\t240000\t\t\n\
-        4626334\tHenry County\tdistrict\tADM2\tUS\tTN\t36.33\t-88.30\t32000\t\t\n";
+        4626334\tHenry County\tdistrict\tADM2\tUS\tTN\t36.33\t-88.30\t32000\t\t\n\
+        4662168\tTennessee\tregion\tADM1\tUS\tTN\t35.75\t-86.25\t6900000\t\t\n\
+        614540\tGeorgia\tcountry\tPCLI\tGE\t\t42.0\t43.5\t3700000\t\t\n\
+        4197000\tGeorgia\tregion\tADM1\tUS\tGA\t32.75\t-83.5\t10700000\t\t\n\
+        4180439\tAtlanta\tcity\tPPLA\tUS\tGA\t33.75\t-84.39\t500000\t\t\n\
+        4140963\tWashington\tcity\tPPLC\tUS\tDC\t38.9\t-77.04\t700000\t\t\n\
+        5815135\tWashington\tregion\tADM1\tUS\tWA\t47.5\t-120.5\t7700000\t\t\n\
+        6254928\tVirginia\tregion\tADM1\tUS\tVA\t37.5\t-78.5\t8600000\t\t\n";
 
     /// A segmented Doc whose entities are the given (name, type), every occurrence a mention
     /// (an occurrence inside an earlier entity's mention left to it).
@@ -489,6 +699,67 @@ mod tests {
                 )
             })
             .collect()
+    }
+
+    /// What a lone comma and a list say: each row's name resolves to the region (admin1) given
+    /// with every signal, and to the other one without the signal the row names.
+    #[test]
+    fn commas_and_lists_say_which_place() {
+        use EntityType::LOC;
+        let d = Weights::default();
+        let no_qualifier = Weights {
+            qualifier: 0.0,
+            ..d
+        };
+        let no_peers = Weights { peers: 0.0, ..d };
+        // (text, entities, the name, its admin1 with every signal, without the row's signal)
+        let table: &[(&str, &[&str], &str, &str, &str, Weights)] = &[
+            // the more populous Paris is in Tennessee; the comma puts this one in Texas
+            (
+                "Paris, Texas, and Tennessee.",
+                &["Paris", "Texas", "Tennessee"],
+                "Paris",
+                "TX",
+                "TN",
+                no_qualifier,
+            ),
+            // the Georgia that holds Atlanta, in an article also about Ukraine and Russia
+            (
+                "Atlanta, Georgia. Ukraine. Russia. Ukraine.",
+                &["Atlanta", "Georgia", "Ukraine", "Russia"],
+                "Georgia",
+                "GA",
+                "",
+                no_qualifier,
+            ),
+            // listed with states, Washington is the state, not the capital
+            (
+                "Virginia, Washington and Texas.",
+                &["Virginia", "Washington", "Texas"],
+                "Washington",
+                "WA",
+                "DC",
+                no_peers,
+            ),
+        ];
+        let g = Gazetteer::parse(GAZ).unwrap();
+        for &(text, names, name, with, without, off) in table {
+            for (weights, want) in [(d, with), (off, without)] {
+                let r = Resolver {
+                    gazetteer: &g,
+                    weights,
+                };
+                let names: Vec<(&str, EntityType)> = names.iter().map(|&n| (n, LOC)).collect();
+                let mut doc = doc(text, &names);
+                r.annotate(&mut doc);
+                let got = doc
+                    .places
+                    .iter()
+                    .find(|p| doc.entities[p.entity].name == name)
+                    .map(|p| p.place.admin1.as_str());
+                assert_eq!(got, Some(want), "{text:?} {name} {weights:?}");
+            }
+        }
     }
 
     #[test]

@@ -219,6 +219,14 @@ pub fn ablations() -> Vec<(&'static str, Weights)> {
         ("- capital", Weights { capital: 0.0, ..d }),
         ("- namesake city", Weights { namesake: 0.0, ..d }),
         ("- cue words", Weights { cue: 0.0, ..d }),
+        ("- list peers", Weights { peers: 0.0, ..d }),
+        (
+            "- comma qualifier",
+            Weights {
+                qualifier: 0.0,
+                ..d
+            },
+        ),
         ("- second round", Weights { rounds: 1, ..d }),
         (
             "- article context",
