@@ -18,7 +18,7 @@ use unicode_normalization::{char::is_combining_mark, UnicodeNormalization};
 /// File name in the newsie cache (`model::base_dirs`).
 pub const FILE: &str = "gazetteer-v1.tsv";
 /// The index's extension in place of the TSV's.
-pub const INDEX_EXTENSION: &str = "idx";
+const INDEX_EXTENSION: &str = "idx";
 /// Bumped when the index's layout changes, so that an old one is rewritten.
 const INDEX_FORMAT: u32 = 1;
 /// Names whose folds an index records: a change to `fold` changes some of them, and an index
@@ -278,7 +278,7 @@ impl Stamp {
 
 /// The index of the TSV at `tsv`: beside the file itself, not beside a link to it (`.deps/`
 /// links into the cache).
-pub fn index_path(tsv: &Path) -> PathBuf {
+fn index_path(tsv: &Path) -> PathBuf {
     std::fs::canonicalize(tsv)
         .unwrap_or_else(|_| tsv.to_path_buf())
         .with_extension(INDEX_EXTENSION)

@@ -210,13 +210,31 @@ fn neighbours<'g>(g: &'g Gazetteer, doc: &Doc, words: &Range<usize>) -> Neighbou
     n
 }
 
-/// A name with a main name of a region or a country: next to another name across a comma it is
-/// one of a list of peers ("Washington, Oregon and Idaho"), not a place and its region.
+/// The regions and countries whose main name `name` is: next to another name across a comma
+/// such a name is one of a list of peers ("Washington, Oregon and Idaho"), not a place and its
+/// region.
+fn peers_in<'a>(g: &'a Gazetteer, name: &'a [(u32, bool)]) -> impl Iterator<Item = u32> + 'a {
+    name.iter()
+        .filter(|&&(i, main)| {
+            main && matches!(
+                g.places[i as usize].feature,
+                Feature::Country | Feature::Region
+            )
+        })
+        .map(|&(i, _)| i)
+}
+
 fn peer(g: &Gazetteer, name: &[(u32, bool)]) -> bool {
-    name.iter().any(|&(i, main)| {
-        let p = &g.places[i as usize];
-        main && matches!(p.feature, Feature::Country | Feature::Region)
-    })
+    peers_in(g, name).next().is_some()
+}
+
+/// Whether the region or country `outer` holds the place `inner` (not itself a country).
+fn contains(outer: &Place, inner: &Place) -> bool {
+    matches!(outer.feature, Feature::Country | Feature::Region)
+        && inner.feature != Feature::Country
+        && outer.country == inner.country
+        && (outer.feature == Feature::Country || outer.admin1 == inner.admin1)
+        && !std::ptr::eq(outer, inner)
 }
 
 /// The places of `name` of these features.
@@ -243,18 +261,7 @@ fn around(g: &Gazetteer, doc: &Doc, words: &Range<usize>, name: &[(u32, bool)]) 
         a.holds = of_kind(g, n.before, &[Feature::City, Feature::District]);
     }
     for side in [n.before, n.after] {
-        if peer(g, side) {
-            a.peers.extend(
-                side.iter()
-                    .filter(|&&(i, main)| {
-                        main && matches!(
-                            g.places[i as usize].feature,
-                            Feature::Country | Feature::Region
-                        )
-                    })
-                    .map(|&(i, _)| i),
-            );
-        }
+        a.peers.extend(peers_in(g, side));
     }
     a
 }
@@ -390,19 +397,8 @@ impl Resolver<'_> {
                 if namesake {
                     s -= w.namesake;
                 }
-                let inside = |q: &u32| {
-                    let q = place(*q);
-                    p.feature != Feature::Country
-                        && q.country == p.country
-                        && (q.feature == Feature::Country || q.admin1 == p.admin1)
-                        && !std::ptr::eq(p, q)
-                };
-                let holds = |h: &u32| {
-                    let h = place(*h);
-                    matches!(p.feature, Feature::Country | Feature::Region)
-                        && h.country == p.country
-                        && (p.feature == Feature::Country || h.admin1 == p.admin1)
-                };
+                let inside = |q: &u32| contains(place(*q), p);
+                let holds = |h: &u32| contains(p, place(*h));
                 // a list's peers are of one kind: countries, or regions of one country
                 let like = |q: &u32| {
                     let q = place(*q);
