@@ -9,6 +9,8 @@
 //! that…"); none there, no source (PolNeAR dev: about 11 of 2,067 sources lie in another
 //! sentence).
 
+mod signed;
+
 use crate::bio::{Span, SpanType, Tagset};
 use crate::doc::{Doc, EntityType, Kind, Position, Stance};
 use std::ops::Range;
@@ -42,7 +44,7 @@ const MAX_GAP_ACROSS: usize = 2;
 /// Adds `doc.positions` from one row of label probabilities per word. Needs `doc.entities`.
 pub fn annotate(doc: &mut Doc, tags: &Tagset<Role>, word_rows: &[&[f32]]) {
     let spans = tags.spans(&tags.viterbi(word_rows), 0);
-    let mut positions = group(doc, &spans);
+    let mut positions = with_signed(group(doc, &spans), signed::signed_quotations(doc));
     let speakers = Speakers::new(doc);
     let quoted = quoted_words(doc);
     for i in 0..positions.len() {
@@ -51,11 +53,40 @@ pub fn annotate(doc: &mut Doc, tags: &Tagset<Role>, word_rows: &[&[f32]]) {
             .source
             .as_ref()
             .and_then(|s| speakers.speaker(s, &positions[..i]));
-        let (kind, stance) = (kind(doc, &quoted, &p.content), stance(doc, &p.cue));
+        // a signed quotation is direct however its marks pair
+        let kind = match p.kind {
+            Kind::Direct => Kind::Direct,
+            _ => kind(doc, &quoted, &p.content),
+        };
+        let stance = stance(doc, &p.cue);
         let p = &mut positions[i];
         (p.speaker, p.kind, p.stance) = (speaker, kind, stance);
     }
     doc.positions = positions;
+}
+
+/// The model's positions with the signed quotations in their place: what the model found inside
+/// a signed quotation's words (a cue of the quoted text, a piece of its content) gives way.
+fn with_signed(model: Vec<Position>, signed: Vec<(Position, Range<usize>)>) -> Vec<Position> {
+    if signed.is_empty() {
+        return model;
+    }
+    let inside = |r: &Range<usize>| {
+        signed
+            .iter()
+            .any(|(_, s)| r.start < s.end && s.start < r.end)
+    };
+    let mut out: Vec<Position> = model
+        .into_iter()
+        .filter(|p| !inside(&p.cue))
+        .filter_map(|mut p| {
+            p.content.retain(|c| !inside(c));
+            (!p.content.is_empty()).then_some(p)
+        })
+        .collect();
+    out.extend(signed.into_iter().map(|(p, _)| p));
+    out.sort_by_key(|p| p.cue.start);
+    out
 }
 
 /// Words between two spans; 0 when they touch or overlap.
@@ -788,5 +819,39 @@ mod tests {
             },
         ];
         assert!(group(&doc, &spans).is_empty());
+    }
+    #[test]
+    fn a_signed_quotation_replaces_what_the_model_read_inside_it() {
+        let doc = doc_with(
+            "Polls moved.\n“Trump embodies racism. He is ignorant.” ― Sonya Herridge\n\
+             Reid said the polls were wrong.",
+            &[],
+        );
+        let position = |cue: &str, content: &[&str]| Position {
+            source: None,
+            speaker: None,
+            cue: words_of(&doc, cue),
+            content: content.iter().map(|c| words_of(&doc, c)).collect(),
+            kind: Kind::Indirect,
+            stance: Stance::Neutral,
+            confidence: 0.5,
+        };
+        let model = vec![
+            // a cue of the quoted text, and a content that strays into the quotation
+            position("embodies", &["racism"]),
+            position("said", &["He is ignorant", "the polls were wrong"]),
+        ];
+        let got = with_signed(model, signed::signed_quotations(&doc));
+        let text = |r: &Range<usize>| doc.text[doc.byte_span(r)].to_string();
+        let got: Vec<(String, Vec<String>)> = got
+            .iter()
+            .map(|p| (text(&p.cue), p.content.iter().map(text).collect()))
+            .collect();
+        let want = [
+            ("―", vec!["“Trump embodies racism. He is ignorant.”"]),
+            ("said", vec!["the polls were wrong"]),
+        ]
+        .map(|(c, v)| (c.to_string(), v.into_iter().map(String::from).collect()));
+        assert_eq!(got, want);
     }
 }
