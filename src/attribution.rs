@@ -490,16 +490,23 @@ fn rank(t: EntityType) -> usize {
 }
 
 /// The mention inside the source that names the speaker: a person before an organisation before
-/// a place ("officials in Moscow"), the last of equals; never a MISC ("Ukrainian officials").
+/// a place ("officials in Moscow"), the last of equals; a MISC only when it is the whole source
+/// ("the Democrats", "Latinos"), not when it qualifies it ("Ukrainian officials").
 fn named(doc: &Doc, source: &Range<usize>) -> Option<usize> {
     // mentions are in text order and do not overlap: those inside end the run before the source
     let end = doc
         .mentions
         .partition_point(|m| m.tokens.start < source.end);
+    let mut bare = source.clone();
+    while bare.len() > 1
+        && DETERMINERS.contains(&doc.token_text(bare.start).to_lowercase().as_str())
+    {
+        bare.start += 1;
+    }
     (0..end)
         .rev()
         .take_while(|&i| doc.mentions[i].tokens.end > source.start)
-        .filter(|&i| doc.mentions[i].label != EntityType::MISC)
+        .filter(|&i| doc.mentions[i].label != EntityType::MISC || doc.mentions[i].tokens == bare)
         .min_by_key(|&i| (rank(doc.mentions[i].label), std::cmp::Reverse(i)))
 }
 
@@ -679,7 +686,8 @@ mod tests {
                     Zelenskyy rejected the offer. He said Kyiv would hold. \
                     Biden, the American president, spoke later. The Ukrainian president \
                     disagreed. Sources familiar with the talks said little. \
-                    The Kremlin said it would wait. It added that talks would go on.";
+                    The Kremlin said it would wait. It added that talks would go on. \
+                    Ukrainian officials said nothing. The Democrats objected.";
         let doc = doc_with(
             text,
             &[
@@ -687,6 +695,8 @@ mod tests {
                 ("Joe Biden", EntityType::PER),
                 ("Geneva", EntityType::LOC),
                 ("Kremlin", EntityType::ORG),
+                ("Ukrainian", EntityType::MISC),
+                ("Democrats", EntityType::MISC),
             ],
         );
         // Zelenskyy's and Biden's later mentions join their entities
@@ -724,6 +734,9 @@ mod tests {
             ("Sources familiar with the talks", vec![], None),
             ("The Kremlin", vec![], Some(3)),
             ("It", vec![], Some(3)),
+            // a MISC names the speaker only as the whole source
+            ("Ukrainian officials", vec![], None),
+            ("The Democrats", vec![], Some(5)),
         ];
         for (phrase, earlier, want) in table {
             let src = words_of(&doc, phrase);
