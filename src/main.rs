@@ -79,7 +79,9 @@ struct RunArgs {
     /// Windows per model batch at most (a batch also holds at most 2,048 wordpieces).
     #[arg(long, default_value_t = 32, value_parser = clap::value_parser!(u16).range(1..))]
     batch_size: u16,
-    /// Number format at inference: bf16 where the CPU has it natively (auto), or fp32 / bf16.
+    /// Number format at inference: bf16 where the CPU has it natively (auto), or fp32 / bf16;
+    /// fast: as auto with the CPU's AMX kernels too, faster where there is AMX, but the output
+    /// then changes in the last digits with --threads and --batch-size.
     #[arg(long, value_enum, default_value_t = PrecisionArg::Auto)]
     precision: PrecisionArg,
     /// Folder holding the models (ner/ ...).
@@ -95,6 +97,7 @@ enum PrecisionArg {
     Auto,
     Fp32,
     Bf16,
+    Fast,
 }
 
 impl From<PrecisionArg> for Precision {
@@ -103,6 +106,7 @@ impl From<PrecisionArg> for Precision {
             PrecisionArg::Auto => Precision::Auto,
             PrecisionArg::Fp32 => Precision::F32,
             PrecisionArg::Bf16 => Precision::Bf16,
+            PrecisionArg::Fast => Precision::Fast,
         }
     }
 }

@@ -115,6 +115,9 @@ pub enum Precision {
     Auto,
     F32,
     Bf16,
+    /// As `Auto`, with every bf16 kernel the CPU has, AMX included: faster where there is AMX,
+    /// but scores then change in their last digits with the threads and the batch shapes.
+    Fast,
 }
 
 impl Precision {
@@ -124,7 +127,7 @@ impl Precision {
         match self {
             Precision::F32 => Kind::Float,
             Precision::Bf16 => Kind::BFloat16,
-            Precision::Auto => {
+            Precision::Auto | Precision::Fast => {
                 #[cfg(target_arch = "x86_64")]
                 if std::arch::is_x86_feature_detected!("avx512bf16") {
                     return Kind::BFloat16;
@@ -133,7 +136,20 @@ impl Precision {
             }
         }
     }
+
+    /// Keeps oneDNN (libtorch's CPU kernels) to the AVX-512 BF16 ones unless `Fast`: its AMX
+    /// kernels block a matrix product by the thread count and the matrix shape, so a word's
+    /// scores would depend on `--threads` and on its batch (measured on a Xeon with AMX:
+    /// confidences differ in the third decimal). oneDNN reads the cap once, at its first kernel,
+    /// so this must run before any model computes; a cap the user set is left alone.
+    fn pin_kernels(self) {
+        if self != Precision::Fast && std::env::var_os(ISA_CAP).is_none() {
+            std::env::set_var(ISA_CAP, "AVX512_CORE_BF16");
+        }
+    }
 }
+
+const ISA_CAP: &str = "ONEDNN_MAX_CPU_ISA";
 
 /// A BERT token classifier on libtorch (rust-bert), CPU.
 pub struct BertTagger {
@@ -149,6 +165,7 @@ pub struct BertTagger {
 impl BertTagger {
     /// Loads a model folder; every failure says which file and why.
     pub fn load(dir: &Path, precision: Precision) -> Result<Self> {
+        precision.pin_kernels();
         if !dir.is_dir() {
             bail!("model folder {} does not exist", dir.display());
         }

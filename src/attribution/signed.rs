@@ -60,12 +60,16 @@ pub fn signed_quotations(doc: &Doc) -> Vec<(Position, Range<usize>)> {
         let ends_paragraph = |w: usize| w == n || breaks(doc, w - 1);
         let signed = end > dash.end
             && (ends_paragraph(end) || (text(end) == "." && ends_paragraph(end + 1)));
-        // the quotation opens the paragraph
+        if !signed {
+            continue;
+        }
+        // the quotation opens the paragraph (looked for only now, so that each paragraph is
+        // walked at most once: a long one full of asides stays linear)
         let mut first = at - 1;
         while first > 0 && !breaks(doc, first - 1) {
             first -= 1;
         }
-        if !signed || first + 1 >= at - 1 || !OPENING.contains(&text(first)) {
+        if first + 1 >= at - 1 || !OPENING.contains(&text(first)) {
             continue;
         }
         out.push((

@@ -30,9 +30,9 @@ struct Args {
     /// same texts in the same rounds (scripts/bench_spacy.py).
     #[arg(long)]
     spacy: Option<PathBuf>,
-    /// fp32 instead of the default precision (bf16 where the CPU has it).
-    #[arg(long)]
-    fp32: bool,
+    /// Number format, as extract's --precision: auto, fp32, bf16 or fast.
+    #[arg(long, default_value = "auto", value_parser = ["auto", "fp32", "bf16", "fast"])]
+    precision: String,
     /// Rounds per thread count; the best of each side is kept.
     #[arg(long, default_value_t = 3)]
     rounds: usize,
@@ -43,10 +43,11 @@ struct Args {
 
 fn main() -> Result<()> {
     let a = Args::parse();
-    let precision = if a.fp32 {
-        Precision::F32
-    } else {
-        Precision::Auto
+    let precision = match a.precision.as_str() {
+        "fp32" => Precision::F32,
+        "bf16" => Precision::Bf16,
+        "fast" => Precision::Fast,
+        _ => Precision::Auto,
     };
     let opts = Options {
         batch_size: a.batch_size,
