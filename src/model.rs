@@ -272,16 +272,18 @@ impl BertTagger {
             tokenizer,
             labels,
             spec,
-            provenance: Value::String(format!("{name} ({})", precision_name(kind))),
+            provenance: Value::String(format!("{name} ({})", precision_name(precision, kind))),
         })
     }
 }
 
-fn precision_name(kind: Kind) -> &'static str {
-    if kind == Kind::BFloat16 {
-        "bf16"
-    } else {
-        "fp32"
+/// As the record's provenance says it: outputs of `fast` are told apart, since only they may
+/// change with the threads.
+fn precision_name(precision: Precision, kind: Kind) -> &'static str {
+    match (kind == Kind::BFloat16, precision) {
+        (true, Precision::Fast) => "bf16, fast",
+        (true, _) => "bf16",
+        _ => "fp32",
     }
 }
 
