@@ -44,23 +44,23 @@ const MAX_GAP_ACROSS: usize = 2;
 /// Adds `doc.positions` from one row of label probabilities per word. Needs `doc.entities`.
 pub fn annotate(doc: &mut Doc, tags: &Tagset<Role>, word_rows: &[&[f32]]) {
     let spans = tags.spans(&tags.viterbi(word_rows), 0);
-    let mut positions = with_signed(group(doc, &spans), signed::signed_quotations(doc));
-    let speakers = Speakers::new(doc);
     let quoted = quoted_words(doc);
+    let mut model = group(doc, &spans);
+    for p in &mut model {
+        p.kind = kind(doc, &quoted, &p.content);
+    }
+    // signed quotations come direct, however their marks pair
+    let mut positions = with_signed(model, signed::signed_quotations(doc));
+    let speakers = Speakers::new(doc);
     for i in 0..positions.len() {
         let p = &positions[i];
         let speaker = p
             .source
             .as_ref()
             .and_then(|s| speakers.speaker(s, &positions[..i]));
-        // a signed quotation is direct however its marks pair
-        let kind = match p.kind {
-            Kind::Direct => Kind::Direct,
-            _ => kind(doc, &quoted, &p.content),
-        };
         let stance = stance(doc, &p.cue);
         let p = &mut positions[i];
-        (p.speaker, p.kind, p.stance) = (speaker, kind, stance);
+        (p.speaker, p.stance) = (speaker, stance);
     }
     doc.positions = positions;
 }
@@ -833,6 +833,7 @@ mod tests {
         ];
         assert!(group(&doc, &spans).is_empty());
     }
+
     #[test]
     fn a_signed_quotation_replaces_what_the_model_read_inside_it() {
         let doc = doc_with(

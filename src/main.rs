@@ -82,33 +82,14 @@ struct RunArgs {
     /// Number format at inference: bf16 where the CPU has it natively (auto), or fp32 / bf16;
     /// fast: as auto with the CPU's AMX kernels too, faster where there is AMX, but the output
     /// then changes in the last digits with --threads and --batch-size.
-    #[arg(long, value_enum, default_value_t = PrecisionArg::Auto)]
-    precision: PrecisionArg,
+    #[arg(long, value_enum, default_value = "auto")]
+    precision: Precision,
     /// Folder holding the models (ner/ ...).
     #[arg(long, default_value = concat!(env!("CARGO_MANIFEST_DIR"), "/models"))]
     models: PathBuf,
     /// The gazetteer (default: the one scripts/setup builds into the newsie cache).
     #[arg(long)]
     gazetteer: Option<PathBuf>,
-}
-
-#[derive(Clone, Copy, clap::ValueEnum)]
-enum PrecisionArg {
-    Auto,
-    Fp32,
-    Bf16,
-    Fast,
-}
-
-impl From<PrecisionArg> for Precision {
-    fn from(p: PrecisionArg) -> Self {
-        match p {
-            PrecisionArg::Auto => Precision::Auto,
-            PrecisionArg::Fp32 => Precision::F32,
-            PrecisionArg::Bf16 => Precision::Bf16,
-            PrecisionArg::Fast => Precision::Fast,
-        }
-    }
 }
 
 #[derive(Args)]
@@ -296,7 +277,7 @@ fn pipeline_with(
         .context("thread pool")?;
     tch::set_num_threads(threads as i32);
     tch::set_num_interop_threads(1);
-    let models = Models::load(&run.models, run.precision.into(), needs.attribution)?;
+    let models = Models::load(&run.models, run.precision, needs.attribution)?;
     let gazetteer = if needs.places {
         let path = run
             .gazetteer

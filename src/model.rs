@@ -108,11 +108,12 @@ pub fn base_dirs() -> Vec<PathBuf> {
     dirs
 }
 
-/// Number format of the weights and activations at inference.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Number format of the weights and activations at inference (also the CLI's `--precision`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Precision {
     /// bf16 where the CPU computes it natively (AVX-512 BF16), else fp32.
     Auto,
+    #[value(name = "fp32")]
     F32,
     Bf16,
     /// As `Auto`, with every bf16 kernel the CPU has, AMX included: faster where there is AMX,

@@ -30,9 +30,9 @@ struct Args {
     /// same texts in the same rounds (scripts/bench_spacy.py).
     #[arg(long)]
     spacy: Option<PathBuf>,
-    /// Number format, as extract's --precision: auto, fp32, bf16 or fast.
-    #[arg(long, default_value = "auto", value_parser = ["auto", "fp32", "bf16", "fast"])]
-    precision: String,
+    /// Number format, as extract's --precision.
+    #[arg(long, value_enum, default_value = "auto")]
+    precision: Precision,
     /// Rounds per thread count; the best of each side is kept.
     #[arg(long, default_value_t = 3)]
     rounds: usize,
@@ -43,12 +43,7 @@ struct Args {
 
 fn main() -> Result<()> {
     let a = Args::parse();
-    let precision = match a.precision.as_str() {
-        "fp32" => Precision::F32,
-        "bf16" => Precision::Bf16,
-        "fast" => Precision::Fast,
-        _ => Precision::Auto,
-    };
+    let precision = a.precision;
     let opts = Options {
         batch_size: a.batch_size,
         strict: false,
