@@ -11,8 +11,11 @@
 
 mod signed;
 
+pub use signed::SignedQuotations;
+
 use crate::bio::{Span, SpanType, Tagset};
 use crate::doc::{Doc, EntityType, Kind, Position, Stance};
+use crate::stage::{Layer, Stage};
 use std::ops::Range;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,52 +44,97 @@ const MAX_CONTENT_GAP: usize = 40;
 /// Words between a content and a cue of another sentence that may still join them.
 const MAX_GAP_ACROSS: usize = 2;
 
-/// Adds `doc.positions` from one row of label probabilities per word. Needs `doc.entities`.
-pub fn annotate(doc: &mut Doc, tags: &Tagset<Role>, word_rows: &[&[f32]]) {
-    let spans = tags.spans(&tags.viterbi(word_rows), 0);
-    let quoted = quoted_words(doc);
-    let mut model = group(doc, &spans);
-    for p in &mut model {
-        p.kind = kind(doc, &quoted, &p.content);
-    }
-    // signed quotations come direct, however their marks pair
-    let mut positions = with_signed(model, signed::signed_quotations(doc));
-    let speakers = Speakers::new(doc);
-    for i in 0..positions.len() {
-        let p = &positions[i];
-        let speaker = p
-            .source
-            .as_ref()
-            .and_then(|s| speakers.speaker(s, &positions[..i]));
-        let stance = stance(doc, &p.cue);
-        let p = &mut positions[i];
-        (p.speaker, p.stance) = (speaker, stance);
-    }
-    doc.positions = positions;
+/// The head whose scores this stage decodes.
+pub const HEAD: &str = "attribution";
+
+/// The attribution decoding stage: the `attribution` head's scores to positions (source, cue,
+/// content pieces, kind), without speakers or stance yet.
+pub struct Attribution {
+    tags: Tagset<Role>,
 }
 
-/// The model's positions with the signed quotations in their place: what the model found inside
-/// a signed quotation's words (a cue of the quoted text, a piece of its content) gives way.
-fn with_signed(model: Vec<Position>, signed: Vec<(Position, Range<usize>)>) -> Vec<Position> {
-    if signed.is_empty() {
-        return model;
-    }
-    let inside = |r: &Range<usize>| {
-        signed
-            .iter()
-            .any(|(_, s)| r.start < s.end && s.start < r.end)
-    };
-    let mut out: Vec<Position> = model
-        .into_iter()
-        .filter(|p| !inside(&p.cue))
-        .filter_map(|mut p| {
-            p.content.retain(|c| !inside(c));
-            (!p.content.is_empty()).then_some(p)
+impl Attribution {
+    /// For a head with these labels (`O`, `B-SOURCE`, …).
+    pub fn new(labels: &[String]) -> anyhow::Result<Self> {
+        use anyhow::Context;
+        Ok(Attribution {
+            tags: Tagset::new(labels).context("attribution model")?,
         })
-        .collect();
-    out.extend(signed.into_iter().map(|(p, _)| p));
-    out.sort_by_key(|p| p.cue.start);
-    out
+    }
+}
+
+impl Stage for Attribution {
+    fn name(&self) -> &str {
+        "attribution"
+    }
+    fn requires(&self) -> Vec<Layer> {
+        vec![Layer::Words, Layer::Head(HEAD.into())]
+    }
+    fn adds(&self) -> Vec<Layer> {
+        vec![Layer::Positions]
+    }
+    fn annotate(&self, doc: &mut Doc) -> anyhow::Result<()> {
+        let rows = doc.heads.get(HEAD).map(|h| h.rows()).unwrap_or_default();
+        let spans = self.tags.spans(&self.tags.viterbi(&rows), 0);
+        let quoted = quoted_words(doc);
+        let mut positions = group(doc, &spans);
+        for p in &mut positions {
+            p.kind = kind(doc, &quoted, &p.content);
+        }
+        doc.positions = positions;
+        Ok(())
+    }
+}
+
+/// The stage that links each position's source to the entity it names.
+pub struct Speakers;
+
+impl Stage for Speakers {
+    fn name(&self) -> &str {
+        "speakers"
+    }
+    fn requires(&self) -> Vec<Layer> {
+        vec![Layer::Positions, Layer::Entities]
+    }
+    fn adds(&self) -> Vec<Layer> {
+        vec![Layer::Speakers]
+    }
+    fn annotate(&self, doc: &mut Doc) -> anyhow::Result<()> {
+        let mut positions = std::mem::take(&mut doc.positions);
+        let speakers = SpeakerIndex::new(doc);
+        // a pronoun reads the speakers of the positions before it
+        for i in 0..positions.len() {
+            let speaker = positions[i]
+                .source
+                .as_ref()
+                .and_then(|s| speakers.speaker(s, &positions[..i]));
+            positions[i].speaker = speaker;
+        }
+        doc.positions = positions;
+        Ok(())
+    }
+}
+
+/// The stage that reads each position's stance off its cue.
+pub struct Stances;
+
+impl Stage for Stances {
+    fn name(&self) -> &str {
+        "stances"
+    }
+    fn requires(&self) -> Vec<Layer> {
+        vec![Layer::Positions]
+    }
+    fn adds(&self) -> Vec<Layer> {
+        vec![Layer::Stances]
+    }
+    fn annotate(&self, doc: &mut Doc) -> anyhow::Result<()> {
+        let stances: Vec<Stance> = doc.positions.iter().map(|p| stance(doc, &p.cue)).collect();
+        for (p, s) in doc.positions.iter_mut().zip(stances) {
+            p.stance = s;
+        }
+        Ok(())
+    }
 }
 
 /// Words between two spans; 0 when they touch or overlap.
@@ -351,13 +399,13 @@ const LOOKBACK_SENTENCES: usize = 50;
 
 /// What speaker resolution reads of an article, computed once per article: the entity of each
 /// mention and the words the article describes each entity with.
-struct Speakers<'a> {
+struct SpeakerIndex<'a> {
     doc: &'a Doc,
     entity_of: Vec<Option<usize>>,
     descriptors: Vec<Vec<String>>,
 }
 
-impl<'a> Speakers<'a> {
+impl<'a> SpeakerIndex<'a> {
     fn new(doc: &'a Doc) -> Self {
         debug_assert!(doc
             .mentions
@@ -372,7 +420,7 @@ impl<'a> Speakers<'a> {
         let descriptors = (0..doc.entities.len())
             .map(|e| descriptors(doc, e))
             .collect();
-        Speakers {
+        SpeakerIndex {
             doc,
             entity_of,
             descriptors,
@@ -741,7 +789,7 @@ mod tests {
         for (phrase, earlier, want) in table {
             let src = words_of(&doc, phrase);
             assert_eq!(
-                Speakers::new(&doc).speaker(&src, earlier),
+                SpeakerIndex::new(&doc).speaker(&src, earlier),
                 *want,
                 "{phrase:?}"
             );
@@ -855,7 +903,7 @@ mod tests {
             position("embodies", &["racism"]),
             position("said", &["He is ignorant", "the polls were wrong"]),
         ];
-        let got = with_signed(model, signed::signed_quotations(&doc));
+        let got = signed::with_signed(model, signed::signed_quotations(&doc));
         let text = |r: &Range<usize>| doc.text[doc.byte_span(r)].to_string();
         let got: Vec<(String, Vec<String>)> = got
             .iter()

@@ -2,7 +2,8 @@
 //! Read lazily, one article at a time, so memory stays bounded whatever the corpus size.
 //! A bad line becomes an [`Input::Bad`] that the pipeline turns into an error record.
 
-use crate::doc::{Doc, RecordError, KEPT_FIELDS};
+use crate::doc::{Doc, KEPT_FIELDS};
+use crate::record::{ErrorKind, RecordError};
 use anyhow::{bail, Context, Result};
 use flate2::read::MultiGzDecoder;
 use serde_json::{Map, Value};
@@ -99,7 +100,7 @@ impl Input {
     pub fn record_id(&self) -> String {
         match self {
             Input::Article(a) => a.id.clone(),
-            Input::Bad { id, error } => crate::doc::Record::error(id.clone(), error.clone()).id,
+            Input::Bad { id, error } => crate::record::Record::error(id.clone(), error.clone()).id,
         }
     }
 }
@@ -259,7 +260,7 @@ impl Iterator for Corpus {
                 );
                 Some(Ok(Input::Bad {
                     id: Some(a.id),
-                    error: bad("too_large", message, None),
+                    error: bad(ErrorKind::TooLarge, message, None),
                 }))
             }
             other => other,
@@ -301,7 +302,7 @@ impl Corpus {
                         }),
                         Err(_) => Input::Bad {
                             id: Some(id),
-                            error: bad("invalid_utf8", "file is not UTF-8".into(), None),
+                            error: bad(ErrorKind::InvalidUtf8, "file is not UTF-8".into(), None),
                         },
                     }));
                 }
@@ -323,7 +324,7 @@ impl Corpus {
                             // A truncated .gz, say: what came before stays, the torn line
                             // gets an error record, and the next input goes on.
                             let error = bad(
-                                "unreadable",
+                                ErrorKind::Unreadable,
                                 format!("cannot read {name} past line {line}: {e}"),
                                 Some(*line + 1),
                             );
@@ -337,7 +338,7 @@ impl Corpus {
     }
 }
 
-fn bad(kind: &'static str, message: String, line: Option<usize>) -> RecordError {
+fn bad(kind: ErrorKind, message: String, line: Option<usize>) -> RecordError {
     RecordError {
         kind,
         message,
@@ -357,9 +358,9 @@ pub fn parse_line(bytes: &[u8], line: usize, fields: &Fields) -> Input {
         Ok(v) => v,
         Err(e) => {
             let kind = if std::str::from_utf8(bytes).is_err() {
-                "invalid_utf8"
+                ErrorKind::InvalidUtf8
             } else {
-                "invalid_json"
+                ErrorKind::InvalidJson
             };
             return Input::Bad {
                 id: None,
@@ -370,7 +371,11 @@ pub fn parse_line(bytes: &[u8], line: usize, fields: &Fields) -> Input {
     let Value::Object(mut obj) = value else {
         return Input::Bad {
             id: None,
-            error: bad("not_an_object", "line is JSON but not an object".into(), at),
+            error: bad(
+                ErrorKind::NotAnObject,
+                "line is JSON but not an object".into(),
+                at,
+            ),
         };
     };
     let id = match obj.remove(&fields.id) {
@@ -379,7 +384,11 @@ pub fn parse_line(bytes: &[u8], line: usize, fields: &Fields) -> Input {
         Some(Value::Null) | None => {
             return Input::Bad {
                 id: None,
-                error: bad("missing_id", format!("no '{}' field", fields.id), at),
+                error: bad(
+                    ErrorKind::MissingId,
+                    format!("no '{}' field", fields.id),
+                    at,
+                ),
             }
         }
         Some(other) => {
@@ -390,7 +399,7 @@ pub fn parse_line(bytes: &[u8], line: usize, fields: &Fields) -> Input {
             );
             return Input::Bad {
                 id: None,
-                error: bad("invalid_id", msg, at),
+                error: bad(ErrorKind::InvalidId, msg, at),
             };
         }
     };
@@ -400,7 +409,7 @@ pub fn parse_line(bytes: &[u8], line: usize, fields: &Fields) -> Input {
             let msg = format!("no '{}' field", fields.text);
             return Input::Bad {
                 id: Some(id),
-                error: bad("missing_text", msg, at),
+                error: bad(ErrorKind::MissingText, msg, at),
             };
         }
         Some(other) => {
@@ -411,7 +420,7 @@ pub fn parse_line(bytes: &[u8], line: usize, fields: &Fields) -> Input {
             );
             return Input::Bad {
                 id: Some(id),
-                error: bad("invalid_text", msg, at),
+                error: bad(ErrorKind::InvalidText, msg, at),
             };
         }
     };
@@ -471,7 +480,7 @@ mod tests {
         for (line, want) in table {
             let got = match parse_line(line.as_bytes(), 1, &Fields::default()) {
                 Input::Article(a) => Ok(a.id),
-                Input::Bad { error, .. } => Err(error.kind),
+                Input::Bad { error, .. } => Err(error.kind.as_str()),
             };
             assert_eq!(got.as_deref().map_err(|e| *e), *want, "{line}");
         }
@@ -503,6 +512,6 @@ mod tests {
         ) else {
             panic!()
         };
-        assert_eq!((error.kind, error.line), ("invalid_utf8", Some(3)));
+        assert_eq!((error.kind, error.line), (ErrorKind::InvalidUtf8, Some(3)));
     }
 }

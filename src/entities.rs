@@ -9,6 +9,7 @@
 //! majority of the mentions' types.
 
 use crate::doc::{Doc, Entity, EntityType};
+use crate::stage::{Layer, Stage};
 use std::collections::HashMap;
 use std::ops::Range;
 
@@ -130,6 +131,25 @@ struct Cluster {
     mentions: Vec<usize>,
     votes: HashMap<EntityType, usize>,
     first_label: EntityType,
+}
+
+/// The stage that groups mentions into entities.
+pub struct Entities;
+
+impl Stage for Entities {
+    fn name(&self) -> &str {
+        "entities"
+    }
+    fn requires(&self) -> Vec<Layer> {
+        vec![Layer::Mentions]
+    }
+    fn adds(&self) -> Vec<Layer> {
+        vec![Layer::Entities]
+    }
+    fn annotate(&self, doc: &mut Doc) -> anyhow::Result<()> {
+        annotate(doc);
+        Ok(())
+    }
 }
 
 /// Fills `doc.entities` from `doc.mentions`.

@@ -7,6 +7,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use newsie::corpus::{Corpus, Fields, Shard};
 use newsie::gazetteer::Gazetteer;
 use newsie::model::Precision;
+use newsie::output::JsonlSink;
 use newsie::pipeline::{Models, Options, Pipeline, Summary};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -227,8 +228,20 @@ fn main() -> ExitCode {
         Err(Failure::Setup(e)) => (2, e),
         Err(Failure::Run(e)) => (1, e),
     };
+    if broken_pipe(&e) {
+        // the reader went away (`| head`): what it wanted was written, as Unix tools do
+        return ExitCode::SUCCESS;
+    }
     eprintln!("newsie: {e:#}");
     ExitCode::from(code)
+}
+
+/// Whether the error is a write to a pipe whose reader has gone.
+fn broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }
 
 fn create(p: &Path) -> Result<std::io::BufWriter<std::fs::File>, Failure> {
@@ -347,19 +360,19 @@ fn extract(a: ExtractArgs) -> Result<(), Failure> {
     });
     let mut chunks = pipeline.chunks(inputs);
     let mut pending = None;
-    let mut out = match (&a.output, a.resume) {
+    let out = match (&a.output, a.resume) {
         (Some(path), true) => {
-            let (file, next) = newsie::pipeline::resume(path, &mut chunks).setup()?;
+            let (file, next) = newsie::output::jsonl::resume(path, &mut chunks).setup()?;
             pending = next;
             Box::new(std::io::BufWriter::new(file)) as Box<dyn Write>
         }
         _ => output(a.output.as_deref())?,
     };
+    let mut sink = JsonlSink::new(out);
     let chunks = pending.into_iter().map(Ok).chain(chunks);
     let summary = pipeline
-        .extract_chunks(chunks, &mut out, &progress)
+        .extract_chunks(chunks, &mut sink, &progress)
         .running()?;
-    out.flush().context("cannot write output").running()?;
     if let Some(b) = bar {
         b.finish_and_clear();
     }
@@ -405,8 +418,7 @@ fn eval_file<R: serde::Serialize + std::fmt::Display>(
     if let Some(mut w) = pred_out {
         w.flush().context("cannot write predictions").running()?;
     }
-    print_report(&report, json);
-    Ok(())
+    print_report(&report, json)
 }
 
 fn eval_ner(
@@ -424,15 +436,20 @@ fn eval_ner(
     })
 }
 
-fn print_report<R: serde::Serialize + std::fmt::Display>(report: &R, json: bool) {
-    if json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(report).expect("report serialises")
-        );
+/// The report on stdout, as JSON or as text (`print!` would panic on a closed pipe).
+fn print_report<R: serde::Serialize + std::fmt::Display>(
+    report: &R,
+    json: bool,
+) -> Result<(), Failure> {
+    let mut out = std::io::stdout().lock();
+    let written = if json {
+        serde_json::to_writer_pretty(&mut out, report)
+            .map_err(std::io::Error::from)
+            .and_then(|()| writeln!(out))
     } else {
-        print!("{report}");
-    }
+        write!(out, "{report}")
+    };
+    written.and_then(|()| out.flush()).running()
 }
 
 fn eval_attribution(
@@ -455,8 +472,7 @@ fn eval_attribution(
     };
     let pipeline = pipeline(run, false, needs).setup()?;
     let report = newsie::eval::eval_attribution(&pipeline, dir, predictions).running()?;
-    print_report(&report, json);
-    Ok(())
+    print_report(&report, json)
 }
 
 fn eval_places(
@@ -485,7 +501,7 @@ fn segment(inputs: &[PathBuf], output_path: Option<&Path>) -> Result<(), Failure
                 serde_json::to_string(&doc.to_segment_record())
             }
             newsie::corpus::Input::Bad { id, error } => {
-                serde_json::to_string(&newsie::doc::Record::error(id, error))
+                serde_json::to_string(&newsie::record::Record::error(id, error))
             }
         };
         writeln!(out, "{}", line.expect("records serialise")).running()?;

@@ -40,6 +40,9 @@ pub trait TokenClassifier: Send {
 struct Manifest {
     #[serde(default)]
     name: Option<String>,
+    /// The head this model is ("ner", "attribution"): which decoding stage reads it.
+    #[serde(default)]
+    task: Option<String>,
     /// Name of a base encoder folder in the newsie cache whose weights are loaded first.
     #[serde(default)]
     base: Option<String>,
@@ -75,6 +78,56 @@ pub fn load(dir: &Path, precision: Precision) -> Result<Box<dyn TokenClassifier>
         return Ok(Box::new(BertTagger::load(dir, precision)?));
     }
     Ok(Box::new(Ensemble::load(dir, &manifest, precision)?))
+}
+
+/// A model and the name of the head it is.
+pub struct Head {
+    pub name: String,
+    pub model: Box<dyn TokenClassifier>,
+}
+
+/// The models of a folder that are the wanted heads, in the order asked. Each sub-folder is a
+/// model; its head is the `task` of its `newsie.json`, else the folder's name (a plain rust-bert
+/// folder named `ner/`).
+pub fn load_heads(dir: &Path, precision: Precision, wanted: &[&str]) -> Result<Vec<Head>> {
+    let entries = std::fs::read_dir(dir)
+        .with_context(|| format!("model folder {} does not exist", dir.display()))?;
+    let mut folders: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.join("newsie.json").is_file() || p.join("config.json").is_file())
+        .collect();
+    folders.sort();
+    let mut by_head: Vec<(String, PathBuf)> = Vec::new();
+    for f in folders {
+        let task = Manifest::read(&f)?.task;
+        let head =
+            task.unwrap_or_else(|| f.file_name().unwrap_or_default().to_string_lossy().into());
+        if let Some((_, other)) = by_head.iter().find(|(h, _)| *h == head) {
+            bail!(
+                "{} and {} are both the {head} model; keep one",
+                other.display(),
+                f.display()
+            );
+        }
+        by_head.push((head, f));
+    }
+    wanted
+        .iter()
+        .map(|&head| {
+            let what = || format!("cannot load the {head} model");
+            let Some((_, folder)) = by_head.iter().find(|(h, _)| h == head) else {
+                return Err(anyhow!(
+                    "no folder in {} has a {head} model (a newsie.json with \"task\": \"{head}\", or a folder named {head})",
+                    dir.display()
+                ))
+                .with_context(what);
+            };
+            Ok(Head {
+                name: head.to_string(),
+                model: load(folder, precision).with_context(what)?,
+            })
+        })
+        .collect()
 }
 
 #[derive(Debug, Deserialize)]
@@ -323,7 +376,10 @@ fn load_layers(vs: &mut nn::VarStore, files: &[PathBuf]) -> Result<()> {
                 found.get(&format!("{name}.values")),
             ) {
                 let width = var.size().get(1).copied();
-                if values.size().get(1).copied() != width || rows.size()[0] != values.size()[0] {
+                if values.size().get(1).copied() != width
+                    || rows.dim() != 1
+                    || rows.size().first() != values.size().first()
+                {
                     bail!(
                         "weight {name}: rows {:?} and values {:?} do not fit {:?}",
                         rows.size(),
@@ -331,8 +387,26 @@ fn load_layers(vs: &mut nn::VarStore, files: &[PathBuf]) -> Result<()> {
                         var.size()
                     );
                 }
-                let _ =
-                    var.index_copy_(0, &rows.to_kind(Kind::Int64), &values.to_kind(Kind::Float));
+                let rows = rows.to_kind(Kind::Int64);
+                if rows.numel() == 0 {
+                    continue;
+                }
+                // libtorch aborts on a row out of range: a malformed file is the user's to fix
+                let (lo, hi) = (
+                    rows.f_min()?.int64_value(&[]),
+                    rows.f_max()?.int64_value(&[]),
+                );
+                if lo < 0 || hi >= var.size()[0] {
+                    bail!(
+                        "weight {name}: rows {:?} (from {lo} to {hi}) do not index the {} rows of {:?}",
+                        rows.size(),
+                        var.size()[0],
+                        var.size()
+                    );
+                }
+                let _ = var
+                    .f_index_copy_(0, &rows, &values.to_kind(Kind::Float))
+                    .with_context(|| format!("weight {name}: cannot copy its rows"))?;
             }
         }
         Ok(())

@@ -6,6 +6,42 @@
 
 use crate::bio::{SpanType, Tagset};
 use crate::doc::{Doc, EntityType, Mention};
+use crate::stage::{Layer, Stage};
+use anyhow::{Context, Result};
+
+/// The head whose scores this stage decodes.
+pub const HEAD: &str = "ner";
+
+/// The NER decoding stage: the `ner` head's scores to mentions.
+pub struct Ner {
+    tags: Tagset<EntityType>,
+}
+
+impl Ner {
+    /// For a head with these labels (`O`, `B-PER`, …).
+    pub fn new(labels: &[String]) -> Result<Self> {
+        Ok(Ner {
+            tags: Tagset::new(labels).context("NER model")?,
+        })
+    }
+}
+
+impl Stage for Ner {
+    fn name(&self) -> &str {
+        "ner"
+    }
+    fn requires(&self) -> Vec<Layer> {
+        vec![Layer::Words, Layer::Head(HEAD.into())]
+    }
+    fn adds(&self) -> Vec<Layer> {
+        vec![Layer::Mentions]
+    }
+    fn annotate(&self, doc: &mut Doc) -> Result<()> {
+        let scores = doc.heads.get(HEAD).map(|h| h.rows()).unwrap_or_default();
+        doc.mentions = mentions(doc, &self.tags, &scores);
+        Ok(())
+    }
+}
 
 impl SpanType for EntityType {
     fn parse(s: &str) -> Option<Self> {
@@ -14,8 +50,8 @@ impl SpanType for EntityType {
     const NAMES: &'static str = "PER ORG LOC MISC";
 }
 
-/// Adds `doc.mentions` from one row of label probabilities per word.
-pub fn annotate(doc: &mut Doc, tags: &Tagset<EntityType>, word_rows: &[&[f32]]) {
+/// The mentions of a Doc, from one row of label probabilities per word.
+pub fn mentions(doc: &Doc, tags: &Tagset<EntityType>, word_rows: &[&[f32]]) -> Vec<Mention> {
     let mut mentions = Vec::new();
     for s in &doc.sentences {
         let path = tags.viterbi(&word_rows[s.tokens.clone()]);
@@ -29,7 +65,7 @@ pub fn annotate(doc: &mut Doc, tags: &Tagset<EntityType>, word_rows: &[&[f32]]) 
                 }),
         );
     }
-    doc.mentions = mentions;
+    mentions
 }
 
 #[cfg(test)]
@@ -79,7 +115,7 @@ mod tests {
             row(0, 0.9),
         ];
         let refs: Vec<&[f32]> = rows.iter().map(|r| r.as_slice()).collect();
-        annotate(&mut doc, &tagset(), &refs);
+        doc.mentions = mentions(&doc, &tagset(), &refs);
         let got: Vec<_> = doc
             .mentions
             .iter()

@@ -12,8 +12,35 @@
 
 use crate::doc::{Doc, EntityType, ResolvedPlace};
 use crate::gazetteer::{Feature, Gazetteer, Place};
+use crate::stage::{Layer, Stage};
 use std::collections::HashMap;
 use std::ops::Range;
+use std::sync::Arc;
+
+/// The places stage: each place entity resolved with the default weights.
+pub struct Places {
+    pub gazetteer: Arc<Gazetteer>,
+}
+
+impl Stage for Places {
+    fn name(&self) -> &str {
+        "places"
+    }
+    fn requires(&self) -> Vec<Layer> {
+        vec![Layer::Words, Layer::Entities]
+    }
+    fn adds(&self) -> Vec<Layer> {
+        vec![Layer::Places]
+    }
+    fn annotate(&self, doc: &mut Doc) -> anyhow::Result<()> {
+        Resolver {
+            gazetteer: &self.gazetteer,
+            weights: Weights::default(),
+        }
+        .annotate(doc);
+        Ok(())
+    }
+}
 
 #[derive(Debug, Clone, Copy)]
 pub struct Weights {

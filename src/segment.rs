@@ -6,6 +6,7 @@
 //! before is a title or other abbreviation; a blank line always ends one.
 
 use crate::doc::{Doc, QuoteMark, QuoteSide, Sentence, Token};
+use crate::stage::{Layer, Stage};
 use unicode_segmentation::UnicodeSegmentation;
 
 /// Abbreviations after which a period does not end a sentence (compared lowercased, no period).
@@ -21,6 +22,28 @@ const SENTENCE_STARTERS: &[&str] = &[
     "The", "A", "An", "He", "She", "It", "They", "We", "I", "But", "And", "In", "On", "At", "This",
     "That", "There", "His", "Her", "Their", "Its", "As", "If", "When", "While", "After", "Some",
 ];
+
+/// The stage that cuts an article into words, sentences and quotations. A Doc that comes with
+/// its words (CoNLL's tokens) keeps them.
+pub struct Segment;
+
+impl Stage for Segment {
+    fn name(&self) -> &str {
+        "segment"
+    }
+    fn requires(&self) -> Vec<Layer> {
+        vec![]
+    }
+    fn adds(&self) -> Vec<Layer> {
+        vec![Layer::Words]
+    }
+    fn annotate(&self, doc: &mut Doc) -> anyhow::Result<()> {
+        if doc.tokens.is_empty() {
+            annotate(doc);
+        }
+        Ok(())
+    }
+}
 
 /// Fills `doc.tokens`, `doc.sentences`, `doc.quotes` and `doc.quotations` from `doc.text`.
 pub fn annotate(doc: &mut Doc) {

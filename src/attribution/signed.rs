@@ -5,7 +5,29 @@
 //! article holds 24); the layout says it plainly enough for a rule.
 
 use crate::doc::{Doc, Kind, Position, Stance};
+use crate::stage::{Layer, Stage};
 use std::ops::Range;
+
+/// The stage that puts signed quotations in place of what the model read inside them; they
+/// come direct, however their marks pair.
+pub struct SignedQuotations;
+
+impl Stage for SignedQuotations {
+    fn name(&self) -> &str {
+        "signed quotations"
+    }
+    fn requires(&self) -> Vec<Layer> {
+        vec![Layer::Words, Layer::Positions]
+    }
+    fn adds(&self) -> Vec<Layer> {
+        vec![Layer::Positions]
+    }
+    fn annotate(&self, doc: &mut Doc) -> anyhow::Result<()> {
+        let signed = signed_quotations(doc);
+        doc.positions = with_signed(std::mem::take(&mut doc.positions), signed);
+        Ok(())
+    }
+}
 
 const DASHES: &[&str] = &["―", "—", "–"];
 const CLOSING: &[&str] = &["”", "\"", "’’", "''", "»", "’", "'"];
@@ -36,6 +58,33 @@ fn dash_at(doc: &Doc, w: usize) -> Option<Range<usize>> {
 /// A capitalised name word, or an initial ("A.").
 fn name_word(w: &str) -> bool {
     w.chars().next().is_some_and(char::is_uppercase)
+}
+
+/// The model's positions with the signed quotations in their place: what the model found inside
+/// a signed quotation's words (a cue of the quoted text, a piece of its content) gives way.
+pub(super) fn with_signed(
+    model: Vec<Position>,
+    signed: Vec<(Position, Range<usize>)>,
+) -> Vec<Position> {
+    if signed.is_empty() {
+        return model;
+    }
+    let inside = |r: &Range<usize>| {
+        signed
+            .iter()
+            .any(|(_, s)| r.start < s.end && s.start < r.end)
+    };
+    let mut out: Vec<Position> = model
+        .into_iter()
+        .filter(|p| !inside(&p.cue))
+        .filter_map(|mut p| {
+            p.content.retain(|c| !inside(c));
+            (!p.content.is_empty()).then_some(p)
+        })
+        .collect();
+    out.extend(signed.into_iter().map(|(p, _)| p));
+    out.sort_by_key(|p| p.cue.start);
+    out
 }
 
 /// Each signed quotation of the Doc as a direct position, with the words it covers (quotation

@@ -6,6 +6,7 @@ use clap::Parser;
 use newsie::corpus::{Corpus, Fields, Input};
 use newsie::doc::Doc;
 use newsie::model::Precision;
+use newsie::output::JsonlSink;
 use newsie::pipeline::{Models, Options, Pipeline};
 use newsie::segment;
 use std::path::PathBuf;
@@ -67,7 +68,10 @@ fn main() -> Result<()> {
         gazetteer,
         opts.clone(),
     )?;
-    let forward_models = Models::load(&a.models, precision, true)?;
+    let bare = newsie::tag::Tag::new(
+        Models::load(&a.models, precision, true)?.heads,
+        a.batch_size,
+    )?;
 
     // the corpus, repeated, as a temporary JSONL file so extract reads it like any input
     let text =
@@ -85,7 +89,7 @@ fn main() -> Result<()> {
         }
     }
     let words: usize = docs.iter().map(Doc::word_count).sum();
-    let windows = pipeline.windows(&docs)?;
+    let windows = bare.windows(&docs)?;
     let pieces: usize = windows.iter().map(|w| w.ids.len()).sum();
     println!(
         "corpus {} x{}: {} articles, {} words, {} windows, {} wordpieces ({:.2} per word incl. context)",
@@ -97,7 +101,6 @@ fn main() -> Result<()> {
         pieces,
         pieces as f64 / words.max(1) as f64
     );
-    let batches = newsie::windows::batches(&windows, a.batch_size);
     let spacy_script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/bench_spacy.py");
     let mut rows = Vec::new();
     for &t in &a.threads {
@@ -109,16 +112,15 @@ fn main() -> Result<()> {
         let mut spacy: Option<(f64, f64)> = None;
         for _ in 0..a.rounds {
             let start = Instant::now();
-            for batch in &batches {
-                let refs: Vec<_> = batch.iter().map(|&i| &windows[i]).collect();
-                forward_models.classify(&refs)?;
-            }
+            bare.classify(&windows)?;
             forward = forward.max(words as f64 / start.elapsed().as_secs_f64());
             for (k, &b) in a.batch_sizes.iter().enumerate() {
                 pipeline.set_batch_size(b);
                 let corpus = Corpus::open(std::slice::from_ref(&tmp), Fields::default())?;
                 let start = Instant::now();
-                let s = pool.install(|| pipeline.extract(corpus, &mut std::io::sink(), &|_| {}))?;
+                let s = pool.install(|| {
+                    pipeline.extract(corpus, &mut JsonlSink::new(std::io::sink()), &|_| {})
+                })?;
                 extract[k] = extract[k].max(s.words as f64 / start.elapsed().as_secs_f64());
             }
             if let Some(python) = &a.spacy {

@@ -4,8 +4,8 @@
 
 use super::Prf;
 use crate::corpus::{Article, Input};
-use crate::doc::PositionRecord;
 use crate::pipeline::Pipeline;
+use crate::record::PositionRecord;
 use anyhow::{bail, Context, Result};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap, HashSet};

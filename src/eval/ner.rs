@@ -61,7 +61,8 @@ fn to_bio(sent: &mut [(String, String)]) {
     let mut prev = String::from("O");
     for (_, tag) in sent.iter_mut() {
         if let Some(t) = tag.strip_prefix("I-") {
-            if prev == "O" || &prev[2..] != t {
+            // a tag too short to have a type ("O", or a stray "X") continues nothing
+            if prev.get(2..) != Some(t) {
                 *tag = format!("B-{t}");
             }
         }

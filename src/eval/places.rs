@@ -84,7 +84,7 @@ pub fn read_geo_xml(path: &Path) -> Result<Vec<GeoArticle>> {
             };
             let (s, e) = if at(s, e) {
                 (s, e)
-            } else if s > 0 && at(s - 1, e - 1) {
+            } else if s > 0 && e > 0 && at(s - 1, e - 1) {
                 (s - 1, e - 1)
             } else {
                 continue;

@@ -1,0 +1,154 @@
+//! The model stage: every model head over the same windows, batched across a chunk of articles.
+//!
+//! The windows of the whole chunk are sorted by length and run through each model, batch by
+//! batch (libtorch uses its own threads for each batch; rayon is idle meanwhile: no
+//! oversubscription). A window's scores do not depend on the other windows of its batch (see
+//! [`windows::batches`]), so neither the thread count nor the batch or chunk size changes them.
+//! Each head's probabilities land on the Doc, one row per word (`Doc::heads`), for the decoding
+//! stages to read.
+
+use crate::doc::{Doc, WordScores};
+use crate::model::{Head, Scores};
+use crate::stage::{Layer, Stage};
+use crate::windows::{self, Window, WindowSpec};
+use anyhow::{bail, Result};
+use rayon::prelude::*;
+use serde_json::Value;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+use tokenizers::Tokenizer;
+
+/// The model stage: heads that read the same windows.
+pub struct Tag {
+    // Models are Send, not Sync (libtorch tensors): one thread runs them at a time; rayon's
+    // workers only touch the tokenizer, which is shared.
+    heads: Mutex<Vec<Head>>,
+    names: Vec<String>,
+    labels: Vec<Vec<String>>,
+    provenance: Vec<(String, Value)>,
+    tokenizer: Tokenizer,
+    spec: WindowSpec,
+    cls: u32,
+    sep: u32,
+    batch_size: AtomicUsize,
+}
+
+impl Tag {
+    /// The heads, which must share their windows and vocabulary (one set of windows feeds all).
+    pub fn new(heads: Vec<Head>, batch_size: usize) -> Result<Self> {
+        let Some(first) = heads.first() else {
+            bail!("no model to run");
+        };
+        let tok = first.model.tokenizer().clone();
+        let (Some(cls), Some(sep)) = (tok.token_to_id("[CLS]"), tok.token_to_id("[SEP]")) else {
+            bail!("the {} model's tokenizer has no [CLS] / [SEP]", first.name);
+        };
+        let spec = first.model.spec();
+        for h in &heads[1..] {
+            if h.model.spec() != spec || h.model.tokenizer().get_vocab(true) != tok.get_vocab(true)
+            {
+                bail!(
+                    "the {} model's windows or vocabulary differ from the {} model's",
+                    h.name,
+                    first.name
+                );
+            }
+        }
+        Ok(Tag {
+            names: heads.iter().map(|h| h.name.clone()).collect(),
+            labels: heads.iter().map(|h| h.model.labels().to_vec()).collect(),
+            provenance: heads
+                .iter()
+                .map(|h| (h.name.clone(), h.model.provenance()))
+                .collect(),
+            heads: Mutex::new(heads),
+            tokenizer: tok,
+            spec,
+            cls,
+            sep,
+            batch_size: AtomicUsize::new(batch_size.max(1)),
+        })
+    }
+
+    /// The labels of a head, if this stage has it.
+    pub fn labels(&self, head: &str) -> Option<&[String]> {
+        let i = self.names.iter().position(|n| n == head)?;
+        Some(&self.labels[i])
+    }
+
+    /// Windows per model batch from now on (the output does not change with it).
+    pub fn set_batch_size(&self, size: usize) {
+        self.batch_size.store(size.max(1), Ordering::Relaxed);
+    }
+
+    /// The windows of segmented articles, built in parallel.
+    pub fn windows(&self, docs: &[Doc]) -> Result<Vec<Window>> {
+        let per_doc: Result<Vec<Vec<Window>>> = docs
+            .par_iter()
+            .enumerate()
+            .map(|(i, d)| {
+                let pieces = windows::pieces(&self.tokenizer, d)?;
+                Ok(windows::build(i, d, &pieces, self.spec, self.cls, self.sep))
+            })
+            .collect();
+        Ok(per_doc?.into_iter().flatten().collect())
+    }
+
+    /// Runs every head over windows, in batches of one padded length; per window, the scores
+    /// of each head, in window order.
+    pub fn classify(&self, windows: &[Window]) -> Result<Vec<Vec<Scores>>> {
+        let mut scores: Vec<Vec<Scores>> = vec![Vec::new(); windows.len()];
+        let heads = self.heads.lock().unwrap_or_else(|e| e.into_inner());
+        for batch in windows::batches(windows, self.batch_size.load(Ordering::Relaxed)) {
+            let refs: Vec<&Window> = batch.iter().map(|&i| &windows[i]).collect();
+            for h in heads.iter() {
+                for (&i, s) in batch.iter().zip(h.model.classify(&refs)?) {
+                    scores[i].push(s);
+                }
+            }
+        }
+        Ok(scores)
+    }
+}
+
+impl Stage for Tag {
+    fn name(&self) -> &str {
+        "tag"
+    }
+    fn requires(&self) -> Vec<Layer> {
+        vec![Layer::Words]
+    }
+    fn adds(&self) -> Vec<Layer> {
+        self.names.iter().cloned().map(Layer::Head).collect()
+    }
+    fn annotate(&self, doc: &mut Doc) -> Result<()> {
+        self.annotate_all(std::slice::from_mut(doc))
+    }
+    fn annotate_all(&self, docs: &mut [Doc]) -> Result<()> {
+        let windows = self.windows(docs)?;
+        let scores = self.classify(&windows)?;
+        // windows are grouped by article, in order
+        let mut by_doc: Vec<Vec<(&Window, Vec<Scores>)>> = vec![Vec::new(); docs.len()];
+        for (w, s) in windows.iter().zip(scores) {
+            by_doc[w.doc].push((w, s));
+        }
+        docs.par_iter_mut().zip(by_doc).for_each(|(doc, ws)| {
+            for (k, name) in self.names.iter().enumerate() {
+                let labels = self.labels[k].len();
+                // one row per word, read at its first piece
+                let mut probs = Vec::with_capacity(doc.tokens.len() * labels);
+                for (w, s) in &ws {
+                    debug_assert_eq!(w.first_word * labels, probs.len());
+                    for &h in &w.heads {
+                        probs.extend_from_slice(s[k].row(h));
+                    }
+                }
+                doc.heads.insert(name.clone(), WordScores { labels, probs });
+            }
+        });
+        Ok(())
+    }
+    fn provenance(&self) -> Vec<(String, Value)> {
+        self.provenance.clone()
+    }
+}
