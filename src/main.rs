@@ -431,6 +431,10 @@ fn eval_ner(
         attribution: false,
         places: false,
     };
+    // a malformed gold file is the user's to fix (exit 2), found before the models load
+    if conll.is_file() {
+        newsie::eval::ner::read_conll(conll).setup()?;
+    }
     eval_file(conll, predictions, json, run, needs, |p, out| {
         newsie::eval::eval_ner(p, conll, out)
     })
@@ -485,6 +489,9 @@ fn eval_places(
         attribution: false,
         places: true,
     };
+    if xml.is_file() {
+        newsie::eval::places::read_geo_xml(xml).setup()?;
+    }
     eval_file(xml, predictions, json, run, needs, |p, out| {
         newsie::eval::eval_places(p, xml, &newsie::eval::places::ablations(), out)
     })

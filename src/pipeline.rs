@@ -283,3 +283,74 @@ impl<I: Iterator<Item = Result<Input>>> Iterator for Chunks<I> {
         Some(Ok(chunk))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::stage::Layer;
+    use serde_json::json;
+
+    /// A stage outside the core, as a user would add one: it counts the quotations of an
+    /// article, and the record carries the count under `extensions`.
+    struct QuotationCount;
+
+    impl Stage for QuotationCount {
+        fn name(&self) -> &str {
+            "quotation count"
+        }
+        fn requires(&self) -> Vec<Layer> {
+            vec![Layer::Words]
+        }
+        fn adds(&self) -> Vec<Layer> {
+            vec![Layer::Extension("quotations".into())]
+        }
+        fn annotate(&self, doc: &mut Doc) -> Result<()> {
+            let n = doc.quotations.len();
+            doc.extensions.insert("quotations".into(), json!(n));
+            Ok(())
+        }
+    }
+
+    fn opts() -> Options {
+        Options {
+            batch_size: 8,
+            strict: false,
+            chunk_bytes: CHUNK_BYTES,
+        }
+    }
+
+    #[test]
+    fn a_new_stage_is_one_type_and_one_line_in_the_list() {
+        let stages: Vec<Box<dyn Stage>> = vec![Box::new(Segment), Box::new(QuotationCount)];
+        let pipeline = Pipeline::with_stages(stages, opts()).unwrap();
+        assert_eq!(pipeline.stage_names(), ["segment", "quotation count"]);
+        let article = |id: &str, text: &str| {
+            Input::Article(Article {
+                id: id.into(),
+                text: text.into(),
+                meta: Default::default(),
+            })
+        };
+        let records = pipeline
+            .process(vec![
+                article("a", "“No,” she said. He said “yes” and “maybe”."),
+                article("b", "Nothing quoted."),
+            ])
+            .unwrap();
+        let extensions: Vec<Value> = records
+            .iter()
+            .map(|r| serde_json::to_value(r).unwrap()["extensions"].clone())
+            .collect();
+        assert_eq!(
+            extensions,
+            [json!({"quotations": 3}), json!({"quotations": 0})]
+        );
+        // out of order, it is refused when the pipeline is built
+        let stages: Vec<Box<dyn Stage>> = vec![Box::new(QuotationCount), Box::new(Segment)];
+        let err = Pipeline::with_stages(stages, opts()).err().unwrap();
+        assert!(
+            err.to_string().contains("'quotation count' needs words"),
+            "{err}"
+        );
+    }
+}

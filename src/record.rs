@@ -358,3 +358,23 @@ impl Record {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_schema_knows_every_error_kind() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/schema/record.schema.json");
+        let schema: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let kinds = &schema["properties"]["error"]["oneOf"][1]["properties"]["kind"]["enum"];
+        let want: Vec<Value> = ErrorKind::ALL
+            .iter()
+            .map(|k| serde_json::to_value(k).unwrap())
+            .collect();
+        assert_eq!(kinds.as_array().unwrap(), &want);
+        for k in ErrorKind::ALL {
+            assert_eq!(serde_json::to_value(k).unwrap(), k.as_str());
+        }
+    }
+}

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{extract_bytes, good, no_error, records};
+use common::{assert_valid, extract_bytes, good, no_error, records};
 use serde_json::{json, Value};
 use std::io::Write;
 use std::process::Command;
@@ -23,6 +23,8 @@ fn between_good(bad: &[u8], check: impl Fn(&Value)) {
     assert_eq!(recs[0]["id"], "before");
     assert_eq!(recs[2]["id"], "after");
     assert!(!recs[2]["entities"].as_array().unwrap().is_empty());
+    // every record, error records included, as the schema says
+    assert_valid(&recs);
     check(&recs[1]);
 }
 
@@ -174,10 +176,22 @@ fn a_truncated_gz() {
     let (recs, out) = extract_bytes("cut.jsonl.gz", cut, &[]);
     let (last, whole) = recs.split_last().unwrap();
     assert_eq!(last["error"]["kind"], "unreadable", "{last}");
+    assert_valid(std::slice::from_ref(last));
     assert!(whole.len() > n / 3 && whole.len() < n, "{}", whole.len());
     for (i, r) in whole.iter().enumerate() {
         assert_eq!(r["id"], format!("z{i}"));
         no_error(r);
     }
     assert!(out.status.success());
+}
+
+#[test]
+fn an_article_over_the_size_limit() {
+    let big = json!({"id": "big", "text": "word ".repeat(230_000)}).to_string();
+    let input = format!("{}\n{big}\n{}\n", good("before"), good("after"));
+    let (recs, _) = extract_bytes("in.jsonl", input.as_bytes(), &["--max-article-mib", "1"]);
+    let ids: Vec<&str> = recs.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["before", "big", "after"]);
+    assert_eq!(recs[1]["error"]["kind"], "too_large", "{}", recs[1]);
+    assert_valid(&recs);
 }

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{big_corpus, records};
+use common::{assert_valid, big_corpus, records};
 use serde_json::Value;
 use std::io::Write;
 use std::path::PathBuf;
@@ -33,26 +33,6 @@ fn run(args: &[&str], stdin: Option<&str>) -> Output {
 
 fn sample() -> String {
     root().join("corpus/sample.jsonl").display().to_string()
-}
-
-fn validator() -> jsonschema::JSONSchema {
-    let schema: Value = serde_json::from_str(
-        &std::fs::read_to_string(root().join("schema/record.schema.json")).unwrap(),
-    )
-    .unwrap();
-    jsonschema::JSONSchema::compile(&schema).expect("schema compiles")
-}
-
-fn assert_valid(records: &[Value]) {
-    let v = validator();
-    for r in records {
-        if let Err(errors) = v.validate(r) {
-            let msgs: Vec<String> = errors
-                .map(|e| format!("{} at {}", e, e.instance_path))
-                .collect();
-            panic!("record {} breaks the schema: {msgs:?}", r["id"]);
-        }
-    }
 }
 
 fn entity<'a>(rec: &'a Value, name: &str) -> Option<&'a Value> {
@@ -562,6 +542,48 @@ fn unusable_models_and_inputs_exit_2_without_a_panic() {
         root().join("models/ner"),
     ]});
     std::fs::write(mixed.join("attribution/newsie.json"), members.to_string()).unwrap();
+    // a weight file whose sparse rows point past the table
+    let bad_rows = dir.path().join("bad-rows");
+    std::fs::create_dir_all(bad_rows.join("ner")).unwrap();
+    std::fs::copy(
+        root().join("models/ner/config.json"),
+        bad_rows.join("ner/config.json"),
+    )
+    .unwrap();
+    let mut manifest: Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("models/ner/newsie.json")).unwrap(),
+    )
+    .unwrap();
+    manifest["weights"] = serde_json::json!(["bad.safetensors"]);
+    std::fs::write(bad_rows.join("ner/newsie.json"), manifest.to_string()).unwrap();
+    let table = "bert.embeddings.word_embeddings.weight";
+    let bad = safetensors(&[
+        (
+            &format!("{table}.rows"),
+            "I64",
+            &[1],
+            &1_000_000_000i64.to_le_bytes(),
+        ),
+        (
+            &format!("{table}.values"),
+            "F32",
+            &[1, 384],
+            &[0u8; 384 * 4],
+        ),
+    ]);
+    std::fs::write(bad_rows.join("ner/bad.safetensors"), bad).unwrap();
+    // a one-letter tag before an I- tag
+    let short_tag = dir.path().join("short.conll");
+    std::fs::write(&short_tag, "EU X\nrejects I-PER\n").unwrap();
+    // a toponym that ends at 0
+    let end_zero = dir.path().join("end0.xml");
+    std::fs::write(
+        &end_zero,
+        "<articles><article docid=\"1\"><text>Paris is big.</text><toponyms><toponym>\
+         <start>3</start><end>0</end><phrase>Paris</phrase><gaztag><lat>48.85</lat>\
+         <lon>2.35</lon></gaztag></toponym></toponyms></article></articles>",
+    )
+    .unwrap();
     let cases: Vec<(Vec<String>, &str)> = vec![
         (
             vec![
@@ -607,6 +629,34 @@ fn unusable_models_and_inputs_exit_2_without_a_panic() {
             vec!["extract".into(), sample(), "--threads".into(), "0".into()],
             "threads",
         ),
+        // these three panicked once
+        (
+            vec![
+                "extract".into(),
+                sample(),
+                "--models".into(),
+                bad_rows.display().to_string(),
+            ],
+            "do not index",
+        ),
+        (
+            vec![
+                "eval".into(),
+                "ner".into(),
+                "--conll".into(),
+                short_tag.display().to_string(),
+            ],
+            "is not O, B-TYPE or I-TYPE",
+        ),
+        (
+            vec![
+                "eval".into(),
+                "places".into(),
+                "--gazetteer-xml".into(),
+                end_zero.display().to_string(),
+            ],
+            "its end must come after its start",
+        ),
     ];
     for (args, msg) in cases {
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
@@ -616,6 +666,56 @@ fn unusable_models_and_inputs_exit_2_without_a_panic() {
         assert!(err.contains(msg), "{args:?}: {err}");
         assert!(!err.contains("panicked"), "{args:?}: {err}");
     }
+}
+
+/// A safetensors file of (name, dtype, shape, little-endian bytes).
+fn safetensors(tensors: &[(&str, &str, &[usize], &[u8])]) -> Vec<u8> {
+    let mut header = serde_json::Map::new();
+    let mut data = Vec::new();
+    for (name, dtype, shape, bytes) in tensors {
+        let offsets = [data.len(), data.len() + bytes.len()];
+        header.insert(
+            name.to_string(),
+            serde_json::json!({"dtype": dtype, "shape": shape, "data_offsets": offsets}),
+        );
+        data.extend_from_slice(bytes);
+    }
+    let header = Value::Object(header).to_string().into_bytes();
+    let mut out = (header.len() as u64).to_le_bytes().to_vec();
+    out.extend(header);
+    out.extend(data);
+    out
+}
+
+#[test]
+fn a_reader_that_stops_early_ends_the_run_quietly() {
+    // `newsie extract … | head -1`: the rest cannot be written, which is no failure
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = big_corpus(dir.path(), 20);
+    let mut child = newsie()
+        .args([
+            "extract",
+            corpus.to_str().unwrap(),
+            "--quiet",
+            "--threads",
+            "1",
+        ])
+        .args(["--chunk-kib", "4"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("newsie runs");
+    let mut first = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(child.stdout.take().unwrap()),
+        &mut first,
+    )
+    .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(first.starts_with("{\"id\":"), "{first}");
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(err.is_empty(), "{err}");
 }
 
 /// The CoNLL-2003 dev split, when `../shared/data` is there (a user's clone does not have it).

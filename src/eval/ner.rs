@@ -41,7 +41,16 @@ pub fn read_conll(path: &Path) -> Result<Vec<ConllDoc>> {
                     n + 1
                 );
             }
-            sent.push((cols[0].to_string(), cols[cols.len() - 1].to_string()));
+            let tag = cols[cols.len() - 1];
+            let typed = |p: &str| tag.strip_prefix(p).is_some_and(|t| !t.is_empty());
+            if tag != "O" && !typed("B-") && !typed("I-") {
+                bail!(
+                    "{}: line {}: tag {tag:?} is not O, B-TYPE or I-TYPE",
+                    path.display(),
+                    n + 1
+                );
+            }
+            sent.push((cols[0].to_string(), tag.to_string()));
         }
     }
     if !sent.is_empty() {

@@ -78,6 +78,12 @@ pub fn read_geo_xml(path: &Path) -> Result<Vec<GeoArticle>> {
                 .or_else(|| child_text(t, "name"))
                 .unwrap_or_default()
                 .to_string();
+            if !(0.0 <= start && start < end) {
+                bail!(
+                    "{}: article {id}: a toponym from {start} to {end} (its end must come after its start)",
+                    path.display()
+                );
+            }
             let (s, e) = (start as usize, end as usize);
             let at = |s: usize, e: usize| {
                 e <= chars.len() && s < e && chars[s..e].iter().collect::<String>() == phrase

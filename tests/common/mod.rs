@@ -91,3 +91,23 @@ pub fn big_corpus(dir: &Path, n: usize) -> PathBuf {
     std::fs::write(&p, out).unwrap();
     p
 }
+
+/// The record schema, compiled.
+pub fn validator() -> jsonschema::JSONSchema {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("schema/record.schema.json");
+    let schema: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    jsonschema::JSONSchema::compile(&schema).expect("schema compiles")
+}
+
+/// Panics with the schema's complaints about any of the records.
+pub fn assert_valid(records: &[Value]) {
+    let v = validator();
+    for r in records {
+        if let Err(errors) = v.validate(r) {
+            let msgs: Vec<String> = errors
+                .map(|e| format!("{} at {}", e, e.instance_path))
+                .collect();
+            panic!("record {} breaks the schema: {msgs:?}", r["id"]);
+        }
+    }
+}
