@@ -168,6 +168,9 @@ pub struct Position {
     pub kind: Kind,
     pub stance: Stance,
     pub confidence: f32,
+    /// Index into `Doc::positions` of the position whose content reports this one ("X said
+    /// that Y had proposed …": Y's position is reported by X's); `None` at the top level.
+    pub reported_by: Option<usize>,
 }
 
 /// An article and all annotations the stages add to it.
@@ -230,6 +233,58 @@ impl Doc {
         self.tokens[tokens.start].start..self.tokens[tokens.end - 1].end
     }
 
+    /// A Doc of a stretch of this one's words, as a text of its own: its words, sentences
+    /// (cut to the stretch) and quotations are this Doc's, so word `i` of the slice is word
+    /// `words.start + i` here.
+    pub fn slice(&self, words: Range<usize>) -> Doc {
+        let bytes = self.byte_span(&words);
+        let shift = |b: usize| b - bytes.start;
+        let tokens: Vec<Token> = self.tokens[words.clone()]
+            .iter()
+            .map(|t| Token {
+                start: shift(t.start),
+                end: shift(t.end),
+            })
+            .collect();
+        let sentences = self
+            .sentences
+            .iter()
+            .filter(|s| s.tokens.start < words.end && words.start < s.tokens.end)
+            .map(|s| {
+                let first = s.tokens.start.max(words.start);
+                let end = s.tokens.end.min(words.end);
+                Sentence {
+                    start: shift(self.tokens[first].start),
+                    end: shift(self.tokens[end - 1].end),
+                    tokens: first - words.start..end - words.start,
+                }
+            })
+            .collect();
+        let inside = |b: usize| bytes.start <= b && b < bytes.end;
+        Doc {
+            id: self.id.clone(),
+            text: self.text[bytes.clone()].to_string(),
+            tokens,
+            sentences,
+            quotes: self
+                .quotes
+                .iter()
+                .filter(|q| inside(q.start))
+                .map(|q| QuoteMark {
+                    start: shift(q.start),
+                    ..*q
+                })
+                .collect(),
+            quotations: self
+                .quotations
+                .iter()
+                .filter(|q| inside(q.start) && q.end <= bytes.end)
+                .map(|q| shift(q.start)..shift(q.end))
+                .collect(),
+            ..Default::default()
+        }
+    }
+
     /// Number of words, as counted for throughput.
     pub fn word_count(&self) -> usize {
         self.tokens.len()
@@ -279,5 +334,35 @@ mod tests {
         for &(text, byte, want) in table {
             assert_eq!(CharIndex::new(text).get(byte), want, "{text:?} @ {byte}");
         }
+    }
+
+    #[test]
+    fn a_slice_keeps_its_words_sentences_and_quotations() {
+        // "A b. “C d” e. F" : words A b . “ C d ” e . F
+        let text = "A b. “C d” e. F";
+        let mut doc = Doc::new("d", text);
+        let mut at = 0;
+        for w in ["A", "b", ".", "“", "C", "d", "”", "e", ".", "F"] {
+            let start = at + text[at..].find(w).unwrap();
+            doc.tokens.push(Token {
+                start,
+                end: start + w.len(),
+            });
+            at = start + w.len();
+        }
+        let sentence = |a: usize, b: usize| Sentence {
+            start: doc.tokens[a].start,
+            end: doc.tokens[b - 1].end,
+            tokens: a..b,
+        };
+        doc.sentences = vec![sentence(0, 3), sentence(3, 9), sentence(9, 10)];
+        doc.quotations = std::iter::once(doc.tokens[3].start..doc.tokens[6].end).collect();
+        let s = doc.slice(1..8);
+        let words: Vec<&str> = (0..s.tokens.len()).map(|i| s.token_text(i)).collect();
+        assert_eq!(words, ["b", ".", "“", "C", "d", "”", "e"]);
+        assert_eq!(s.text, "b. “C d” e");
+        let sentences: Vec<Range<usize>> = s.sentences.iter().map(|x| x.tokens.clone()).collect();
+        assert_eq!(sentences, [0..2, 2..7]);
+        assert_eq!(&s.text[s.quotations[0].clone()], "“C d”");
     }
 }

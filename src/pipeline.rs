@@ -6,7 +6,7 @@
 //! depend on the other windows of its batch, so neither the thread count nor the batch or chunk
 //! size changes the output.
 
-use crate::attribution::{self, Attribution, SignedQuotations, Speakers, Stances};
+use crate::attribution::{self, Attribution, Nested, SignedQuotations, Speakers, Stances};
 use crate::corpus::{Article, Input};
 use crate::doc::Doc;
 use crate::entities::Entities;
@@ -38,6 +38,8 @@ pub struct Options {
     pub strict: bool,
     /// Text per chunk (`CHUNK_BYTES` by default): bounds memory.
     pub chunk_bytes: usize,
+    /// Positions inside positions: contents read again for the speech acts they report.
+    pub nested: bool,
 }
 
 /// Counts for the summary line.
@@ -96,6 +98,9 @@ impl Pipeline {
             stages.push(Box::new(SignedQuotations));
             stages.push(Box::new(Speakers));
             stages.push(Box::new(Stances));
+            if opts.nested {
+                stages.push(Box::new(Nested::new(tag.clone())?));
+            }
         }
         if let Some(g) = &gazetteer {
             stages.push(Box::new(Places {
@@ -316,6 +321,7 @@ mod tests {
             batch_size: 8,
             strict: false,
             chunk_bytes: CHUNK_BYTES,
+            nested: true,
         }
     }
 

@@ -125,6 +125,7 @@ impl Doc {
             kind: p.kind,
             stance: p.stance,
             confidence: round4(p.confidence),
+            reported_by: p.reported_by.map(|r| format!("P{}", r + 1)),
         }
     }
 }
@@ -245,6 +246,9 @@ pub struct PositionRecord {
     pub kind: Kind,
     pub stance: Stance,
     pub confidence: f64,
+    /// Id of the position whose content reports this one; absent at the top level.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reported_by: Option<String>,
 }
 
 /// What kept an input from being an article, as the record's `error.kind` says it.

@@ -97,17 +97,72 @@ impl Tag {
     /// Runs every head over windows, in batches of one padded length; per window, the scores
     /// of each head, in window order.
     pub fn classify(&self, windows: &[Window]) -> Result<Vec<Vec<Scores>>> {
+        self.classify_heads(windows, &vec![true; self.names.len()])
+    }
+
+    /// As `classify`, with only the heads marked.
+    fn classify_heads(&self, windows: &[Window], run: &[bool]) -> Result<Vec<Vec<Scores>>> {
         let mut scores: Vec<Vec<Scores>> = vec![Vec::new(); windows.len()];
         let heads = self.heads.lock().unwrap_or_else(|e| e.into_inner());
         for batch in windows::batches(windows, self.batch_size.load(Ordering::Relaxed)) {
             let refs: Vec<&Window> = batch.iter().map(|&i| &windows[i]).collect();
-            for h in heads.iter() {
+            for (h, _) in heads.iter().zip(run).filter(|(_, &r)| r) {
                 for (&i, s) in batch.iter().zip(h.model.classify(&refs)?) {
                     scores[i].push(s);
                 }
             }
         }
         Ok(scores)
+    }
+
+    /// Per Doc, the word scores of the heads marked, in head order.
+    fn word_scores(&self, docs: &[Doc], run: &[bool]) -> Result<Vec<Vec<WordScores>>> {
+        let windows = self.windows(docs)?;
+        let scores = self.classify_heads(&windows, run)?;
+        // windows are grouped by article, in order
+        let mut by_doc: Vec<Vec<(&Window, Vec<Scores>)>> = vec![Vec::new(); docs.len()];
+        for (w, s) in windows.iter().zip(scores) {
+            by_doc[w.doc].push((w, s));
+        }
+        let labels: Vec<usize> = (self.labels.iter().zip(run))
+            .filter(|(_, &r)| r)
+            .map(|(l, _)| l.len())
+            .collect();
+        Ok(docs
+            .par_iter()
+            .zip(by_doc)
+            .map(|(doc, ws)| {
+                labels
+                    .iter()
+                    .enumerate()
+                    .map(|(k, &labels)| {
+                        // one row per word, read at its first piece
+                        let mut probs = Vec::with_capacity(doc.tokens.len() * labels);
+                        for (w, s) in &ws {
+                            debug_assert_eq!(w.first_word * labels, probs.len());
+                            for &h in &w.heads {
+                                probs.extend_from_slice(s[k].row(h));
+                            }
+                        }
+                        WordScores { labels, probs }
+                    })
+                    .collect()
+            })
+            .collect())
+    }
+
+    /// One head's word scores of each Doc (Docs the pipeline does not hold: the contents of
+    /// positions, read as texts of their own).
+    pub fn head_scores(&self, docs: &[Doc], head: &str) -> Result<Vec<WordScores>> {
+        let run: Vec<bool> = self.names.iter().map(|n| n == head).collect();
+        if !run.contains(&true) {
+            bail!("no {head} model");
+        }
+        Ok(self
+            .word_scores(docs, &run)?
+            .into_iter()
+            .map(|mut s| s.remove(0))
+            .collect())
     }
 }
 
@@ -125,27 +180,12 @@ impl Stage for Tag {
         self.annotate_all(std::slice::from_mut(doc))
     }
     fn annotate_all(&self, docs: &mut [Doc]) -> Result<()> {
-        let windows = self.windows(docs)?;
-        let scores = self.classify(&windows)?;
-        // windows are grouped by article, in order
-        let mut by_doc: Vec<Vec<(&Window, Vec<Scores>)>> = vec![Vec::new(); docs.len()];
-        for (w, s) in windows.iter().zip(scores) {
-            by_doc[w.doc].push((w, s));
-        }
-        docs.par_iter_mut().zip(by_doc).for_each(|(doc, ws)| {
-            for (k, name) in self.names.iter().enumerate() {
-                let labels = self.labels[k].len();
-                // one row per word, read at its first piece
-                let mut probs = Vec::with_capacity(doc.tokens.len() * labels);
-                for (w, s) in &ws {
-                    debug_assert_eq!(w.first_word * labels, probs.len());
-                    for &h in &w.heads {
-                        probs.extend_from_slice(s[k].row(h));
-                    }
-                }
-                doc.heads.insert(name.clone(), WordScores { labels, probs });
+        let scores = self.word_scores(docs, &vec![true; self.names.len()])?;
+        for (doc, heads) in docs.iter_mut().zip(scores) {
+            for (name, s) in self.names.iter().zip(heads) {
+                doc.heads.insert(name.clone(), s);
             }
-        });
+        }
         Ok(())
     }
     fn provenance(&self) -> Vec<(String, Value)> {

@@ -225,6 +225,30 @@ fn position_summary(rec: &Value) -> Vec<(String, String, String)> {
 fn indirect_speech_article_positions_speakers_and_stances() {
     let recs = records(&run(&["extract", &sample(), "--quiet"], None));
     let rec = recs.iter().find(|r| r["id"] == "peace-talks").unwrap();
+    // the claim inside the first report: Russia's, reported by Trump's "told"
+    let positions = rec["positions"].as_array().unwrap();
+    let inner: Vec<&Value> = positions
+        .iter()
+        .filter(|p| !p["reported_by"].is_null())
+        .collect();
+    assert_eq!(inner.len(), 1, "{:#}", rec["positions"]);
+    assert_eq!(inner[0]["speaker"]["name"], "Russia");
+    assert!(inner[0]["content"]["text"]
+        .as_str()
+        .unwrap()
+        .contains("a ceasefire along the current front line"));
+    assert_eq!(inner[0]["reported_by"], positions[0]["id"]);
+    assert_eq!(positions[0]["cue"]["text"], "reportedly told");
+    // the top level, as PolNeAR would annotate it
+    let mut rec = rec.clone();
+    rec["positions"] = Value::Array(
+        positions
+            .iter()
+            .filter(|p| p["reported_by"].is_null())
+            .cloned()
+            .collect(),
+    );
+    let rec = &rec;
     let got = position_summary(rec);
     let want: &[(&str, &str, &str)] = &[
         ("Donald Trump", "told", "neutral"),
@@ -800,6 +824,27 @@ fn segment_gives_words_sentences_and_quotations_in_code_points() {
         .collect();
     assert_eq!(quotes, ["“Nous resterons,”"]);
     assert_eq!(recs[0]["sentences"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn eval_nested_finds_the_claims_inside_reports() {
+    // tests/data/nested.jsonl: 71 positions inside others, 64 contents that hold none
+    let out = run(&["eval", "nested", "--json"], None);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let inner = &report["inner"];
+    let (p, r) = (
+        inner["precision"].as_f64().unwrap(),
+        inner["recall"].as_f64().unwrap(),
+    );
+    assert!(p >= 0.8 && r >= 0.8, "precision {p} recall {r}");
+    let linked = report["linked"].as_f64().unwrap() / report["with_entity"].as_f64().unwrap();
+    assert!(linked >= 0.9, "{report}");
+    assert!(report["in_plain_texts"].as_u64().unwrap() <= 3, "{report}");
 }
 
 #[test]

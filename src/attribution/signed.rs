@@ -130,6 +130,7 @@ pub fn signed_quotations(doc: &Doc) -> Vec<(Position, Range<usize>)> {
                 kind: Kind::Direct,
                 stance: Stance::Neutral,
                 confidence: CONFIDENCE,
+                reported_by: None,
             },
             first..end,
         ));

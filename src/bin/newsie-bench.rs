@@ -49,6 +49,7 @@ fn main() -> Result<()> {
         batch_size: a.batch_size,
         strict: false,
         chunk_bytes: newsie::pipeline::CHUNK_BYTES,
+        nested: true,
     };
     // both models, as extract runs them; the bare forward pass runs the same two
     let start = Instant::now();
@@ -63,10 +64,22 @@ fn main() -> Result<()> {
         ),
         None => println!("gazetteer: none (run scripts/setup); places not resolved"),
     }
+    let gazetteer_again = newsie::gazetteer::Gazetteer::find()
+        .map(|p| newsie::gazetteer::Gazetteer::load(&p))
+        .transpose()?;
     let mut pipeline = Pipeline::new(
         Models::load(&a.models, precision, true)?,
         gazetteer,
         opts.clone(),
+    )?;
+    // extract as --no-nested runs it, at the main batch size
+    let top_level = Pipeline::new(
+        Models::load(&a.models, precision, true)?,
+        gazetteer_again,
+        Options {
+            nested: false,
+            ..opts.clone()
+        },
     )?;
     let bare = newsie::tag::Tag::new(
         Models::load(&a.models, precision, true)?.heads,
@@ -110,6 +123,7 @@ fn main() -> Result<()> {
         let mut forward = 0f64;
         let mut extract = vec![0f64; a.batch_sizes.len()];
         let mut spacy: Option<(f64, f64)> = None;
+        let mut no_nested = 0f64;
         for _ in 0..a.rounds {
             let start = Instant::now();
             bare.classify(&windows)?;
@@ -123,6 +137,12 @@ fn main() -> Result<()> {
                 })?;
                 extract[k] = extract[k].max(s.words as f64 / start.elapsed().as_secs_f64());
             }
+            let corpus = Corpus::open(std::slice::from_ref(&tmp), Fields::default())?;
+            let start = Instant::now();
+            let s = pool.install(|| {
+                top_level.extract(corpus, &mut JsonlSink::new(std::io::sink()), &|_| {})
+            })?;
+            no_nested = no_nested.max(s.words as f64 / start.elapsed().as_secs_f64());
             if let Some(python) = &a.spacy {
                 let out = std::process::Command::new(python)
                     .arg(spacy_script)
@@ -141,7 +161,7 @@ fn main() -> Result<()> {
                 spacy = Some((best.max(w.unwrap_or(0.0)), rss.unwrap_or(0.0)));
             }
         }
-        rows.push((t, forward, extract, spacy));
+        rows.push((t, forward, extract, no_nested, spacy));
     }
     pipeline.set_batch_size(a.batch_size);
     let main = a.batch_sizes.iter().position(|&b| b == a.batch_size);
@@ -149,24 +169,28 @@ fn main() -> Result<()> {
     for b in &a.batch_sizes {
         print!(" {:>14}", format!("extract b={b}"));
     }
-    print!(" {:>10}", "ext/fwd");
+    print!(
+        " {:>10} {:>14} {:>12}",
+        "ext/fwd", "top level only", "ext/top"
+    );
     if a.spacy.is_some() {
         print!(" {:>12} {:>12}", "spaCy sm w/s", "ext/spaCy");
     }
     println!();
-    for (t, forward, extract, spacy) in &rows {
+    for (t, forward, extract, no_nested, spacy) in &rows {
         print!("{t:>7} {forward:>12.0}");
         for e in extract {
             print!(" {e:>14.0}");
         }
         let main = main.map_or(f64::NAN, |k| extract[k]);
         print!(" {:>10.3}", main / forward);
+        print!(" {no_nested:>14.0} {:>12.3}", main / no_nested);
         if let Some((w, _)) = spacy {
             print!(" {w:>12.0} {:>12.3}", main / w);
         }
         println!();
     }
-    if let Some((_, rss)) = rows.iter().filter_map(|r| r.3).next_back() {
+    if let Some((_, rss)) = rows.iter().filter_map(|r| r.4).next_back() {
         println!("spaCy peak RSS: {rss:.0} MB");
     }
     println!(

@@ -267,7 +267,13 @@ pub fn eval_attribution(
         ..Default::default()
     };
     for (g, r) in gold.iter().zip(&records) {
-        let pred: Vec<Attribution> = r.positions.iter().map(predicted).collect();
+        // PolNeAR annotates the top level only: positions inside contents are not scored here
+        let pred: Vec<Attribution> = r
+            .positions
+            .iter()
+            .filter(|p| p.reported_by.is_none())
+            .map(predicted)
+            .collect();
         for role in ROLES {
             let p: HashSet<Parts> = pred
                 .iter()

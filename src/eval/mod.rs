@@ -2,10 +2,12 @@
 
 pub mod attribution;
 pub mod ner;
+pub mod nested;
 pub mod places;
 
 pub use attribution::{eval_attribution, AttributionReport};
 pub use ner::{conll_doc, eval_ner, read_conll, NerReport};
+pub use nested::{eval_nested, NestedReport};
 pub use places::{eval_places, PlacesReport};
 
 use serde::Serialize;
