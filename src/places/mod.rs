@@ -1,0 +1,325 @@
+//! Places: each place entity of an article resolved to a gazetteer entry, and the article's focus
+//! (its main countries).
+//!
+//! Candidates come by name and alternate names (folded: case, diacritics, periods). Each is
+//! scored by its kind (a bare name is a country before a region before a city), its population,
+//! whether the name is its main one, cue words around the mention ("Donetsk region", "the city
+//! of"), the names next to it across a comma ("Paris, Texas", "Atlanta, Georgia") or in a list
+//! ("Virginia, Washington and Texas": the state), and the article's other places: a first pass resolves every place alone, the next
+//! ones prefer candidates in the countries and first-level regions the others fell in (Donetsk
+//! beside Ukraine and Kramatorsk is in Ukraine). The weights are tuned on LGL and GeoVirus
+//! (`newsie eval places`; MODEL_CARD-style notes in the README).
+
+mod context;
+mod features;
+mod weights;
+
+pub use weights::Weights;
+
+use crate::doc::{Doc, EntityType, ResolvedPlace};
+use crate::gazetteer::{Feature, Gazetteer, Place};
+use crate::stage::{Layer, Stage};
+use context::Context;
+use features::{around, contains, cue, Around};
+use std::collections::HashMap;
+use std::ops::Range;
+use std::sync::Arc;
+
+/// The places stage: each place entity resolved with the default weights.
+pub struct Places {
+    pub gazetteer: Arc<Gazetteer>,
+}
+
+impl Stage for Places {
+    fn name(&self) -> &str {
+        "places"
+    }
+    fn requires(&self) -> Vec<Layer> {
+        vec![Layer::Words, Layer::Entities]
+    }
+    fn adds(&self) -> Vec<Layer> {
+        vec![Layer::Places]
+    }
+    fn annotate(&self, doc: &mut Doc) -> anyhow::Result<()> {
+        Resolver {
+            gazetteer: &self.gazetteer,
+            weights: Weights::default(),
+        }
+        .annotate(doc);
+        Ok(())
+    }
+}
+
+/// A name to resolve: its folded candidates and the cue around it.
+struct Target {
+    entity: Option<usize>,
+    candidates: Vec<(u32, bool)>,
+    cue: Option<Feature>,
+    /// The names next to its mentions.
+    around: Around,
+    weight: f32,
+    /// A one-word "person" the NER model did not know ("shelled Sloviansk and Kramatorsk"): a
+    /// place only if it lies in a country the article's places are in.
+    rescue: bool,
+}
+
+/// Share of the other places a rescued name's country needs.
+const RESCUE_SHARE: f32 = 0.3;
+
+pub struct Resolver<'a> {
+    pub gazetteer: &'a Gazetteer,
+    pub weights: Weights,
+}
+
+impl Resolver<'_> {
+    fn prior(&self, p: &Place, main: bool, cue: Option<Feature>) -> f32 {
+        let w = &self.weights;
+        w.feature(p.feature)
+            + w.population * (1.0 + p.population as f32).ln()
+            + if main { w.main_name } else { 0.0 }
+            + if p.code == "PPLC" { w.capital } else { 0.0 }
+            + if cue == Some(p.feature) { w.cue } else { 0.0 }
+    }
+
+    /// The best candidate and its confidence (softmax over the candidates' scores).
+    fn choose(
+        &self,
+        t: &Target,
+        ctx: Option<(&Context, Option<(&Place, f32)>)>,
+    ) -> Option<(u32, f32)> {
+        let w = &self.weights;
+        let place = |i: u32| &self.gazetteer.places[i as usize];
+        let scores: Vec<(f32, u32)> = t
+            .candidates
+            .iter()
+            .map(|&(i, main)| {
+                let p = place(i);
+                let mut s = self.prior(p, main, t.cue);
+                let namesake = p.feature == Feature::Region
+                    && t.candidates.iter().any(|&(j, _)| {
+                        let c = place(j);
+                        c.feature == Feature::City
+                            && c.country == p.country
+                            && c.admin1 == p.admin1
+                            && c.population * 4 >= p.population
+                    });
+                if namesake {
+                    s -= w.namesake;
+                }
+                let inside = |q: &u32| contains(place(*q), p);
+                let holds = |h: &u32| contains(p, place(*h));
+                // a list's peers are of one kind: countries, or regions of one country
+                let like = |q: &u32| {
+                    let q = place(*q);
+                    q.feature == p.feature
+                        && (p.feature == Feature::Country || q.country == p.country)
+                        && !std::ptr::eq(p, q)
+                };
+                if t.around.within.iter().any(inside) || t.around.holds.iter().any(holds) {
+                    s += w.qualifier;
+                }
+                if t.around.peers.iter().any(like) {
+                    s += w.peers;
+                }
+                if let Some((c, own)) = ctx {
+                    let (sc, sa) = c.shares(p, own);
+                    s += w.same_country * sc + w.same_admin1 * sa;
+                }
+                (s, i)
+            })
+            .collect();
+        let best = scores
+            .iter()
+            .copied()
+            .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)))?;
+        let z: f32 = scores.iter().map(|(s, _)| (s - best.0).exp()).sum();
+        Some((best.1, 1.0 / z))
+    }
+
+    fn targets(&self, doc: &Doc) -> Vec<Target> {
+        let mut out = Vec::new();
+        for (e, ent) in doc.entities.iter().enumerate() {
+            let mut candidates: Vec<(u32, bool)> = Vec::new();
+            let mut cue_found = None;
+            let mut near = Around::default();
+            for &m in &ent.mentions {
+                let words = &doc.mentions[m].tokens;
+                let text = &doc.text[doc.byte_span(words)];
+                let text = text
+                    .strip_suffix("'s")
+                    .or_else(|| text.strip_suffix("’s"))
+                    .unwrap_or(text);
+                for &c in self.gazetteer.lookup(text) {
+                    if !candidates.iter().any(|x| x.0 == c.0) {
+                        candidates.push(c);
+                    }
+                }
+                cue_found = cue_found.or_else(|| cue(doc, words));
+                near.extend(around(self.gazetteer, doc, words, &candidates));
+            }
+            let one_word = ent
+                .mentions
+                .iter()
+                .all(|&m| doc.mentions[m].tokens.len() == 1);
+            let (place_like, rescue) = match ent.label {
+                EntityType::LOC => (true, false),
+                // "Moscow said", "Washington's position": a government named by its country or
+                // capital is still that place
+                EntityType::ORG => (
+                    candidates.iter().any(|&(i, main)| {
+                        let p = &self.gazetteer.places[i as usize];
+                        main && (p.feature == Feature::Country || p.code == "PPLC")
+                    }),
+                    false,
+                ),
+                EntityType::PER => (one_word, true),
+                EntityType::MISC => (false, false),
+            };
+            if place_like && !candidates.is_empty() {
+                out.push(Target {
+                    entity: Some(e),
+                    candidates,
+                    cue: cue_found,
+                    around: near,
+                    weight: ent.mentions.len() as f32,
+                    rescue,
+                });
+            }
+        }
+        out
+    }
+
+    /// The context of a Doc's place entities, and each target's own choice in it. The first
+    /// pass resolves every place alone; each further round resolves them in the context of the
+    /// round before, so that names ambiguous alone settle together ("Paris" and "Henry County"
+    /// both in Tennessee).
+    fn context(&self, doc: &Doc, targets: &[Target]) -> (Context, Vec<Option<u32>>) {
+        // peoples named ("Ukrainian officials") point at their country too, in every round
+        let peoples: Vec<(&Place, f32)> = doc
+            .entities
+            .iter()
+            .filter(|e| e.label == EntityType::MISC)
+            .filter_map(|e| Some((self.gazetteer.demonym(&e.name)?, e.mentions.len() as f32)))
+            .collect();
+        let build = |choices: &[Option<u32>]| {
+            let mut ctx = Context::default();
+            for (t, f) in targets.iter().zip(choices) {
+                if let (Some(i), false) = (f, t.rescue) {
+                    ctx.add(&self.gazetteer.places[*i as usize], t.weight);
+                }
+            }
+            for &(p, w) in &peoples {
+                ctx.add(p, w);
+            }
+            ctx
+        };
+        let mut choices: Vec<Option<u32>> = targets
+            .iter()
+            .map(|t| self.choose(t, None).map(|c| c.0))
+            .collect();
+        let mut ctx = build(&choices);
+        for _ in 1..self.weights.rounds {
+            choices = targets
+                .iter()
+                .zip(&choices)
+                .map(|(t, f)| {
+                    let own = self.own(t, *f);
+                    self.choose(t, Some((&ctx, own))).map(|c| c.0)
+                })
+                .collect();
+            ctx = build(&choices);
+        }
+        (ctx, choices)
+    }
+
+    /// A target's own choice and weight, to leave out of its context (a rescued name never
+    /// entered it).
+    fn own(&self, t: &Target, choice: Option<u32>) -> Option<(&Place, f32)> {
+        choice
+            .filter(|_| !t.rescue)
+            .map(|i| (&self.gazetteer.places[i as usize], t.weight))
+    }
+
+    /// Fills `doc.places` and `doc.focus`. Needs `doc.entities`.
+    pub fn annotate(&self, doc: &mut Doc) {
+        let targets = self.targets(doc);
+        let (ctx, first) = self.context(doc, &targets);
+        let mut places = Vec::new();
+        let mut focus: HashMap<String, f32> = HashMap::new();
+        for (t, f) in targets.iter().zip(&first) {
+            let own = self.own(t, *f);
+            let Some((i, confidence)) = self.choose(t, Some((&ctx, own))) else {
+                continue;
+            };
+            let p = &self.gazetteer.places[i as usize];
+            if t.rescue
+                && (matches!(
+                    p.feature,
+                    Feature::Country | Feature::Continent | Feature::Union
+                ) || ctx.shares(p, None).0 < RESCUE_SHARE)
+            {
+                continue;
+            }
+            if !p.country.is_empty() {
+                *focus.entry(p.country.clone()).or_default() += t.weight;
+            }
+            places.push(ResolvedPlace {
+                entity: t.entity.expect("entity target"),
+                place: p.clone(),
+                confidence,
+            });
+        }
+        // the countries holding more than a quarter of the place mentions, most first
+        let total: f32 = focus.values().sum();
+        let mut focus: Vec<(String, f32)> = focus
+            .into_iter()
+            .filter(|(_, w)| *w > 0.25 * total)
+            .collect();
+        focus.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        doc.places = places;
+        doc.focus = focus.into_iter().take(3).map(|(c, _)| c).collect();
+    }
+
+    /// Resolves a name at `words` of a segmented, annotated Doc, in the context of the Doc's
+    /// place entities, as `annotate` resolves an entity: the entities that are this name (those
+    /// overlapping `words`, and those with the same candidates: "Paris" inside "Paris Police
+    /// Department" is the article's Paris) are left out of its context, as an entity's own
+    /// choice is (here from the earlier rounds too, where `annotate` lets the others see it).
+    pub fn resolve(&self, doc: &Doc, name: &str, words: &Range<usize>) -> Option<(&Place, f32)> {
+        let candidates = self.gazetteer.lookup(name);
+        let same = |t: &Target| {
+            t.candidates.len() == candidates.len()
+                && t.candidates.iter().all(|c| candidates.contains(c))
+        };
+        let targets: Vec<Target> = self
+            .targets(doc)
+            .into_iter()
+            .filter(|t| {
+                let e = &doc.entities[t.entity.expect("entity target")];
+                !same(t)
+                    && !e.mentions.iter().any(|&m| {
+                        let r = &doc.mentions[m].tokens;
+                        r.start < words.end && words.start < r.end
+                    })
+            })
+            .collect();
+        let (ctx, _) = self.context(doc, &targets);
+        let t = Target {
+            entity: None,
+            candidates: candidates.to_vec(),
+            cue: (!words.is_empty()).then(|| cue(doc, words)).flatten(),
+            around: if words.is_empty() {
+                Around::default()
+            } else {
+                around(self.gazetteer, doc, words, candidates)
+            },
+            weight: 1.0,
+            rescue: false,
+        };
+        self.choose(&t, Some((&ctx, None)))
+            .map(|(i, c)| (&self.gazetteer.places[i as usize], c))
+    }
+}
+
+#[cfg(test)]
+mod tests;
