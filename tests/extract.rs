@@ -578,7 +578,12 @@ fn unusable_models_and_inputs_exit_2_without_a_panic() {
         &std::fs::read_to_string(root().join("models/ner/newsie.json")).unwrap(),
     )
     .unwrap();
-    manifest["weights"] = serde_json::json!(["bad.safetensors"]);
+    manifest["weights"] = serde_json::json!(["delta.safetensors", "bad.safetensors"]);
+    std::os::unix::fs::symlink(
+        root().join("models/ner/delta.safetensors"),
+        bad_rows.join("ner/delta.safetensors"),
+    )
+    .unwrap();
     std::fs::write(bad_rows.join("ner/newsie.json"), manifest.to_string()).unwrap();
     let table = "bert.embeddings.word_embeddings.weight";
     let bad = safetensors(&[

@@ -1,0 +1,183 @@
+//! The command line: subcommands and their flags (clap).
+
+use clap::{Args, Parser, Subcommand};
+use newsie::corpus::Shard;
+use newsie::model::Precision;
+use std::path::PathBuf;
+
+#[derive(Parser)]
+#[command(
+    name = "newsie",
+    version,
+    about = "Entities, places and reported positions from news, as JSONL"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// One JSONL record per input article, in input order.
+    Extract(ExtractArgs),
+    /// Scores the models on annotated data.
+    #[command(subcommand)]
+    Eval(EvalCommand),
+    /// Words, sentences and quotations of each article as JSONL (code point offsets), as the
+    /// models see them; the training scripts read this.
+    Segment {
+        /// Same inputs as extract.
+        #[arg(default_value = "-")]
+        inputs: Vec<PathBuf>,
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+    /// One self-contained HTML page of a run's records: counts, speakers, places on a map, and
+    /// each article with its entities and positions marked.
+    Report(ReportArgs),
+}
+
+#[derive(Args)]
+pub struct ReportArgs {
+    /// The JSONL written by `newsie extract`.
+    pub records: PathBuf,
+    /// The corpus the records came from (same forms as extract's inputs), to show the texts.
+    #[arg(long, num_args = 1..)]
+    pub articles: Vec<PathBuf>,
+    /// JSON field holding the article id in --articles.
+    #[arg(long, default_value = "id")]
+    pub id_field: String,
+    /// JSON field holding the article text in --articles.
+    #[arg(long, default_value = "text")]
+    pub text_field: String,
+    /// The HTML file to write.
+    #[arg(short, long)]
+    pub output: PathBuf,
+    /// Country outlines, TopoJSON (default: world-atlas's countries-110m.json that
+    /// scripts/setup fetches into the newsie cache).
+    #[arg(long)]
+    pub map: Option<PathBuf>,
+    /// Page heading (default: the records file's name).
+    #[arg(long)]
+    pub title: Option<String>,
+}
+
+#[derive(Args)]
+pub struct RunArgs {
+    /// Worker threads (rayon and libtorch); default: all cores.
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: Option<u16>,
+    /// Windows per model batch at most (a batch also holds at most 2,048 wordpieces).
+    #[arg(long, default_value_t = 32, value_parser = clap::value_parser!(u16).range(1..))]
+    pub batch_size: u16,
+    /// Number format at inference: bf16 where the CPU has it natively (auto), or fp32 / bf16;
+    /// fast: as auto with the CPU's AMX kernels too, faster where there is AMX, but the output
+    /// then changes in the last digits with --threads and --batch-size.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub precision: Precision,
+    /// Folder holding the models (ner/ ...).
+    #[arg(long, default_value = concat!(env!("CARGO_MANIFEST_DIR"), "/models"))]
+    pub models: PathBuf,
+    /// The gazetteer (default: the one scripts/setup builds into the newsie cache).
+    #[arg(long)]
+    pub gazetteer: Option<PathBuf>,
+    /// Top-level positions only: contents are not read again for the positions they report
+    /// (faster where most of the text is reported speech).
+    #[arg(long)]
+    pub no_nested: bool,
+}
+
+#[derive(Args)]
+pub struct ExtractArgs {
+    /// JSONL (.jsonl, .jsonl.gz), a folder of .txt files, a .txt file, or - for stdin.
+    #[arg(default_value = "-")]
+    pub inputs: Vec<PathBuf>,
+    /// Output file (default: stdout).
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+    /// JSON field holding the article id.
+    #[arg(long, default_value = "id")]
+    pub id_field: String,
+    /// JSON field holding the article text.
+    #[arg(long, default_value = "text")]
+    pub text_field: String,
+    /// Stop at the first bad input instead of writing an error record.
+    #[arg(long)]
+    pub strict: bool,
+    /// No progress bar and no summary.
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Complete OUTPUT after a run that was killed: keeps its whole chunks, drops the rest (a
+    /// torn last line included) and goes on from there, so that OUTPUT ends as an uninterrupted
+    /// run would have written it. Same inputs and flags as that run.
+    #[arg(long, requires = "output")]
+    pub resume: bool,
+    /// Only share K of N of the inputs (K = 1..N), chosen by article id: N machines (a Slurm job
+    /// array) together write every record once.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<Shard>,
+    /// Longer articles get an error record (too_large) instead of holding the run.
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_article_mib: u32,
+    /// Text read and annotated at a time, in KiB: bounds memory.
+    #[arg(long, default_value_t = 512, value_parser = clap::value_parser!(u32).range(1..))]
+    pub chunk_kib: u32,
+    #[command(flatten)]
+    pub run: RunArgs,
+}
+
+#[derive(Subcommand)]
+pub enum EvalCommand {
+    /// Entity-level precision, recall and F1 on a CoNLL column file.
+    Ner {
+        #[arg(long)]
+        conll: PathBuf,
+        /// Write `token gold pred` lines here.
+        #[arg(long)]
+        predictions: Option<PathBuf>,
+        /// Print the scores as JSON.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        run: RunArgs,
+    },
+    /// Source, Cue, Content and whole attributions (exact and overlap P/R/F1) on a PolNeAR-style
+    /// folder: `text/*.txt` and `attributions/*.ann` (brat; first annotator in name order).
+    Attribution {
+        #[arg(long)]
+        polnear: PathBuf,
+        /// Write one brat `<article>.ann` per article into this folder.
+        #[arg(long)]
+        predictions: Option<PathBuf>,
+        /// Print the scores as JSON.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        run: RunArgs,
+    },
+    /// Positions inside positions on a hand-written set (tests/data/nested.jsonl): precision
+    /// and recall of the inner positions, and their speakers linked to the right entity.
+    Nested {
+        #[arg(long, default_value = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/nested.jsonl"))]
+        set: PathBuf,
+        /// Print the scores as JSON.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        run: RunArgs,
+    },
+    /// Toponym resolution on LGL / TR-News or GeoVirus XML: accuracy within 161 km, median error,
+    /// AUC, and the same with each ranking signal taken out.
+    Places {
+        #[arg(long)]
+        gazetteer_xml: PathBuf,
+        /// Write one JSON line per toponym here.
+        #[arg(long)]
+        predictions: Option<PathBuf>,
+        /// Print the scores as JSON.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        run: RunArgs,
+    },
+}

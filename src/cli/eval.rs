@@ -1,0 +1,104 @@
+//! `newsie eval`: scores on annotated data, through the same stages as extract.
+
+use super::args::RunArgs;
+use super::{create, pipeline, print_report, Failure, Needs, Phase};
+use anyhow::{Context, Result};
+use newsie::pipeline::Pipeline;
+use std::io::Write;
+use std::path::Path;
+
+/// The shared part of `eval ner` and `eval places`: a readable gold file, the pipeline, an
+/// optional predictions file, the report printed.
+pub fn eval_file<R: serde::Serialize + std::fmt::Display>(
+    gold: &Path,
+    predictions: Option<&Path>,
+    json: bool,
+    run: &RunArgs,
+    needs: Needs,
+    eval: impl FnOnce(&Pipeline, Option<&mut dyn Write>) -> Result<R>,
+) -> Result<(), Failure> {
+    if !gold.is_file() {
+        return Err(Failure::Setup(anyhow::anyhow!(
+            "cannot read {}",
+            gold.display()
+        )));
+    }
+    let pipeline = pipeline(run, false, needs).setup()?;
+    let mut pred_out = predictions.map(create).transpose()?;
+    let report = eval(&pipeline, pred_out.as_mut().map(|w| w as &mut dyn Write)).running()?;
+    if let Some(mut w) = pred_out {
+        w.flush().context("cannot write predictions").running()?;
+    }
+    print_report(&report, json)
+}
+
+pub fn eval_ner(
+    conll: &Path,
+    predictions: Option<&Path>,
+    json: bool,
+    run: &RunArgs,
+) -> Result<(), Failure> {
+    let needs = Needs {
+        attribution: false,
+        places: false,
+    };
+    // a malformed gold file is the user's to fix (exit 2), found before the models load
+    if conll.is_file() {
+        newsie::eval::ner::read_conll(conll).setup()?;
+    }
+    eval_file(conll, predictions, json, run, needs, |p, out| {
+        newsie::eval::eval_ner(p, conll, out)
+    })
+}
+
+pub fn eval_attribution(
+    dir: &Path,
+    predictions: Option<&Path>,
+    json: bool,
+    run: &RunArgs,
+) -> Result<(), Failure> {
+    for sub in ["text", "attributions"] {
+        if !dir.join(sub).is_dir() {
+            return Err(Failure::Setup(anyhow::anyhow!(
+                "{} has no {sub}/ folder",
+                dir.display()
+            )));
+        }
+    }
+    let needs = Needs {
+        attribution: true,
+        places: false,
+    };
+    let pipeline = pipeline(run, false, needs).setup()?;
+    let report = newsie::eval::eval_attribution(&pipeline, dir, predictions).running()?;
+    print_report(&report, json)
+}
+
+pub fn eval_nested(set: &Path, json: bool, run: &RunArgs) -> Result<(), Failure> {
+    newsie::eval::nested::read_nested(set).setup()?;
+    let needs = Needs {
+        attribution: true,
+        places: false,
+    };
+    let pipeline = pipeline(run, false, needs).setup()?;
+    let report = newsie::eval::eval_nested(&pipeline, set).running()?;
+    print_report(&report, json)
+}
+
+pub fn eval_places(
+    xml: &Path,
+    predictions: Option<&Path>,
+    json: bool,
+    run: &RunArgs,
+) -> Result<(), Failure> {
+    let needs = Needs {
+        attribution: false,
+        places: true,
+    };
+    if xml.is_file() {
+        newsie::eval::places::read_geo_xml(xml).setup()?;
+    }
+    eval_file(xml, predictions, json, run, needs, |p, out| {
+        newsie::eval::eval_places(p, xml, &newsie::eval::places::ablations(), out)
+    })
+}

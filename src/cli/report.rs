@@ -1,0 +1,76 @@
+//! `newsie report` (an HTML page of a run) and `newsie segment` (what the models see).
+
+use super::args::ReportArgs;
+use super::{create, output, Failure, Phase};
+use anyhow::Context;
+use newsie::corpus::{Corpus, Fields};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+pub fn segment(inputs: &[PathBuf], output_path: Option<&Path>) -> Result<(), Failure> {
+    let corpus = Corpus::open(inputs, Fields::default()).setup()?;
+    let mut out = output(output_path)?;
+    for item in corpus {
+        let line = match item.running()? {
+            newsie::corpus::Input::Article(a) => {
+                let mut doc = a.into_doc();
+                newsie::segment::annotate(&mut doc);
+                serde_json::to_string(&doc.to_segment_record())
+            }
+            newsie::corpus::Input::Bad { id, error } => {
+                serde_json::to_string(&newsie::record::Record::error(id, error))
+            }
+        };
+        writeln!(out, "{}", line.expect("records serialise")).running()?;
+    }
+    out.flush().context("cannot write output").running()
+}
+
+pub fn report(a: ReportArgs) -> Result<(), Failure> {
+    use newsie::report::{map, read_records, Report};
+    let records = std::fs::File::open(&a.records)
+        .with_context(|| format!("cannot read {}", a.records.display()))
+        .setup()?;
+    let map_path = a.map.clone().or_else(map::find).with_context(|| {
+        format!(
+            "no world map ({} in {:?}); run scripts/setup, or give --map",
+            map::FILE,
+            newsie::model::base_dirs()
+        )
+    });
+    let countries = map::load(&map_path.setup()?).setup()?;
+    let mut texts = std::collections::HashMap::new();
+    if !a.articles.is_empty() {
+        let fields = Fields {
+            id: a.id_field,
+            text: a.text_field,
+        };
+        for input in Corpus::open(&a.articles, fields).setup()? {
+            if let newsie::corpus::Input::Article(article) = input.running()? {
+                texts.insert(article.id, article.text);
+            }
+        }
+    }
+    let (records, skipped) = read_records(std::io::BufReader::new(records)).running()?;
+    if skipped > 0 {
+        eprintln!("newsie: skipped {skipped} lines that are not newsie records");
+    }
+    let title = a.title.unwrap_or_else(|| {
+        a.records
+            .file_name()
+            .map_or_else(|| "newsie".into(), |n| n.to_string_lossy().into_owned())
+    });
+    let n = records.len();
+    let mut out = create(&a.output)?;
+    Report {
+        title: &title,
+        records,
+        texts,
+        countries: &countries,
+    }
+    .write(&mut out)
+    .running()?;
+    out.flush().context("cannot write the report").running()?;
+    eprintln!("newsie: report of {n} records in {}", a.output.display());
+    Ok(())
+}
