@@ -116,34 +116,45 @@ impl<T: SpanType> Tagset<T> {
     /// The spans of a decoded path, offset by `first` (the index of the path's first word): each
     /// with its type and the mean probability of its tags.
     pub fn spans(&self, path: &[(usize, f32)], first: usize) -> Vec<Span<T>> {
-        let mut out = Vec::new();
-        let mut open: Option<(usize, T, f32)> = None;
-        let close = |open: &mut Option<(usize, T, f32)>, end: usize, out: &mut Vec<Span<T>>| {
-            if let Some((start, kind, sum)) = open.take() {
-                out.push(Span {
-                    words: first + start..first + end,
-                    kind,
-                    confidence: sum / (end - start) as f32,
-                });
-            }
-        };
-        for (w, &(j, p)) in path.iter().enumerate() {
-            match self.0[j] {
-                Tag::O => close(&mut open, w, &mut out),
-                Tag::B(t) => {
-                    close(&mut open, w, &mut out);
-                    open = Some((w, t, p));
-                }
-                Tag::I(_) => {
-                    if let Some(o) = open.as_mut() {
-                        o.2 += p;
-                    }
-                }
-            }
-        }
-        close(&mut open, path.len(), &mut out);
-        out
+        let tags = path.iter().map(|&(j, _)| match self.0[j] {
+            Tag::O => None,
+            Tag::B(t) => Some((true, t)),
+            Tag::I(t) => Some((false, t)),
+        });
+        tag_spans(tags)
+            .into_iter()
+            .map(|(words, kind)| Span {
+                confidence: path[words.clone()].iter().map(|&(_, p)| p).sum::<f32>()
+                    / words.len() as f32,
+                words: first + words.start..first + words.end,
+                kind,
+            })
+            .collect()
     }
+}
+
+/// The spans of a tag sequence, each tag `None` (O) or `(begins, kind)`: a `B-` tag opens a
+/// span; an `I-` tag continues an open span of its kind, else opens one (as IOB1 reads).
+pub fn tag_spans<K: PartialEq>(
+    tags: impl IntoIterator<Item = Option<(bool, K)>>,
+) -> Vec<(Range<usize>, K)> {
+    let mut out = Vec::new();
+    let mut open: Option<(usize, K)> = None;
+    let mut n = 0;
+    for (i, tag) in tags.into_iter().enumerate() {
+        n = i + 1;
+        let continues = matches!((&tag, &open), (Some((false, k)), Some((_, o))) if k == o);
+        if !continues {
+            if let Some((s, k)) = open.take() {
+                out.push((s..i, k));
+            }
+            open = tag.map(|(_, k)| (i, k));
+        }
+    }
+    if let Some((s, k)) = open {
+        out.push((s..n, k));
+    }
+    out
 }
 
 /// A decoded span of words.

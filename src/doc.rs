@@ -9,6 +9,20 @@ use std::ops::Range;
 /// Input fields copied into the record when present.
 pub const KEPT_FIELDS: [&str; 4] = ["title", "date", "url", "source"];
 
+/// Titles written short before a name ("Mr.", "Sen.", "Gov."), lowercased without the period:
+/// not a sentence's end after them, not part of the name.
+pub const TITLE_ABBREVIATIONS: &[&str] = &[
+    "mr", "mrs", "ms", "dr", "sen", "rep", "gov", "gen", "lt", "col", "capt", "sgt", "adm", "pres",
+    "st", "rev",
+];
+
+/// A name without its possessive ("Ukraine's" → "Ukraine").
+pub fn strip_possessive(w: &str) -> &str {
+    w.strip_suffix("'s")
+        .or_else(|| w.strip_suffix("’s"))
+        .unwrap_or(w)
+}
+
 /// A word: byte offsets into `Doc::text`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Token {
@@ -315,6 +329,14 @@ impl CharIndex {
             Some(b) => b.binary_search(&byte).unwrap_or_else(|i| i),
         }
     }
+
+    /// The other way: code point offset to byte offset (the text's length past its end).
+    pub fn byte(&self, char: usize) -> usize {
+        match &self.bounds {
+            None => char,
+            Some(b) => b[char.min(b.len() - 1)],
+        }
+    }
 }
 
 #[cfg(test)]
@@ -333,6 +355,7 @@ mod tests {
         ];
         for &(text, byte, want) in table {
             assert_eq!(CharIndex::new(text).get(byte), want, "{text:?} @ {byte}");
+            assert_eq!(CharIndex::new(text).byte(want), byte, "{text:?} @ {want}");
         }
     }
 

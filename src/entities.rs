@@ -8,15 +8,14 @@
 //! of an organisation's or place's name. The longest mention gives the name; the type is the
 //! majority of the mentions' types.
 
-use crate::doc::{Doc, Entity, EntityType};
+use crate::doc::{strip_possessive, Doc, Entity, EntityType, TITLE_ABBREVIATIONS};
 use crate::stage::{Layer, Stage};
 use std::collections::HashMap;
 use std::ops::Range;
 
-/// Words before a name that are not part of it.
+/// Words before a name that are not part of it, besides [`TITLE_ABBREVIATIONS`].
 const TITLES: &[&str] = &[
     "president",
-    "pres",
     "prime",
     "minister",
     "chancellor",
@@ -26,19 +25,11 @@ const TITLES: &[&str] = &[
     "prince",
     "princess",
     "pope",
-    "mr",
-    "mrs",
-    "ms",
-    "dr",
     "sir",
     "dame",
-    "sen",
     "senator",
-    "rep",
     "representative",
-    "gov",
     "governor",
-    "gen",
     "general",
     "secretary",
     "foreign",
@@ -58,30 +49,17 @@ const TITLES: &[&str] = &[
     "chairman",
     "chief",
     "ceo",
-    "col",
-    "lt",
-    "capt",
-    "adm",
     "admiral",
-    "sgt",
-    "rev",
-    "st",
 ];
 
 const ACRONYM_SKIP: &[&str] = &["of", "the", "and", "for", "&", "de", "du", "la"];
-
-fn strip_possessive(w: &str) -> &str {
-    w.strip_suffix("'s")
-        .or_else(|| w.strip_suffix("’s"))
-        .unwrap_or(w)
-}
 
 /// A mention's tokens without leading titles ("President", "Mr.") for people; never empty.
 fn name_tokens(doc: &Doc, tokens: &Range<usize>, person: bool) -> Range<usize> {
     let mut start = tokens.start;
     while person && start + 1 < tokens.end {
         let w = doc.token_text(start).trim_end_matches('.').to_lowercase();
-        if !TITLES.contains(&w.as_str()) {
+        if !TITLES.contains(&w.as_str()) && !TITLE_ABBREVIATIONS.contains(&w.as_str()) {
             break;
         }
         start += 1;
@@ -266,12 +244,10 @@ pub fn annotate(doc: &mut Doc) {
 mod tests {
     use super::*;
     use crate::doc::Mention;
-    use crate::segment;
 
     /// Builds a doc from text with mentions given as (text of the mention, type) in order.
     fn doc_with(text: &str, mentions: &[(&str, EntityType)]) -> Doc {
-        let mut doc = Doc::new("t", text);
-        segment::annotate(&mut doc);
+        let mut doc = crate::testing::segmented(text);
         let mut from = 0;
         for (m, label) in mentions {
             let at = text[from..].find(m).unwrap() + from;

@@ -23,4 +23,6 @@ pub mod report;
 pub mod segment;
 pub mod stage;
 pub mod tag;
+#[cfg(test)]
+mod testing;
 pub mod windows;

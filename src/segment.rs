@@ -5,16 +5,16 @@
 //! quotes or brackets after them) before a capital, a digit or an opening quote, unless the word
 //! before is a title or other abbreviation; a blank line always ends one.
 
-use crate::doc::{Doc, QuoteMark, QuoteSide, Sentence, Token};
+use crate::doc::{Doc, QuoteMark, QuoteSide, Sentence, Token, TITLE_ABBREVIATIONS};
 use crate::stage::{Layer, Stage};
 use unicode_segmentation::UnicodeSegmentation;
 
-/// Abbreviations after which a period does not end a sentence (compared lowercased, no period).
+/// Abbreviations after which a period does not end a sentence (compared lowercased, no period),
+/// besides the titles of [`TITLE_ABBREVIATIONS`].
 const ABBREVIATIONS: &[&str] = &[
-    "mr", "mrs", "ms", "dr", "prof", "sen", "rep", "gov", "gen", "lt", "col", "maj", "capt",
-    "cmdr", "sgt", "adm", "pres", "st", "rev", "hon", "jr", "sr", "vs", "etc", "inc", "corp", "co",
-    "ltd", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
-    "mt", "ft", "ave", "blvd", "dept", "est", "approx", "e.g", "i.e", "a.m", "p.m",
+    "prof", "maj", "cmdr", "hon", "jr", "sr", "vs", "etc", "inc", "corp", "co", "ltd", "jan",
+    "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mt", "ft",
+    "ave", "blvd", "dept", "est", "approx", "e.g", "i.e", "a.m", "p.m",
 ];
 
 /// Words that start a new sentence even after an initialism such as "U.S.".
@@ -58,7 +58,11 @@ fn is_abbreviation(word: &str) -> bool {
     let mut chars = bare.chars();
     // an initial ("George W. Bush", "M. Macron")
     let initial = matches!((chars.next(), chars.next()), (Some(c), None) if c.is_uppercase());
-    initial || ABBREVIATIONS.contains(&bare.to_lowercase().as_str()) || is_initialism(word)
+    let bare = bare.to_lowercase();
+    initial
+        || ABBREVIATIONS.contains(&bare.as_str())
+        || TITLE_ABBREVIATIONS.contains(&bare.as_str())
+        || is_initialism(word)
 }
 
 /// "U.S", "U.K.", "D.C": single letters joined by periods.

@@ -103,37 +103,10 @@ mod tests {
     use super::speaker::SpeakerIndex;
     use super::stance::stance;
     use super::*;
-    use crate::doc::{Entity, Mention};
+    use crate::doc::Mention;
     use crate::doc::{EntityType, Kind, Position, Stance};
-    use crate::segment;
+    use crate::testing::{with_entities as doc_with, words_of};
     use std::ops::Range;
-
-    /// A segmented doc with the given (word text, type) mentions made into one entity each.
-    fn doc_with(text: &str, names: &[(&str, EntityType)]) -> Doc {
-        let mut doc = Doc::new("t", text);
-        segment::annotate(&mut doc);
-        for (name, label) in names {
-            let n = name.split(' ').count();
-            let mut mentions = vec![];
-            for w in 0..doc.tokens.len().saturating_sub(n - 1) {
-                let span = doc.byte_span(&(w..w + n));
-                if &doc.text[span] == *name {
-                    mentions.push(doc.mentions.len());
-                    doc.mentions.push(Mention {
-                        tokens: w..w + n,
-                        label: *label,
-                        confidence: 1.0,
-                    });
-                }
-            }
-            doc.entities.push(Entity {
-                label: *label,
-                name: name.to_string(),
-                mentions,
-            });
-        }
-        doc
-    }
 
     /// Mentions in text order, as NER leaves them, the entities' indices following.
     fn sort_mentions(doc: &mut Doc) {
@@ -150,21 +123,6 @@ mod tests {
             }
             e.mentions.sort();
         }
-    }
-
-    /// The words of the first occurrence of `phrase` (which starts and ends at word edges).
-    fn words_of(doc: &Doc, phrase: &str) -> Range<usize> {
-        let at = doc
-            .text
-            .find(phrase)
-            .unwrap_or_else(|| panic!("{phrase:?} not in text"));
-        let first = doc.tokens.iter().position(|t| t.start == at).unwrap();
-        let end = doc
-            .tokens
-            .iter()
-            .position(|t| t.end == at + phrase.len())
-            .unwrap();
-        first..end + 1
     }
 
     #[test]

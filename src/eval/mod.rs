@@ -35,24 +35,24 @@ impl Prf {
         }
         .finish();
         p.precision = pred_hit as f64 / pred.max(1) as f64;
-        let s = p.precision + p.recall;
-        p.f1 = if s > 0.0 {
-            2.0 * p.precision * p.recall / s
-        } else {
-            0.0
-        };
+        p.f1 = f1(p.precision, p.recall);
         p
     }
 
     pub fn finish(mut self) -> Self {
         self.precision = self.tp as f64 / (self.tp + self.fp).max(1) as f64;
         self.recall = self.tp as f64 / (self.tp + self.fn_).max(1) as f64;
-        let s = self.precision + self.recall;
-        self.f1 = if s > 0.0 {
-            2.0 * self.precision * self.recall / s
-        } else {
-            0.0
-        };
+        self.f1 = f1(self.precision, self.recall);
         self
+    }
+}
+
+/// The harmonic mean of precision and recall; 0 when both are.
+fn f1(precision: f64, recall: f64) -> f64 {
+    let s = precision + recall;
+    if s > 0.0 {
+        2.0 * precision * recall / s
+    } else {
+        0.0
     }
 }

@@ -81,20 +81,17 @@ fn to_bio(sent: &mut [(String, String)]) {
 
 /// Spans (token range, type) of a BIO sequence.
 pub fn bio_spans(tags: &[&str]) -> Vec<(Range<usize>, String)> {
-    let mut out = Vec::new();
-    let mut open: Option<(usize, &str)> = None;
-    for (i, t) in tags.iter().chain(std::iter::once(&"O")).enumerate() {
-        let continues = matches!((t.strip_prefix("I-"), open), (Some(x), Some((_, y))) if x == y);
-        if !continues {
-            if let Some((s, y)) = open.take() {
-                out.push((s..i, y.to_string()));
-            }
-            if let Some(x) = t.strip_prefix("B-").or(t.strip_prefix("I-")) {
-                open = Some((i, x));
-            }
+    let parsed = tags.iter().map(|t| {
+        if let Some(k) = t.strip_prefix("B-") {
+            Some((true, k))
+        } else {
+            t.strip_prefix("I-").map(|k| (false, k))
         }
-    }
-    out
+    });
+    crate::bio::tag_spans(parsed)
+        .into_iter()
+        .map(|(r, k)| (r, k.to_string()))
+        .collect()
 }
 
 /// A Doc from gold tokens: text is the tokens joined by spaces, one sentence per line.

@@ -3,7 +3,7 @@
 //! `end`, `lat`, `lon`; offsets shifted by one).
 
 use crate::corpus::Article;
-use crate::doc::Doc;
+use crate::doc::{CharIndex, Doc};
 use crate::gazetteer::distance_km;
 use crate::pipeline::Pipeline;
 use crate::places::{Resolver, Weights};
@@ -185,8 +185,8 @@ fn scores(mut errors: Vec<f64>, resolved: usize) -> GeoScores {
 }
 
 /// The words of a Doc a code point span covers.
-fn words_of(doc: &Doc, chars: &[usize], t: &Toponym) -> Range<usize> {
-    let (s, e) = (chars[t.start], chars[t.end]);
+fn words_of(doc: &Doc, chars: &CharIndex, t: &Toponym) -> Range<usize> {
+    let (s, e) = (chars.byte(t.start), chars.byte(t.end));
     let first = doc.tokens.partition_point(|w| w.end <= s);
     let end = doc.tokens.partition_point(|w| w.start < e);
     first..end.max(first)
@@ -272,8 +272,7 @@ pub fn eval_places(
     let mut errors: Vec<Vec<f64>> = vec![Vec::new(); variants.len()];
     let mut resolved = vec![0; variants.len()];
     for (a, doc) in articles.iter().zip(&docs) {
-        let mut chars: Vec<usize> = doc.text.char_indices().map(|(b, _)| b).collect();
-        chars.push(doc.text.len());
+        let chars = CharIndex::new(&doc.text);
         for t in &a.toponyms {
             let words = words_of(doc, &chars, t);
             for (v, (_, w)) in variants.iter().enumerate() {

@@ -16,7 +16,7 @@ mod weights;
 
 pub use weights::Weights;
 
-use crate::doc::{Doc, EntityType, ResolvedPlace};
+use crate::doc::{strip_possessive, Doc, EntityType, ResolvedPlace};
 use crate::gazetteer::{Feature, Gazetteer, Place};
 use crate::stage::{Layer, Stage};
 use context::Context;
@@ -145,10 +145,7 @@ impl Resolver<'_> {
             for &m in &ent.mentions {
                 let words = &doc.mentions[m].tokens;
                 let text = &doc.text[doc.byte_span(words)];
-                let text = text
-                    .strip_suffix("'s")
-                    .or_else(|| text.strip_suffix("’s"))
-                    .unwrap_or(text);
+                let text = strip_possessive(text);
                 for &c in self.gazetteer.lookup(text) {
                     if !candidates.iter().any(|x| x.0 == c.0) {
                         candidates.push(c);

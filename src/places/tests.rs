@@ -1,8 +1,7 @@
 //! The resolver on a small gazetteer: one row per signal, and whole articles.
 
 use super::*;
-use crate::doc::{Entity, Mention};
-use crate::segment;
+use crate::testing::with_entities as doc;
 
 const GAZ: &str = "# test\n\
     690791\tUkraine\tcountry\tPCLI\tUA\t\t49.0\t32.0\t40000000\t\tUkrainian\n\
@@ -27,37 +26,6 @@ const GAZ: &str = "# test\n\
     4140963\tWashington\tcity\tPPLC\tUS\tDC\t38.9\t-77.04\t700000\t\t\n\
     5815135\tWashington\tregion\tADM1\tUS\tWA\t47.5\t-120.5\t7700000\t\t\n\
     6254928\tVirginia\tregion\tADM1\tUS\tVA\t37.5\t-78.5\t8600000\t\t\n";
-
-/// A segmented Doc whose entities are the given (name, type), every occurrence a mention
-/// (an occurrence inside an earlier entity's mention left to it).
-fn doc(text: &str, names: &[(&str, EntityType)]) -> Doc {
-    let mut d = Doc::new("t", text);
-    segment::annotate(&mut d);
-    let mut taken = vec![false; d.tokens.len()];
-    for &(name, label) in names {
-        let words: Vec<&str> = name.split(' ').collect();
-        let mut mentions = vec![];
-        for w in 0..d.tokens.len().saturating_sub(words.len() - 1) {
-            let span = w..w + words.len();
-            let same = span.clone().zip(&words).all(|(i, x)| d.token_text(i) == *x);
-            if same && !taken[span.clone()].contains(&true) {
-                taken[span.clone()].fill(true);
-                mentions.push(d.mentions.len());
-                d.mentions.push(Mention {
-                    tokens: span,
-                    label,
-                    confidence: 1.0,
-                });
-            }
-        }
-        d.entities.push(Entity {
-            label,
-            name: name.into(),
-            mentions,
-        });
-    }
-    d
-}
 
 fn resolver(g: &Gazetteer) -> Resolver<'_> {
     Resolver {
