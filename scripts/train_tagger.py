@@ -27,28 +27,14 @@ import torch
 from tokenizers import Tokenizer
 from transformers import BertConfig, BertForTokenClassification
 
+from newsie_windows import casing, windows
+
 NER_TYPES = ["PER", "ORG", "LOC", "MISC"]
 ATTRIBUTION_TYPES = ["SOURCE", "CUE", "CONTENT"]
 
 
 def log(*a):
     print(time.strftime("%H:%M:%S"), *a, flush=True)
-
-
-# ---------------------------------------------------------------- casing (src/windows.rs: casing)
-def casing(word):
-    """0 lower or no letters, 1 Title (or single capital), 2 UPPER (2+ letters), 3 mixed."""
-    letters = [c for c in word if c.isalpha()]
-    if not letters:
-        return 0
-    uppers = sum(1 for c in letters if c.isupper())
-    if uppers == 0:
-        return 0
-    if uppers == len(letters):
-        return 1 if len(letters) == 1 else 2
-    if letters[0].isupper() and uppers == 1:
-        return 1
-    return 3
 
 
 # ---------------------------------------------------------------- data
@@ -166,52 +152,6 @@ class Pieces:
         for w in words:
             out.append(self.cache[w])
         return out
-
-
-def windows(piece_counts, sent_starts, core_max, context):
-    """Same algorithm as src/windows.rs::plan. Returns (ctx_start, core_start, core_end, ctx_end)
-    as word indices."""
-    n = len(piece_counts)
-    bounds = sorted(set(sent_starts) | {0}) + [n]
-    cores = []
-    cur_start, cur_len = None, 0
-    for a, b in zip(bounds, bounds[1:]):
-        if a >= b:
-            continue
-        size = sum(piece_counts[a:b])
-        if size <= core_max:
-            if cur_start is not None and cur_len + size <= core_max:
-                cur_len += size
-                continue
-            if cur_start is not None:
-                cores.append((cur_start, a))
-            cur_start, cur_len = a, size
-            continue
-        if cur_start is not None:
-            cores.append((cur_start, a))
-            cur_start, cur_len = None, 0
-        i = a
-        while i < b:
-            j, tot = i, 0
-            while j < b and (j == i or tot + piece_counts[j] <= core_max):
-                tot += piece_counts[j]
-                j += 1
-            cores.append((i, j))
-            i = j
-    if cur_start is not None:
-        cores.append((cur_start, n))
-    out = []
-    for a, b in cores:
-        l, tot = a, 0
-        while l > 0 and tot + piece_counts[l - 1] <= context:
-            tot += piece_counts[l - 1]
-            l -= 1
-        r, tot = b, 0
-        while r < n and tot + piece_counts[r] <= context:
-            tot += piece_counts[r]
-            r += 1
-        out.append((l, a, b, r))
-    return out
 
 
 def make_examples(docs, pieces, label2id, core_max, context, use_casing):

@@ -283,6 +283,72 @@ mod tests {
         }
     }
 
+    #[test]
+    fn the_training_script_builds_the_same_windows() {
+        // scripts/newsie_windows.py, which the training script uses, on the sample corpus's
+        // words with made-up piece counts and several window sizes
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/newsie_windows.py");
+        let sample = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/sample.jsonl");
+        let mut cases = Vec::new();
+        for line in std::fs::read_to_string(sample).unwrap().lines() {
+            let v: serde_json::Value = serde_json::from_str(line).unwrap();
+            let doc = crate::testing::segmented(v["text"].as_str().unwrap());
+            let words: Vec<String> = (0..doc.tokens.len())
+                .map(|i| doc.token_text(i).to_string())
+                .collect();
+            let counts: Vec<usize> = words.iter().map(|w| 1 + w.len() / 4).collect();
+            let starts: Vec<usize> = doc.sentences.iter().map(|s| s.tokens.start).collect();
+            for (core, context) in [(128, 64), (32, 8), (8, 2), (3, 0)] {
+                cases.push((words.clone(), counts.clone(), starts.clone(), core, context));
+            }
+        }
+        let input: String = cases
+            .iter()
+            .map(|(words, counts, starts, core, context)| {
+                let case = serde_json::json!({"words": words, "counts": counts,
+                    "starts": starts, "core": core, "context": context});
+                format!("{case}\n")
+            })
+            .collect();
+        let child = std::process::Command::new("python3")
+            .arg(script)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn();
+        let Ok(mut child) = child else {
+            eprintln!("skipped: no python3 to run {script}");
+            return;
+        };
+        use std::io::Write;
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success());
+        let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(lines.len(), cases.len());
+        for ((words, counts, starts, core, context), got) in cases.iter().zip(&lines) {
+            let want: Vec<[usize; 4]> = plan(counts, starts, *core, *context)
+                .iter()
+                .map(|p| [p.ctx_start, p.core_start, p.core_end, p.ctx_end])
+                .collect();
+            assert_eq!(
+                got["plan"],
+                serde_json::json!(want),
+                "core {core} context {context}"
+            );
+            let casings: Vec<i64> = words.iter().map(|w| casing(w)).collect();
+            assert_eq!(got["casing"], serde_json::json!(casings));
+        }
+    }
+
     fn p(ctx_start: usize, core_start: usize, core_end: usize, ctx_end: usize) -> Plan {
         Plan {
             ctx_start,
