@@ -7,19 +7,25 @@ use std::ops::Range;
 
 /// What a span is: an entity type, an attribution role.
 pub trait SpanType: Copy + Eq + std::fmt::Debug {
+    /// The type a label's suffix names, if any.
     fn parse(s: &str) -> Option<Self>;
     /// For error messages: the accepted names.
     const NAMES: &'static str;
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A BIO tag.
 pub enum Tag<T> {
+    /// Outside any span.
     O,
+    /// Begins a span.
     B(T),
+    /// Continues a span.
     I(T),
 }
 
 impl<T: SpanType> Tag<T> {
+    /// The tag of a label ("O", "B-PER", …), if it is one.
     pub fn parse(label: &str) -> Option<Self> {
         if label == "O" {
             return Some(Tag::O);
@@ -46,6 +52,7 @@ impl<T: SpanType> Tag<T> {
 pub struct Tagset<T>(Vec<Tag<T>>);
 
 impl<T: SpanType> Tagset<T> {
+    /// The tags of a model's labels, in order; refused when a label is not O, B-X or I-X.
     pub fn new(labels: &[String]) -> Result<Self> {
         let mut tags = Vec::with_capacity(labels.len());
         for l in labels {
@@ -160,8 +167,11 @@ pub fn tag_spans<K: PartialEq>(
 /// A decoded span of words.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Span<T> {
+    /// Its words.
     pub words: Range<usize>,
+    /// Its type.
     pub kind: T,
+    /// The mean probability of its tags.
     pub confidence: f32,
 }
 

@@ -17,7 +17,9 @@ use std::sync::Arc;
 /// Field names to read from JSON records.
 #[derive(Debug, Clone)]
 pub struct Fields {
+    /// The JSON field of the id.
     pub id: String,
+    /// The JSON field of the text.
     pub text: String,
 }
 
@@ -31,9 +33,13 @@ impl Default for Fields {
 }
 
 #[derive(Debug, Clone, PartialEq)]
+/// An input article.
 pub struct Article {
+    /// Its id.
     pub id: String,
+    /// Its text.
     pub text: String,
+    /// Input fields kept for the record.
     pub meta: Map<String, Value>,
 }
 
@@ -50,7 +56,9 @@ impl Article {
 /// machines with K = 1..N together see every input once.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Shard {
+    /// This share, 1..=n.
     pub k: u64,
+    /// Of this many.
     pub n: u64,
 }
 
@@ -68,6 +76,7 @@ impl std::str::FromStr for Shard {
 }
 
 impl Shard {
+    /// Whether this shard keeps the input (by a hash of its id).
     pub fn keeps(&self, input: &Input) -> bool {
         id_hash(&input.record_id()) % self.n == self.k - 1
     }
@@ -87,10 +96,15 @@ pub const MAX_TEXT_BYTES: usize = 10 << 20;
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 #[derive(Debug, Clone)]
+/// One input: an article, or what kept it from being one.
 pub enum Input {
+    /// An article to process.
     Article(Article),
+    /// An input that gives an error record.
     Bad {
+        /// Its id, when one could be read.
         id: Option<String>,
+        /// What is wrong with it.
         error: RecordError,
     },
 }

@@ -26,21 +26,29 @@ pub fn strip_possessive(w: &str) -> &str {
 /// A word: byte offsets into `Doc::text`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Token {
+    /// Byte offset of the word's first byte.
     pub start: usize,
+    /// Byte offset just past the word.
     pub end: usize,
 }
 
 /// A sentence: byte offsets and the range of its tokens.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Sentence {
+    /// Byte offset of the sentence's start.
     pub start: usize,
+    /// Byte offset just past the sentence.
     pub end: usize,
+    /// Its words, as indices into `Doc::tokens`.
     pub tokens: Range<usize>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Which side of a quotation a mark opens or closes.
 pub enum QuoteSide {
+    /// An opening mark (“, «).
     Open,
+    /// A closing mark (”, »).
     Close,
     /// Straight quotes: which side is decided by pairing.
     Either,
@@ -49,24 +57,34 @@ pub enum QuoteSide {
 /// A quotation mark (typographic or straight) at byte offset `start`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct QuoteMark {
+    /// Byte offset of the mark.
     pub start: usize,
+    /// The mark itself.
     pub mark: char,
+    /// Which side it is on.
     pub side: QuoteSide,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+/// The four CoNLL-2003 entity types.
 pub enum EntityType {
+    /// A person.
     PER,
+    /// An organisation.
     ORG,
+    /// A location.
     LOC,
+    /// Any other name (nationalities, events, works).
     MISC,
 }
 
 impl EntityType {
+    /// Every type, in this order.
     pub fn all() -> [EntityType; 4] {
         [Self::PER, Self::ORG, Self::LOC, Self::MISC]
     }
 
+    /// The type of a label ("PER" …), if it is one.
     pub fn parse(s: &str) -> Option<Self> {
         match s {
             "PER" => Some(Self::PER),
@@ -81,15 +99,20 @@ impl EntityType {
 /// A named-entity mention over a range of tokens.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Mention {
+    /// Its words.
     pub tokens: Range<usize>,
+    /// Its type.
     pub label: EntityType,
+    /// The mean probability of its tags.
     pub confidence: f32,
 }
 
 /// Mentions of one thing, with its canonical name.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Entity {
+    /// The type most of its mentions have.
     pub label: EntityType,
+    /// The canonical name: its longest mention, without titles and possessive.
     pub name: String,
     /// Indices into `Doc::mentions`, in text order.
     pub mentions: Vec<usize>,
@@ -99,18 +122,22 @@ pub struct Entity {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Feature {
+    /// A continent.
     Continent,
+    /// A country (or a territory).
     Country,
     /// First-level administrative region (state, oblast, province), or a region by hand (Donbas).
     Region,
     /// Second-level region (US county, raion).
     District,
+    /// A populated place.
     City,
     /// A union of countries (the EU).
     Union,
 }
 
 impl Feature {
+    /// The kind a gazetteer column names ("city" …), if it is one.
     pub fn parse(s: &str) -> Option<Self> {
         Some(match s {
             "continent" => Feature::Continent,
@@ -129,7 +156,9 @@ impl Feature {
 pub struct Place {
     /// GeoNames id; `None` for a place added by hand without one.
     pub geonames_id: Option<u32>,
+    /// The name the gazetteer gives first.
     pub name: String,
+    /// Its kind.
     pub feature: Feature,
     /// GeoNames feature code (PCLI, ADM1, ADM2, PPL, PPLC; RGN, TERR by hand).
     pub code: String,
@@ -137,8 +166,11 @@ pub struct Place {
     pub country: String,
     /// GeoNames admin1 code within the country.
     pub admin1: String,
+    /// Latitude, degrees.
     pub lat: f32,
+    /// Longitude, degrees.
     pub lon: f32,
+    /// Population (0 where unknown).
     pub population: u64,
 }
 
@@ -147,7 +179,9 @@ pub struct Place {
 pub struct ResolvedPlace {
     /// Index into `Doc::entities`.
     pub entity: usize,
+    /// The gazetteer entry chosen.
     pub place: Place,
+    /// How sure the resolver is: the chosen candidate's share of the score.
     pub confidence: f32,
 }
 
@@ -155,8 +189,11 @@ pub struct ResolvedPlace {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
+    /// The whole content is inside quotation marks.
     Direct,
+    /// Part of the content is.
     Mixed,
+    /// None of it is (reported speech).
     Indirect,
 }
 
@@ -164,8 +201,11 @@ pub enum Kind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Stance {
+    /// The speaker proposes, advocates or endorses the content.
     Support,
+    /// The speaker rejects, denies or argues against it.
     Oppose,
+    /// The speaker relays it without taking a side.
     Neutral,
 }
 
@@ -173,14 +213,19 @@ pub enum Stance {
 /// (content). Spans are ranges of tokens.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Position {
+    /// The source's words, when the article names one.
     pub source: Option<Range<usize>>,
     /// Index into `Doc::entities` of the source's speaker, when the article names it.
     pub speaker: Option<usize>,
+    /// The cue's words ("said", "rejected", "according to").
     pub cue: Range<usize>,
     /// One or more pieces, in text order (a content interrupted by "he said" has two).
     pub content: Vec<Range<usize>>,
+    /// Direct, mixed or indirect.
     pub kind: Kind,
+    /// The speaker's stance.
     pub stance: Stance,
+    /// The mean probability of its parts' tags.
     pub confidence: f32,
     /// Index into `Doc::positions` of the position whose content reports this one ("X said
     /// that Y had proposed …": Y's position is reported by X's); `None` at the top level.
@@ -190,18 +235,27 @@ pub struct Position {
 /// An article and all annotations the stages add to it.
 #[derive(Debug, Clone, Default)]
 pub struct Doc {
+    /// The article's id.
     pub id: String,
+    /// The article's text.
     pub text: String,
     /// Kept input fields (title, date, url, source).
     pub meta: Map<String, Value>,
+    /// Its words, in order.
     pub tokens: Vec<Token>,
+    /// Its sentences, in order.
     pub sentences: Vec<Sentence>,
+    /// Its quotation marks, in order.
     pub quotes: Vec<QuoteMark>,
     /// Byte spans of paired quotations, marks included.
     pub quotations: Vec<Range<usize>>,
+    /// Named-entity mentions, in text order.
     pub mentions: Vec<Mention>,
+    /// Mentions grouped by what they name.
     pub entities: Vec<Entity>,
+    /// Reported positions, in the order of their cues.
     pub positions: Vec<Position>,
+    /// Place entities resolved to gazetteer entries.
     pub places: Vec<ResolvedPlace>,
     /// Main countries of the article (ISO 3166-1 alpha-2), most mentioned first.
     pub focus: Vec<String>,
@@ -216,6 +270,7 @@ pub struct Doc {
 /// Label probabilities of a head, one row per word (read at the word's first wordpiece).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct WordScores {
+    /// Labels per row.
     pub labels: usize,
     /// `words × labels`, row-major.
     pub probs: Vec<f32>,
@@ -229,6 +284,7 @@ impl WordScores {
 }
 
 impl Doc {
+    /// An article with nothing found in it yet.
     pub fn new(id: impl Into<String>, text: impl Into<String>) -> Self {
         Doc {
             id: id.into(),
@@ -237,6 +293,7 @@ impl Doc {
         }
     }
 
+    /// The text of word `i`.
     pub fn token_text(&self, i: usize) -> &str {
         let t = self.tokens[i];
         &self.text[t.start..t.end]
@@ -312,6 +369,7 @@ pub struct CharIndex {
 }
 
 impl CharIndex {
+    /// The index of a text.
     pub fn new(text: &str) -> Self {
         if text.is_ascii() {
             return CharIndex { bounds: None };
@@ -323,6 +381,7 @@ impl CharIndex {
         }
     }
 
+    /// Byte offset to code point offset.
     pub fn get(&self, byte: usize) -> usize {
         match &self.bounds {
             None => byte,

@@ -33,7 +33,9 @@ const FOLD_PROBES: [&str; 6] = [
 ];
 
 #[derive(Serialize, Deserialize)]
+/// The places newsie resolves to, with an index by folded name.
 pub struct Gazetteer {
+    /// Every entry.
     pub places: Vec<Place>,
     names: Names,
     /// Folded demonym ("ukrainians") → country.
@@ -117,6 +119,7 @@ impl Gazetteer {
         Ok(g)
     }
 
+    /// A gazetteer from its TSV text.
     pub fn parse(text: &str) -> Result<Self> {
         // lines are parsed and their names folded in parallel; the index is built in order
         let lines: Vec<(usize, &str)> = text

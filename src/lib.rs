@@ -1,10 +1,42 @@
 //! newsie: news corpora in, one JSONL record per article out, with the entities each article
 //! mentions, the places it is about and the positions it reports.
 //!
-//! The house is spaCy-like: [`doc::Doc`] holds an article and everything found in it; each stage
-//! (`segment`, `windows`, `ner`, `entities`, `attribution`, `places`) takes the Doc and adds to
-//! it; only [`pipeline`] knows their order. Models sit behind [`model::TokenClassifier`]; the
-//! gazetteer behind [`gazetteer::Gazetteer`]. [`eval`] and [`report`] sit on top.
+//! The house is spaCy-like: [`doc::Doc`] holds an article and everything found in it. Each step
+//! is a [`stage::Stage`] that declares what it needs of the Doc and what it adds: `segment`, the
+//! model stage [`tag::Tag`] (every model head over the same windows), `ner`, `entities`,
+//! `attribution` (decoding, signed quotations, speakers, stances, positions inside positions)
+//! and `places`. Only [`pipeline`] knows their order, and checks it when it is built. Models sit
+//! behind [`model::TokenClassifier`]; the gazetteer behind [`gazetteer::Gazetteer`]. The output
+//! is defined once in [`record`] and written through an [`output::RecordSink`]. [`eval`] and
+//! [`report`] sit on top.
+//!
+//! A corpus through the pipeline, one record per article (the shipped models and the base
+//! encoder that `scripts/setup` fetches):
+//!
+//! ```
+//! use newsie::corpus::{Corpus, Fields};
+//! use newsie::model::Precision;
+//! use newsie::output::JsonlSink;
+//! use newsie::pipeline::{Models, Options, Pipeline};
+//! use std::path::{Path, PathBuf};
+//!
+//! # fn main() -> anyhow::Result<()> {
+//! let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+//! let models = Models::load(&repo.join("models"), Precision::Auto, true)?;
+//! let options = Options { batch_size: 32, strict: false, chunk_bytes: 1 << 19, nested: true };
+//! let pipeline = Pipeline::new(models, None, options)?; // no gazetteer: no places
+//! let corpus = Corpus::open(&[repo.join("corpus/sample.jsonl")], Fields::default())?;
+//! let mut out = Vec::new();
+//! let summary = pipeline.extract(corpus, &mut JsonlSink::new(&mut out), &|_| {})?;
+//! let first: serde_json::Value = serde_json::from_slice(out.split(|&b| b == b'\n').next().unwrap())?;
+//! assert_eq!(summary.articles, 9);
+//! assert_eq!(first["id"], "summit-geneva");
+//! assert!(!first["entities"].as_array().unwrap().is_empty());
+//! # Ok(())
+//! # }
+//! ```
+
+#![warn(missing_docs)]
 
 pub mod attribution;
 pub mod bio;

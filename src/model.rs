@@ -14,11 +14,14 @@ use tokenizers::Tokenizer;
 /// Label probabilities of one window: `len` rows of `labels` columns, row-major.
 #[derive(Debug, Clone)]
 pub struct Scores {
+    /// Labels per row.
     pub labels: usize,
+    /// `rows × labels` probabilities.
     pub probs: Vec<f32>,
 }
 
 impl Scores {
+    /// The probabilities of wordpiece `i`.
     pub fn row(&self, i: usize) -> &[f32] {
         &self.probs[i * self.labels..(i + 1) * self.labels]
     }
@@ -26,11 +29,15 @@ impl Scores {
 
 /// Batch of windows in, per-token label scores out.
 pub trait TokenClassifier: Send {
+    /// The labels, in column order.
     fn labels(&self) -> &[String];
+    /// How the model's windows are cut.
     fn spec(&self) -> WindowSpec;
+    /// The tokenizer its windows are built with.
     fn tokenizer(&self) -> &Tokenizer;
     /// Provenance written into each record.
     fn provenance(&self) -> Value;
+    /// Label probabilities of every wordpiece of each window.
     fn classify(&self, batch: &[&Window]) -> Result<Vec<Scores>>;
 }
 
@@ -82,7 +89,9 @@ pub fn load(dir: &Path, precision: Precision) -> Result<Box<dyn TokenClassifier>
 
 /// A model and the name of the head it is.
 pub struct Head {
+    /// The head's name ("ner", "attribution").
     pub name: String,
+    /// The model.
     pub model: Box<dyn TokenClassifier>,
 }
 
@@ -167,7 +176,9 @@ pub enum Precision {
     /// bf16 where the CPU computes it natively (AVX-512 BF16), else fp32.
     Auto,
     #[value(name = "fp32")]
+    /// 32-bit floats everywhere.
     F32,
+    /// bf16 weights and activations.
     Bf16,
     /// As `Auto`, with every bf16 kernel the CPU has, AMX included: faster where there is AMX,
     /// but scores then change in their last digits with the threads and the batch shapes.

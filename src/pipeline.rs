@@ -29,10 +29,13 @@ use std::sync::Arc;
 /// reaches `CHUNK_BYTES` (about 80,000 words, some seconds of work; `--chunk-kib` changes it).
 /// Enough windows to sort into batches of even length; bounds memory.
 pub const CHUNK_ARTICLES: usize = 1024;
+/// See [`CHUNK_ARTICLES`].
 pub const CHUNK_BYTES: usize = 512 << 10;
 
 #[derive(Debug, Clone)]
+/// How a pipeline runs.
 pub struct Options {
+    /// Windows per model batch at most.
     pub batch_size: usize,
     /// A bad input line stops the run instead of giving an error record.
     pub strict: bool,
@@ -45,16 +48,21 @@ pub struct Options {
 /// Counts for the summary line.
 #[derive(Debug, Default, Clone)]
 pub struct Summary {
+    /// Records written.
     pub articles: u64,
+    /// Error records among them.
     pub errors: u64,
+    /// Words of the articles.
     pub words: u64,
     /// Records whose id an earlier record had (all are written).
     pub duplicate_ids: u64,
+    /// The first id seen twice.
     pub first_duplicate: Option<String>,
 }
 
 /// The model heads a run uses, run on the same windows, batch by batch.
 pub struct Models {
+    /// Each a model and the head it is.
     pub heads: Vec<Head>,
 }
 
@@ -72,6 +80,7 @@ impl Models {
     }
 }
 
+/// An ordered list of stages, and the chunked streaming of a corpus through them.
 pub struct Pipeline {
     stages: Vec<Box<dyn Stage>>,
     /// The model stage, also in `stages`.

@@ -133,6 +133,7 @@ impl Doc {
 /// Words, sentences and quotations of an article (`newsie segment`), in code points.
 #[derive(Debug, Serialize)]
 pub struct SegmentRecord {
+    /// The article's id.
     pub id: String,
     /// `[start, end)` of each word.
     pub words: Vec<[usize; 2]>,
@@ -143,6 +144,7 @@ pub struct SegmentRecord {
 }
 
 impl Doc {
+    /// The words, sentences and quotations of this Doc, in code points.
     pub fn to_segment_record(&self) -> SegmentRecord {
         let chars = CharIndex::new(&self.text);
         SegmentRecord {
@@ -177,33 +179,54 @@ fn round5(x: f32) -> f64 {
 }
 
 #[derive(Debug, Serialize)]
+/// A mention of an entity: its span of the text.
 pub struct MentionRecord {
+    /// Code point offset of its start.
     pub start: usize,
+    /// Code point offset just past it.
     pub end: usize,
+    /// Its text.
     pub text: String,
+    /// The mean probability of its tags.
     pub confidence: f64,
 }
 
 #[derive(Debug, Serialize)]
+/// An entity: its type, canonical name and mentions.
 pub struct EntityRecord {
+    /// "E1", "E2", … in the record.
     pub id: String,
     #[serde(rename = "type")]
+    /// PER, ORG, LOC or MISC.
     pub label: EntityType,
+    /// The canonical name.
     pub name: String,
+    /// Every mention, in text order.
     pub mentions: Vec<MentionRecord>,
 }
 
 #[derive(Debug, Serialize)]
+/// A place entity resolved to a gazetteer entry.
 pub struct PlaceRecord {
+    /// Id of the entity.
     pub entity: String,
+    /// The gazetteer's name of the place.
     pub name: String,
+    /// GeoNames id; null for a place added by hand without one.
     pub geonames_id: Option<u32>,
+    /// continent, country, region, district, city or union.
     pub feature: Feature,
+    /// GeoNames feature code (PPLC, ADM1, …).
     pub feature_code: String,
+    /// ISO 3166-1 alpha-2.
     pub country: String,
+    /// GeoNames admin1 code within the country.
     pub admin1: String,
+    /// Latitude, degrees.
     pub lat: f64,
+    /// Longitude, degrees.
     pub lon: f64,
+    /// How sure the resolver is.
     pub confidence: f64,
     /// Mentions of the entity in the article.
     pub mentions: usize,
@@ -212,39 +235,55 @@ pub struct PlaceRecord {
 /// A stretch of the text, code point offsets.
 #[derive(Debug, Clone, Serialize)]
 pub struct TextSpan {
+    /// The words.
     pub text: String,
+    /// Code point offset of the start.
     pub start: usize,
+    /// Code point offset just past the end.
     pub end: usize,
 }
 
 #[derive(Debug, Serialize)]
+/// Who holds a position: the source's words and the entity they name.
 pub struct SpeakerRecord {
     /// Id of the entity the source names, if any.
     pub entity: Option<String>,
     /// The entity's name, or the source's text when it names no entity.
     pub name: String,
     #[serde(flatten)]
+    /// The source's words and offsets.
     pub span: TextSpan,
 }
 
 #[derive(Debug, Serialize)]
+/// What is said, in one or more pieces.
 pub struct ContentRecord {
+    /// The pieces joined with " … ".
     pub text: String,
+    /// Code point offset of the first piece's start.
     pub start: usize,
+    /// Code point offset just past the last piece.
     pub end: usize,
     /// `[start, end)` of each piece.
     pub spans: Vec<[usize; 2]>,
 }
 
 #[derive(Debug, Serialize)]
+/// A reported position.
 pub struct PositionRecord {
+    /// "P1", "P2", … in the record.
     pub id: String,
     /// Null when the article does not say who holds the position.
     pub speaker: Option<SpeakerRecord>,
+    /// The cue's words.
     pub cue: TextSpan,
+    /// What is said.
     pub content: ContentRecord,
+    /// direct, mixed or indirect.
     pub kind: Kind,
+    /// support, oppose or neutral.
     pub stance: Stance,
+    /// The mean probability of its parts' tags.
     pub confidence: f64,
     /// Id of the position whose content reports this one; absent at the top level.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -261,9 +300,11 @@ pub enum ErrorKind {
     InvalidUtf8,
     /// JSON, but not an object.
     NotAnObject,
+    /// No id field.
     MissingId,
     /// An id that is not a string or number.
     InvalidId,
+    /// No text field, or a null one.
     MissingText,
     /// A text that is not a non-empty string.
     InvalidText,
@@ -312,28 +353,39 @@ impl std::fmt::Display for ErrorKind {
 /// Why an input record could not be processed.
 #[derive(Debug, Clone, Serialize)]
 pub struct RecordError {
+    /// What went wrong.
     pub kind: ErrorKind,
+    /// In words, for people.
     pub message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// The input line, for JSONL.
     pub line: Option<usize>,
 }
 
 /// One output line.
 #[derive(Debug, Serialize)]
 pub struct Record {
+    /// The article's id, or "line:N".
     pub id: String,
+    /// The record layout's version.
     pub schema_version: &'static str,
     #[serde(flatten)]
+    /// The input's kept fields (title, date, url, source).
     pub meta: Map<String, Value>,
+    /// Which models found what; null in an error record.
     pub model: Value,
+    /// The entities the article mentions.
     pub entities: Vec<EntityRecord>,
+    /// Its places, resolved.
     pub places: Vec<PlaceRecord>,
     /// Main countries of the article.
     pub focus: Vec<String>,
+    /// Its reported positions.
     pub positions: Vec<PositionRecord>,
     /// What stages outside the core added, by stage name; absent when none did.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub extensions: BTreeMap<String, Value>,
+    /// Why the input could not be processed; null when it was.
     pub error: Option<RecordError>,
     /// Words in the article, for throughput figures.
     #[serde(skip)]

@@ -92,7 +92,9 @@ impl<S: Stage + ?Sized> Stage for Arc<S> {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("stage '{stage}' needs {needs}, which no stage before it adds (stages: {order})")]
 pub struct MissingLayer {
+    /// The stage refused.
     pub stage: String,
+    /// What it needs.
     pub needs: Layer,
     /// The stage names in order.
     pub order: String,

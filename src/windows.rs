@@ -17,7 +17,9 @@ pub const MAX_PIECES_PER_WORD: usize = 16;
 /// How a model wants its windows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct WindowSpec {
+    /// Wordpieces of the labelled core at most.
     pub core: usize,
+    /// Wordpieces of context on each side at most.
     pub context: usize,
     /// Casing of each word as token type ids.
     pub casing: bool,
@@ -28,7 +30,9 @@ pub struct WindowSpec {
 pub struct Window {
     /// Index of the article in the batch of articles.
     pub doc: usize,
+    /// Wordpiece ids, `[CLS]` and `[SEP]` included.
     pub ids: Vec<i64>,
+    /// Token type ids (the casing classes, when the model reads them).
     pub types: Vec<i64>,
     /// First core word.
     pub first_word: usize,
@@ -41,6 +45,7 @@ pub struct Window {
 /// `--batch-size` nor the chunk size changes the output.
 pub const PAD_TO: usize = 8;
 
+/// A window's length padded as it is batched (a multiple of 8).
 pub fn padded_len(len: usize) -> usize {
     len.div_ceil(PAD_TO) * PAD_TO
 }
@@ -113,9 +118,13 @@ pub fn pieces(tokenizer: &Tokenizer, doc: &Doc) -> Result<Vec<Vec<u32>>> {
 /// A window as word indices: `ctx_start <= core_start < core_end <= ctx_end`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Plan {
+    /// First word of the left context.
     pub ctx_start: usize,
+    /// First word of the core.
     pub core_start: usize,
+    /// Word just past the core.
     pub core_end: usize,
+    /// Word just past the right context.
     pub ctx_end: usize,
 }
 

@@ -1,4 +1,6 @@
-//! A 5 MB article is processed like any other (alone in its test file: it takes minutes).
+//! A 1.5 MB article is processed like any other: three times the text of a chunk (512 KiB), the
+//! same few articles over and over, so that anything quadratic in an article's length shows
+//! (alone in its test file: it takes a minute or two).
 
 mod common;
 
@@ -6,8 +8,8 @@ use common::{extract_bytes, good, long_text, no_error};
 use serde_json::json;
 
 #[test]
-fn a_5_mb_article_is_processed() {
-    let text = long_text(5 << 20);
+fn a_long_article_is_processed() {
+    let text = long_text(3 << 19);
     let input = format!(
         "{}\n{}\n",
         json!({"id": "big", "text": text}),
@@ -21,7 +23,7 @@ fn a_5_mb_article_is_processed() {
     let entities = recs[0]["entities"].as_array().unwrap();
     // the same few articles over and over: few entities, each mentioned many times
     assert!(entities.iter().any(
-        |e| e["name"] == "Volodymyr Zelenskyy" && e["mentions"].as_array().unwrap().len() > 500
+        |e| e["name"] == "Volodymyr Zelenskyy" && e["mentions"].as_array().unwrap().len() > 150
     ));
-    assert!(positions > 1000, "{positions} positions");
+    assert!(positions > 300, "{positions} positions");
 }

@@ -32,9 +32,13 @@ use group::group;
 use kind::{kind, quoted_words};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A role in an attribution, as the tagger's labels name it.
 pub enum Role {
+    /// Who speaks.
     Source,
+    /// The words that report the speech act.
     Cue,
+    /// What is said.
     Content,
 }
 

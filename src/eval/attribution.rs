@@ -18,21 +18,28 @@ type Parts = Vec<(usize, usize)>;
 /// One attribution, in code points.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Attribution {
+    /// The source's character spans, if any.
     pub source: Option<Parts>,
+    /// The cue's character spans.
     pub cue: Parts,
+    /// The content's character spans.
     pub content: Parts,
 }
 
 /// An annotated article.
 #[derive(Debug)]
 pub struct GoldArticle {
+    /// The article's file name, without extension.
     pub name: String,
+    /// Its text.
     pub text: String,
     /// Every Source / Cue / Content span annotated, by role.
     pub spans: BTreeMap<&'static str, HashSet<Parts>>,
+    /// Its annotated attributions.
     pub attributions: Vec<Attribution>,
 }
 
+/// The roles scored, in report order.
 pub const ROLES: [&str; 3] = ["Source", "Cue", "Content"];
 
 /// Pieces without the white space at their edges, so that annotators' stray spaces do not count.
@@ -170,10 +177,15 @@ fn meets(a: &Parts, b: &Parts) -> bool {
 }
 
 #[derive(Debug, Default, Serialize)]
+/// Scores of `newsie eval attribution`.
 pub struct AttributionReport {
+    /// The folder scored.
     pub dir: String,
+    /// Articles in it.
     pub articles: usize,
+    /// Attributions annotated.
     pub gold_attributions: usize,
+    /// Top-level positions found.
     pub predicted_attributions: usize,
     /// Source, Cue, Content and Attribution (all three parts) by exact offsets.
     pub exact: BTreeMap<String, Prf>,

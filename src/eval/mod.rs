@@ -13,13 +13,20 @@ pub use places::{eval_places, PlacesReport};
 use serde::Serialize;
 
 #[derive(Debug, Default, Clone, Copy, Serialize)]
+/// Counts and precision, recall and F1.
 pub struct Prf {
+    /// True positives.
     pub tp: usize,
+    /// False positives.
     pub fp: usize,
     #[serde(rename = "fn")]
+    /// False negatives.
     pub fn_: usize,
+    /// tp / (tp + fp).
     pub precision: f64,
+    /// tp / (tp + fn).
     pub recall: f64,
+    /// The harmonic mean of precision and recall.
     pub f1: f64,
 }
 
@@ -39,6 +46,7 @@ impl Prf {
         p
     }
 
+    /// Precision, recall and F1 from the counts.
     pub fn finish(mut self) -> Self {
         self.precision = self.tp as f64 / (self.tp + self.fp).max(1) as f64;
         self.recall = self.tp as f64 / (self.tp + self.fn_).max(1) as f64;

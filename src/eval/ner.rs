@@ -126,12 +126,19 @@ pub fn conll_doc(id: String, doc: &ConllDoc) -> Doc {
 }
 
 #[derive(Debug, Serialize)]
+/// Scores of `newsie eval ner`.
 pub struct NerReport {
+    /// The file scored.
     pub file: String,
+    /// Documents in it.
     pub documents: usize,
+    /// Sentences in it.
     pub sentences: usize,
+    /// Tokens in it.
     pub tokens: usize,
+    /// Scores per entity type.
     pub by_type: BTreeMap<String, Prf>,
+    /// Scores over all types.
     pub overall: Prf,
 }
 

@@ -15,18 +15,24 @@ use std::path::Path;
 /// One text of the set.
 #[derive(Debug, Deserialize)]
 pub struct NestedItem {
+    /// Its id.
     pub id: String,
+    /// Its text.
     pub text: String,
+    /// The positions inside others it holds.
     pub inner: Vec<GoldInner>,
 }
 
 /// An inner position as the set gives it.
 #[derive(Debug, Deserialize)]
 pub struct GoldInner {
+    /// The source's words.
     pub speaker: String,
     /// The entity name the speaker should link to; `None` where the speaker names none.
     pub entity: Option<String>,
+    /// The cue's words.
     pub cue: String,
+    /// The content's words.
     pub content: String,
     /// The cue is its first occurrence after these words.
     #[serde(default)]
@@ -102,13 +108,16 @@ fn content_matches(p: &PositionRecord, g: &GoldInner) -> bool {
 }
 
 #[derive(Debug, Default, Serialize)]
+/// Scores of `newsie eval nested`.
 pub struct NestedReport {
+    /// Texts in the set.
     pub texts: usize,
     /// Inner positions: a found one matches a gold one by cue, speaker and content.
     pub inner: Prf,
     /// Found inner positions whose cue meets a gold cue with an entity, and how many of those
     /// link their speaker to that entity.
     pub with_entity: usize,
+    /// How many of `with_entity` link to the right entity.
     pub linked: usize,
     /// Inner positions found in texts whose contents hold none.
     pub in_plain_texts: usize,

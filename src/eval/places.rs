@@ -17,19 +17,28 @@ use std::path::Path;
 const MAX_KM: f64 = 20039.0;
 
 #[derive(Debug, Clone)]
+/// A gold toponym.
 pub struct Toponym {
     /// Code points into the article text.
     pub start: usize,
+    /// Code point offset just past it.
     pub end: usize,
+    /// Its text.
     pub phrase: String,
+    /// Gold latitude.
     pub lat: f64,
+    /// Gold longitude.
     pub lon: f64,
 }
 
 #[derive(Debug)]
+/// An article of a geocoding collection.
 pub struct GeoArticle {
+    /// Its id.
     pub id: String,
+    /// Its text.
     pub text: String,
+    /// Its gold toponyms.
     pub toponyms: Vec<Toponym>,
 }
 
@@ -112,9 +121,13 @@ pub fn read_geo_xml(path: &Path) -> Result<Vec<GeoArticle>> {
 }
 
 #[derive(Debug, Serialize, Clone)]
+/// Distance scores of one set of weights.
 pub struct GeoScores {
+    /// Toponyms resolved to some place.
     pub resolved: usize,
+    /// Share of toponyms within 161 km of the gold point.
     pub accuracy_161km: f64,
+    /// Median error, km.
     pub median_km: f64,
     /// Area under the curve of ln(1 + error) over the sorted toponyms (Gritta et al.); lower
     /// is better.
@@ -122,10 +135,15 @@ pub struct GeoScores {
 }
 
 #[derive(Debug, Serialize)]
+/// Scores of `newsie eval places`.
 pub struct PlacesReport {
+    /// The file scored.
     pub file: String,
+    /// Articles in it.
     pub articles: usize,
+    /// Gold toponyms in it.
     pub toponyms: usize,
+    /// With every signal.
     pub scores: GeoScores,
     /// The same with one ranking signal taken out at a time.
     pub ablation: Vec<(String, GeoScores)>,

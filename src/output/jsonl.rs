@@ -15,6 +15,7 @@ pub struct JsonlSink<W: Write> {
 }
 
 impl<W: Write> JsonlSink<W> {
+    /// A sink writing to `out`.
     pub fn new(out: W) -> Self {
         JsonlSink { out }
     }

@@ -27,6 +27,7 @@ use std::sync::Arc;
 
 /// The places stage: each place entity resolved with the default weights.
 pub struct Places {
+    /// The gazetteer to resolve with.
     pub gazetteer: Arc<Gazetteer>,
 }
 
@@ -66,8 +67,11 @@ struct Target {
 /// Share of the other places a rescued name's country needs.
 const RESCUE_SHARE: f32 = 0.3;
 
+/// Resolves the place entities of a Doc with a set of weights.
 pub struct Resolver<'a> {
+    /// The gazetteer.
     pub gazetteer: &'a Gazetteer,
+    /// The weights of the signals.
     pub weights: Weights,
 }
 

@@ -3,12 +3,19 @@
 use crate::gazetteer::Feature;
 
 #[derive(Debug, Clone, Copy)]
+/// The weights of the ranking signals; see `Default` for what each is.
 pub struct Weights {
+    /// Prior of a continent.
     pub continent: f32,
+    /// Prior of a country.
     pub country: f32,
+    /// Prior of a first-level region.
     pub region: f32,
+    /// Prior of a second-level region.
     pub district: f32,
+    /// Prior of a city.
     pub city: f32,
+    /// Prior of a union of countries.
     pub union: f32,
     /// Per ln(1 + population).
     pub population: f32,

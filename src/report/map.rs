@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 pub const FILE: &str = "countries-110m.json";
 /// Width and height of the SVG view box: 2.5 units a degree.
 pub const WIDTH: f64 = 900.0;
+/// Height of the map, in SVG units.
 pub const HEIGHT: f64 = 450.0;
 
 /// SVG coordinates of a longitude and latitude.
@@ -65,7 +66,9 @@ struct Properties {
 
 /// One country: its name and its outline as SVG path data.
 pub struct Country {
+    /// Its name.
     pub name: String,
+    /// Its outline, an SVG path.
     pub path: String,
 }
 
@@ -74,6 +77,7 @@ pub fn find() -> Option<PathBuf> {
     crate::model::find_set_up(FILE)
 }
 
+/// The countries of a TopoJSON file.
 pub fn load(path: &Path) -> Result<Vec<Country>> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("cannot read the world map {}", path.display()))?;

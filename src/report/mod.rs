@@ -21,6 +21,7 @@ const SCRIPT: &str = include_str!("page.js");
 /// The parts of an output record the report shows; anything else in the record is ignored.
 #[derive(Deserialize)]
 pub struct InRecord {
+    /// The article's id.
     pub id: String,
     #[serde(default)]
     title: Option<String>,
@@ -189,9 +190,13 @@ pub fn read_records(reader: impl BufRead) -> Result<(Vec<InRecord>, usize)> {
 
 /// The report's inputs: records, texts by article id, country outlines.
 pub struct Report<'a> {
+    /// The page's heading.
     pub title: &'a str,
+    /// The run's records.
     pub records: Vec<InRecord>,
+    /// Article texts by id, where given.
     pub texts: HashMap<String, String>,
+    /// Country outlines.
     pub countries: &'a [map::Country],
 }
 

@@ -111,3 +111,43 @@ pub fn assert_valid(records: &[Value]) {
         }
     }
 }
+
+/// A models folder of tiny random BERTs with the shipped models' labels, windows and
+/// vocabulary (one layer of 32 units): for tests of plumbing (order, counts, memory), not of
+/// accuracy, at a fraction of the real models' cost. Written once per test process.
+pub fn tiny_models(dir: &Path) -> PathBuf {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = dir.join("tiny-models");
+    for head in ["ner", "attribution"] {
+        let folder = out.join(head);
+        std::fs::create_dir_all(&folder).unwrap();
+        let shipped = root.join("models").join(head);
+        let mut config: Value =
+            serde_json::from_str(&std::fs::read_to_string(shipped.join("config.json")).unwrap())
+                .unwrap();
+        for (k, v) in [
+            ("hidden_size", 32),
+            ("num_hidden_layers", 1),
+            ("num_attention_heads", 2),
+            ("intermediate_size", 64),
+        ] {
+            config[k] = json!(v);
+        }
+        std::fs::write(folder.join("config.json"), config.to_string()).unwrap();
+        let manifest: Value =
+            serde_json::from_str(&std::fs::read_to_string(shipped.join("newsie.json")).unwrap())
+                .unwrap();
+        let tiny = json!({"name": format!("tiny-{head}"), "task": head,
+            "casing": manifest["casing"], "window": manifest["window"]});
+        std::fs::write(folder.join("newsie.json"), tiny.to_string()).unwrap();
+        // the base's vocabulary, so that the windows are the shipped models' windows
+        let base = newsie::model::find_set_up("all-minilm-l6-v2/tokenizer.json")
+            .expect("the base encoder is set up (scripts/setup)");
+        std::fs::copy(base, folder.join("tokenizer.json")).unwrap();
+        let config: rust_bert::bert::BertConfig = serde_json::from_value(config).unwrap();
+        let vs = tch::nn::VarStore::new(tch::Device::Cpu);
+        let _model = rust_bert::bert::BertForTokenClassification::new(vs.root(), &config).unwrap();
+        vs.save(folder.join("model.safetensors")).unwrap();
+    }
+    out
+}
