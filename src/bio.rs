@@ -67,14 +67,6 @@ impl<T: SpanType> Tagset<T> {
         Ok(Tagset(tags))
     }
 
-    /// The label columns of a span type (its `B-` and `I-` labels).
-    pub fn columns(&self, kind: T) -> Vec<usize> {
-        (self.0.iter().enumerate())
-            .filter(|(_, t)| matches!(t, Tag::B(k) | Tag::I(k) if *k == kind))
-            .map(|(j, _)| j)
-            .collect()
-    }
-
     /// Best BIO-valid tag sequence for rows of label probabilities: (label index, probability)
     /// per row.
     pub fn viterbi(&self, rows: &[&[f32]]) -> Vec<(usize, f32)> {

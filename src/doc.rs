@@ -65,8 +65,8 @@ pub struct QuoteMark {
     pub side: QuoteSide,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 /// The four CoNLL-2003 entity types.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum EntityType {
     /// A person.
     PER,
@@ -186,7 +186,7 @@ pub struct ResolvedPlace {
 }
 
 /// How a position is reported: its content wholly in quotation marks, partly, or not at all.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
     /// The whole content is inside quotation marks.
@@ -198,7 +198,7 @@ pub enum Kind {
 }
 
 /// The speaker's stance towards the content, read from the cue and its negation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Stance {
     /// The speaker proposes, advocates or endorses the content.

@@ -66,7 +66,7 @@ impl Doc {
             .collect();
         Record {
             id: self.id.clone(),
-            schema_version: SCHEMA_VERSION,
+            schema_version: SCHEMA_VERSION.to_string(),
             meta: self.meta.clone(),
             model: model.clone(),
             entities,
@@ -131,7 +131,7 @@ impl Doc {
 }
 
 /// Words, sentences and quotations of an article (`newsie segment`), in code points.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct SegmentRecord {
     /// The article's id.
     pub id: String,
@@ -178,7 +178,7 @@ fn round5(x: f32) -> f64 {
     (x as f64 * 100_000.0).round() / 100_000.0
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 /// A mention of an entity: its span of the text.
 pub struct MentionRecord {
     /// Code point offset of its start.
@@ -191,7 +191,7 @@ pub struct MentionRecord {
     pub confidence: f64,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 /// An entity: its type, canonical name and mentions.
 pub struct EntityRecord {
     /// "E1", "E2", … in the record.
@@ -205,7 +205,7 @@ pub struct EntityRecord {
     pub mentions: Vec<MentionRecord>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 /// A place entity resolved to a gazetteer entry.
 pub struct PlaceRecord {
     /// Id of the entity.
@@ -233,7 +233,7 @@ pub struct PlaceRecord {
 }
 
 /// A stretch of the text, code point offsets.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TextSpan {
     /// The words.
     pub text: String,
@@ -243,7 +243,7 @@ pub struct TextSpan {
     pub end: usize,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 /// Who holds a position: the source's words and the entity they name.
 pub struct SpeakerRecord {
     /// Id of the entity the source names, if any.
@@ -255,7 +255,7 @@ pub struct SpeakerRecord {
     pub span: TextSpan,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 /// What is said, in one or more pieces.
 pub struct ContentRecord {
     /// The pieces joined with " … ".
@@ -268,7 +268,7 @@ pub struct ContentRecord {
     pub spans: Vec<[usize; 2]>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 /// A reported position.
 pub struct PositionRecord {
     /// "P1", "P2", … in the record.
@@ -286,7 +286,7 @@ pub struct PositionRecord {
     /// The mean probability of its parts' tags.
     pub confidence: f64,
     /// Id of the position whose content reports this one; absent at the top level.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reported_by: Option<String>,
 }
 
@@ -351,7 +351,7 @@ impl std::fmt::Display for ErrorKind {
 }
 
 /// Why an input record could not be processed.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RecordError {
     /// What went wrong.
     pub kind: ErrorKind,
@@ -363,29 +363,36 @@ pub struct RecordError {
 }
 
 /// One output line.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct Record {
     /// The article's id, or "line:N".
     pub id: String,
     /// The record layout's version.
-    pub schema_version: &'static str,
+    #[serde(default)]
+    pub schema_version: String,
     #[serde(flatten)]
     /// The input's kept fields (title, date, url, source).
     pub meta: Map<String, Value>,
     /// Which models found what; null in an error record.
+    #[serde(default)]
     pub model: Value,
     /// The entities the article mentions.
+    #[serde(default)]
     pub entities: Vec<EntityRecord>,
     /// Its places, resolved.
+    #[serde(default)]
     pub places: Vec<PlaceRecord>,
     /// Main countries of the article.
+    #[serde(default)]
     pub focus: Vec<String>,
     /// Its reported positions.
+    #[serde(default)]
     pub positions: Vec<PositionRecord>,
     /// What stages outside the core added, by stage name; absent when none did.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub extensions: BTreeMap<String, Value>,
     /// Why the input could not be processed; null when it was.
+    #[serde(default)]
     pub error: Option<RecordError>,
     /// Words in the article, for throughput figures.
     #[serde(skip)]
@@ -401,7 +408,7 @@ impl Record {
         });
         Record {
             id,
-            schema_version: SCHEMA_VERSION,
+            schema_version: SCHEMA_VERSION.to_string(),
             meta: Map::new(),
             model: Value::Null,
             entities: vec![],

@@ -31,9 +31,6 @@ const MIN_WORDS: usize = 3;
 pub struct Nested {
     tag: Arc<Tag>,
     tags: Tagset<Role>,
-    /// A top-level content is read again only when the first pass gave one of its words at
-    /// least this probability of being (part of) a cue.
-    pub min_cue: f32,
 }
 
 impl Nested {
@@ -43,32 +40,7 @@ impl Nested {
         Ok(Nested {
             tag,
             tags: Tagset::new(&labels).context("attribution model")?,
-            min_cue: std::env::var("NEWSIE_MIN_CUE")
-                .ok()
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(MIN_CUE),
         })
-    }
-
-    /// The top-level content pieces of a Doc worth reading again.
-    fn top_pieces(&self, doc: &Doc) -> Vec<(usize, Range<usize>)> {
-        let cue = self.tags.columns(Role::Cue);
-        let scores = doc.heads.get(HEAD);
-        let cue_prob = |w: usize| -> f32 {
-            scores.map_or(1.0, |s| {
-                let row = &s.probs[w * s.labels..(w + 1) * s.labels];
-                cue.iter().map(|&j| row[j]).sum()
-            })
-        };
-        let mut out = Vec::new();
-        for (i, p) in doc.positions.iter().enumerate() {
-            for piece in readable(doc, &p.content) {
-                if piece.clone().any(|w| cue_prob(w) >= self.min_cue) {
-                    out.push((i, piece));
-                }
-            }
-        }
-        out
     }
 }
 
@@ -87,9 +59,6 @@ fn readable(doc: &Doc, content: &[Range<usize>]) -> Vec<Range<usize>> {
         .filter(|c| c.len() >= MIN_WORDS)
         .collect()
 }
-
-/// See [`Nested::min_cue`]: chosen on the nested test set and the sample corpus (README).
-pub const MIN_CUE: f32 = 0.0;
 
 /// Inner positions found in one content piece, in the article's words. Each must have a
 /// source: what a content holds without one is mostly a piece of the content itself ("to discuss
@@ -135,9 +104,10 @@ impl Stage for Nested {
             .par_iter()
             .enumerate()
             .flat_map_iter(|(d, doc)| {
-                self.top_pieces(doc)
-                    .into_iter()
+                (doc.positions.iter().enumerate())
+                    .flat_map(|(p, q)| readable(doc, &q.content).into_iter().map(move |c| (p, c)))
                     .map(move |(p, piece)| (d, p, piece))
+                    .collect::<Vec<_>>()
             })
             .collect();
         for _ in 0..MAX_DEPTH {

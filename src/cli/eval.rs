@@ -41,6 +41,7 @@ pub fn eval_ner(
     let needs = Needs {
         attribution: false,
         places: false,
+        nested: false,
     };
     // a malformed gold file is the user's to fix (exit 2), found before the models load
     if conll.is_file() {
@@ -65,9 +66,11 @@ pub fn eval_attribution(
             )));
         }
     }
+    // PolNeAR annotates the top level only, which the nested stage leaves as it is
     let needs = Needs {
         attribution: true,
         places: false,
+        nested: false,
     };
     let pipeline = pipeline(run, false, needs).setup()?;
     let report = newsie::eval::eval_attribution(&pipeline, dir, predictions).running()?;
@@ -79,6 +82,7 @@ pub fn eval_nested(set: &Path, json: bool, run: &RunArgs) -> Result<(), Failure>
     let needs = Needs {
         attribution: true,
         places: false,
+        nested: true,
     };
     let pipeline = pipeline(run, false, needs).setup()?;
     let report = newsie::eval::eval_nested(&pipeline, set).running()?;
@@ -94,6 +98,7 @@ pub fn eval_places(
     let needs = Needs {
         attribution: false,
         places: true,
+        nested: false,
     };
     if xml.is_file() {
         newsie::eval::places::read_geo_xml(xml).setup()?;

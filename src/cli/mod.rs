@@ -58,13 +58,18 @@ pub fn output(p: Option<&Path>) -> Result<Box<dyn Write>, Failure> {
 /// What a command needs beyond the NER model.
 #[derive(Clone, Copy)]
 pub struct Needs {
+    /// The attribution model and its stages.
     pub attribution: bool,
+    /// The gazetteer and the places stage.
     pub places: bool,
+    /// Positions inside positions (unless `--no-nested`).
+    pub nested: bool,
 }
 
 pub const EVERYTHING: Needs = Needs {
     attribution: true,
     places: true,
+    nested: true,
 };
 
 /// Thread pools, the models and the gazetteer, as a command needs them.
@@ -109,7 +114,7 @@ pub fn pipeline_with(
         batch_size: run.batch_size as usize,
         strict,
         chunk_bytes,
-        nested: !run.no_nested,
+        nested: needs.nested && !run.no_nested,
     };
     Pipeline::new(models, gazetteer, opts).context("cannot load the models")
 }

@@ -8,94 +8,17 @@
 
 pub mod map;
 
+use crate::doc::Stance;
+use crate::record::Record;
 use anyhow::{Context, Result};
 use base64::Engine;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::HashMap;
 use std::io::{BufRead, Write};
 
 const PAGE: &str = include_str!("page.html");
 const STYLE: &str = include_str!("page.css");
 const SCRIPT: &str = include_str!("page.js");
-
-/// The parts of an output record the report shows; anything else in the record is ignored.
-#[derive(Deserialize)]
-pub struct InRecord {
-    /// The article's id.
-    pub id: String,
-    #[serde(default)]
-    title: Option<String>,
-    #[serde(default)]
-    entities: Vec<InEntity>,
-    #[serde(default)]
-    places: Vec<InPlace>,
-    #[serde(default)]
-    positions: Vec<InPosition>,
-    #[serde(default)]
-    error: Option<InError>,
-}
-
-#[derive(Deserialize)]
-struct InEntity {
-    #[serde(rename = "type")]
-    label: String,
-    name: String,
-    mentions: Vec<InMention>,
-}
-
-#[derive(Deserialize)]
-struct InSpan {
-    start: usize,
-    end: usize,
-    #[serde(default)]
-    text: String,
-}
-
-#[derive(Deserialize)]
-struct InMention {
-    start: usize,
-    end: usize,
-}
-
-#[derive(Deserialize)]
-struct InPlace {
-    name: String,
-    geonames_id: Option<u32>,
-    feature: String,
-    country: String,
-    lat: f64,
-    lon: f64,
-    mentions: usize,
-}
-
-#[derive(Deserialize)]
-struct InSpeaker {
-    name: String,
-    start: usize,
-    end: usize,
-}
-
-#[derive(Deserialize)]
-struct InContent {
-    text: String,
-    spans: Vec<[usize; 2]>,
-}
-
-#[derive(Deserialize)]
-struct InPosition {
-    id: String,
-    speaker: Option<InSpeaker>,
-    cue: InSpan,
-    content: InContent,
-    kind: String,
-    stance: String,
-}
-
-#[derive(Deserialize)]
-struct InError {
-    kind: String,
-    message: String,
-}
 
 /// What the page's script gets.
 #[derive(Serialize, Default)]
@@ -172,7 +95,7 @@ struct Position {
 
 /// Reads newsie records, one per line. Lines that are not records (a torn last line of a
 /// killed run, say) are skipped and counted.
-pub fn read_records(reader: impl BufRead) -> Result<(Vec<InRecord>, usize)> {
+pub fn read_records(reader: impl BufRead) -> Result<(Vec<Record>, usize)> {
     let mut records = Vec::new();
     let mut skipped = 0;
     for line in reader.lines() {
@@ -193,7 +116,7 @@ pub struct Report<'a> {
     /// The page's heading.
     pub title: &'a str,
     /// The run's records.
-    pub records: Vec<InRecord>,
+    pub records: Vec<Record>,
     /// Article texts by id, where given.
     pub texts: HashMap<String, String>,
     /// Country outlines.
@@ -223,7 +146,15 @@ impl Report<'_> {
     }
 }
 
-fn gather(title: &str, records: Vec<InRecord>, mut texts: HashMap<String, String>) -> Data {
+/// How the record writes a value: a kind, stance or feature's name.
+fn name_of(v: impl Serialize) -> String {
+    match serde_json::to_value(v) {
+        Ok(serde_json::Value::String(s)) => s,
+        _ => String::new(),
+    }
+}
+
+fn gather(title: &str, records: Vec<Record>, mut texts: HashMap<String, String>) -> Data {
     let mut data = Data {
         title: title.to_string(),
         ..Data::default()
@@ -240,7 +171,7 @@ fn gather(title: &str, records: Vec<InRecord>, mut texts: HashMap<String, String
         let text = texts.remove(&r.id);
         c.texts += usize::from(text.is_some());
         let mut article = Article {
-            title: r.title,
+            title: r.meta.get("title").and_then(|t| t.as_str()).map(str::to_string),
             text,
             error: r.error.map(|e| format!("{}: {}", e.kind, e.message)),
             mentions: r
@@ -249,7 +180,9 @@ fn gather(title: &str, records: Vec<InRecord>, mut texts: HashMap<String, String
                 .enumerate()
                 .flat_map(|(k, e)| e.mentions.iter().map(move |m| (m.start, m.end, k)))
                 .collect(),
-            entities: r.entities.into_iter().map(|e| (e.label, e.name)).collect(),
+            entities: (r.entities.into_iter())
+                .map(|e| (format!("{:?}", e.label), e.name))
+                .collect(),
             positions: Vec::with_capacity(r.positions.len()),
             places: Vec::new(),
             id: r.id,
@@ -265,23 +198,23 @@ fn gather(title: &str, records: Vec<InRecord>, mut texts: HashMap<String, String
                     data.speakers.len() - 1
                 });
                 let speaker = &mut data.speakers[k];
-                match p.stance.as_str() {
-                    "support" => speaker.support += 1,
-                    "oppose" => speaker.oppose += 1,
-                    _ => speaker.neutral += 1,
+                match p.stance {
+                    Stance::Support => speaker.support += 1,
+                    Stance::Oppose => speaker.oppose += 1,
+                    Stance::Neutral => speaker.neutral += 1,
                 }
                 speaker.positions.push([a, article.positions.len()]);
             }
             article.positions.push(Position {
                 id: p.id,
-                speaker_span: p.speaker.as_ref().map(|s| [s.start, s.end]),
+                speaker_span: p.speaker.as_ref().map(|s| [s.span.start, s.span.end]),
                 speaker: p.speaker.map(|s| s.name),
                 cue_span: [p.cue.start, p.cue.end],
                 content_spans: p.content.spans,
                 cue: article.text.is_none().then_some(p.cue.text),
                 content: article.text.is_none().then_some(p.content.text),
-                kind: p.kind,
-                stance: p.stance,
+                kind: name_of(p.kind),
+                stance: name_of(p.stance),
             });
         }
         for p in r.places {
@@ -290,7 +223,7 @@ fn gather(title: &str, records: Vec<InRecord>, mut texts: HashMap<String, String
                 data.places.push(Place {
                     name: p.name.clone(),
                     country: p.country.clone(),
-                    feature: p.feature.clone(),
+                    feature: name_of(p.feature),
                     lat: p.lat,
                     lon: p.lon,
                     mentions: 0,
@@ -389,7 +322,7 @@ mod tests {
     const RECORDS: &str = r#"
 {"id":"a","title":"T","entities":[{"id":"E1","type":"PER","name":"Zelenskyy","mentions":[{"start":0,"end":9,"text":"Zelenskyy","confidence":1}]},{"id":"E2","type":"LOC","name":"Kyiv","mentions":[{"start":20,"end":24,"text":"Kyiv","confidence":1},{"start":30,"end":34,"text":"Kyiv","confidence":1}]}],"places":[{"entity":"E2","name":"Kyiv","geonames_id":703448,"feature":"city","feature_code":"PPLC","country":"UA","admin1":"12","lat":50.45,"lon":30.52,"confidence":0.9,"mentions":2}],"focus":["UA"],"positions":[{"id":"P1","speaker":{"entity":"E1","name":"Zelenskyy","text":"Zelenskyy","start":0,"end":9},"cue":{"text":"rejected","start":10,"end":18},"content":{"text":"the offer","start":19,"end":28,"spans":[[19,28]]},"kind":"indirect","stance":"oppose","confidence":0.9}],"error":null}
 {"id":"b","entities":[],"places":[{"entity":"E1","name":"Kyiv","geonames_id":703448,"feature":"city","feature_code":"PPLC","country":"UA","admin1":"12","lat":50.45,"lon":30.52,"confidence":0.9,"mentions":1},{"entity":"E2","name":"Paris","geonames_id":2988507,"feature":"city","feature_code":"PPLC","country":"FR","admin1":"11","lat":48.85,"lon":2.35,"confidence":0.9,"mentions":5}],"positions":[{"id":"P1","speaker":{"entity":null,"name":"Zelenskyy","text":"he","start":0,"end":2},"cue":{"text":"said","start":3,"end":7},"content":{"text":"x","start":8,"end":9,"spans":[[8,9]]},"kind":"indirect","stance":"neutral","confidence":0.9},{"id":"P2","speaker":null,"cue":{"text":"said","start":3,"end":7},"content":{"text":"y","start":8,"end":9,"spans":[[8,9]]},"kind":"direct","stance":"neutral","confidence":0.9}]}
-{"id":"c","schema_version":"1","model":null,"entities":[],"places":[],"focus":[],"positions":[],"error":{"kind":"no_text","message":"no text"}}
+{"id":"c","schema_version":"1","model":null,"entities":[],"places":[],"focus":[],"positions":[],"error":{"kind":"missing_text","message":"no text"}}
 {"id":"torn","entities":[{"#;
 
     #[test]
@@ -428,7 +361,7 @@ mod tests {
         // words of positions are cut from the text where the page has it
         assert_eq!(data.articles[0].positions[0].content, None);
         assert_eq!(data.articles[1].positions[0].content.as_deref(), Some("x"));
-        assert_eq!(data.articles[2].error.as_deref(), Some("no_text: no text"));
+        assert_eq!(data.articles[2].error.as_deref(), Some("missing_text: no text"));
     }
 
     #[test]
