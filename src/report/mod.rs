@@ -171,7 +171,11 @@ fn gather(title: &str, records: Vec<Record>, mut texts: HashMap<String, String>)
         let text = texts.remove(&r.id);
         c.texts += usize::from(text.is_some());
         let mut article = Article {
-            title: r.meta.get("title").and_then(|t| t.as_str()).map(str::to_string),
+            title: r
+                .meta
+                .get("title")
+                .and_then(|t| t.as_str())
+                .map(str::to_string),
             text,
             error: r.error.map(|e| format!("{}: {}", e.kind, e.message)),
             mentions: r
@@ -361,7 +365,10 @@ mod tests {
         // words of positions are cut from the text where the page has it
         assert_eq!(data.articles[0].positions[0].content, None);
         assert_eq!(data.articles[1].positions[0].content.as_deref(), Some("x"));
-        assert_eq!(data.articles[2].error.as_deref(), Some("missing_text: no text"));
+        assert_eq!(
+            data.articles[2].error.as_deref(),
+            Some("missing_text: no text")
+        );
     }
 
     #[test]

@@ -1,0 +1,221 @@
+//! The one model interface: a token classifier takes a batch of windows and returns, for every
+//! wordpiece of every window, a probability per label. A model trained here and any rust-bert
+//! compatible BERT token classifier in a local folder load the same way.
+
+mod bert;
+mod ensemble;
+
+pub use bert::BertTagger;
+use bert::ISA_CAP;
+pub use ensemble::Ensemble;
+
+use crate::windows::{Window, WindowSpec};
+use anyhow::{anyhow, bail, Context, Result};
+use serde::Deserialize;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use tch::Kind;
+use tokenizers::Tokenizer;
+
+/// Label probabilities of one window: `len` rows of `labels` columns, row-major.
+#[derive(Debug, Clone)]
+pub struct Scores {
+    /// Labels per row.
+    pub labels: usize,
+    /// `rows × labels` probabilities.
+    pub probs: Vec<f32>,
+}
+
+impl Scores {
+    /// The probabilities of wordpiece `i`.
+    pub fn row(&self, i: usize) -> &[f32] {
+        &self.probs[i * self.labels..(i + 1) * self.labels]
+    }
+}
+
+/// Batch of windows in, per-token label scores out.
+pub trait TokenClassifier: Send {
+    /// The labels, in column order.
+    fn labels(&self) -> &[String];
+    /// How the model's windows are cut.
+    fn spec(&self) -> WindowSpec;
+    /// The tokenizer its windows are built with.
+    fn tokenizer(&self) -> &Tokenizer;
+    /// Provenance written into each record.
+    fn provenance(&self) -> Value;
+    /// Label probabilities of every wordpiece of each window.
+    fn classify(&self, batch: &[&Window]) -> Result<Vec<Scores>>;
+}
+
+/// `newsie.json` beside a model's `config.json`. Absent for a plain rust-bert / Hugging Face
+/// folder, which then needs `model.safetensors` (or `rust_model.ot`) and `tokenizer.json`.
+#[derive(Debug, Deserialize, Default)]
+struct Manifest {
+    #[serde(default)]
+    name: Option<String>,
+    /// The head this model is ("ner", "attribution"): which decoding stage reads it.
+    #[serde(default)]
+    task: Option<String>,
+    /// Name of a base encoder folder in the newsie cache whose weights are loaded first.
+    #[serde(default)]
+    base: Option<String>,
+    /// Weight files in this folder, laid over the base in order.
+    #[serde(default)]
+    weights: Vec<String>,
+    #[serde(default)]
+    casing: bool,
+    #[serde(default)]
+    window: Option<WindowManifest>,
+    /// Sub-folders, each a model of the same labels and windows, whose probabilities are
+    /// averaged (an ensemble); the folder then has no weights of its own.
+    #[serde(default)]
+    members: Vec<String>,
+}
+
+impl Manifest {
+    fn read(dir: &Path) -> Result<Self> {
+        match std::fs::read_to_string(dir.join("newsie.json")) {
+            Ok(s) => {
+                serde_json::from_str(&s).with_context(|| format!("{}/newsie.json", dir.display()))
+            }
+            Err(_) => Ok(Manifest::default()),
+        }
+    }
+}
+
+/// Loads a model folder: one model, or an ensemble when its `newsie.json` names members.
+pub fn load(dir: &Path, precision: Precision) -> Result<Box<dyn TokenClassifier>> {
+    // a missing folder reads as no manifest, and BertTagger::load says it does not exist
+    let manifest = Manifest::read(dir)?;
+    if manifest.members.is_empty() {
+        return Ok(Box::new(BertTagger::load(dir, precision)?));
+    }
+    Ok(Box::new(Ensemble::load(dir, &manifest, precision)?))
+}
+
+/// A model and the name of the head it is.
+pub struct Head {
+    /// The head's name ("ner", "attribution").
+    pub name: String,
+    /// The model.
+    pub model: Box<dyn TokenClassifier>,
+}
+
+/// The models of a folder that are the wanted heads, in the order asked. Each sub-folder is a
+/// model; its head is the `task` of its `newsie.json`, else the folder's name (a plain rust-bert
+/// folder named `ner/`).
+pub fn load_heads(dir: &Path, precision: Precision, wanted: &[&str]) -> Result<Vec<Head>> {
+    let entries = std::fs::read_dir(dir)
+        .with_context(|| format!("model folder {} does not exist", dir.display()))?;
+    let mut folders: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.join("newsie.json").is_file() || p.join("config.json").is_file())
+        .collect();
+    folders.sort();
+    let mut by_head: Vec<(String, PathBuf)> = Vec::new();
+    for f in folders {
+        let task = Manifest::read(&f)?.task;
+        let head =
+            task.unwrap_or_else(|| f.file_name().unwrap_or_default().to_string_lossy().into());
+        if let Some((_, other)) = by_head.iter().find(|(h, _)| *h == head) {
+            bail!(
+                "{} and {} are both the {head} model; keep one",
+                other.display(),
+                f.display()
+            );
+        }
+        by_head.push((head, f));
+    }
+    wanted
+        .iter()
+        .map(|&head| {
+            let what = || format!("cannot load the {head} model");
+            let Some((_, folder)) = by_head.iter().find(|(h, _)| h == head) else {
+                return Err(anyhow!(
+                    "no folder in {} has a {head} model (a newsie.json with \"task\": \"{head}\", or a folder named {head})",
+                    dir.display()
+                ))
+                .with_context(what);
+            };
+            Ok(Head {
+                name: head.to_string(),
+                model: load(folder, precision).with_context(what)?,
+            })
+        })
+        .collect()
+}
+
+#[derive(Debug, Deserialize)]
+struct WindowManifest {
+    core: usize,
+    context: usize,
+}
+
+/// The file `name` in the first of [`base_dirs`] that has it.
+pub fn find_set_up(name: &str) -> Option<PathBuf> {
+    base_dirs()
+        .into_iter()
+        .map(|d| d.join(name))
+        .find(|p| p.is_file())
+}
+
+/// Folders where `scripts/setup` puts base encoders: `$NEWSIE_CACHE`, this build's repo `.deps/`,
+/// then the per-user cache.
+pub fn base_dirs() -> Vec<PathBuf> {
+    let mut dirs = Vec::new();
+    if let Some(d) = std::env::var_os("NEWSIE_CACHE") {
+        dirs.push(PathBuf::from(d));
+    }
+    dirs.push(Path::new(env!("CARGO_MANIFEST_DIR")).join(".deps"));
+    let user = std::env::var_os("XDG_CACHE_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")));
+    if let Some(u) = user {
+        dirs.push(u.join("newsie"));
+    }
+    dirs
+}
+
+/// Number format of the weights and activations at inference (also the CLI's `--precision`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Precision {
+    /// bf16 where the CPU computes it natively (AVX-512 BF16), else fp32.
+    Auto,
+    #[value(name = "fp32")]
+    /// 32-bit floats everywhere.
+    F32,
+    /// bf16 weights and activations.
+    Bf16,
+    /// As `Auto`, with every bf16 kernel the CPU has, AMX included: faster where there is AMX,
+    /// but scores then change in their last digits with the threads and the batch shapes.
+    Fast,
+}
+
+impl Precision {
+    /// bf16 is about 3 times faster than fp32 on a CPU with AVX-512 BF16 and scores the same on
+    /// CoNLL (see models/ner/MODEL_CARD.md); without it libtorch emulates bf16, slowly.
+    fn kind(self) -> Kind {
+        match self {
+            Precision::F32 => Kind::Float,
+            Precision::Bf16 => Kind::BFloat16,
+            Precision::Auto | Precision::Fast => {
+                #[cfg(target_arch = "x86_64")]
+                if std::arch::is_x86_feature_detected!("avx512bf16") {
+                    return Kind::BFloat16;
+                }
+                Kind::Float
+            }
+        }
+    }
+
+    /// Keeps oneDNN (libtorch's CPU kernels) to the AVX-512 BF16 ones unless `Fast`: its AMX
+    /// kernels block a matrix product by the thread count and the matrix shape, so a word's
+    /// scores would depend on `--threads` and on its batch (measured on a Xeon with AMX:
+    /// confidences differ in the third decimal). oneDNN reads the cap once, at its first kernel,
+    /// so this must run before any model computes; a cap the user set is left alone.
+    fn pin_kernels(self) {
+        if self != Precision::Fast && std::env::var_os(ISA_CAP).is_none() {
+            std::env::set_var(ISA_CAP, "AVX512_CORE_BF16");
+        }
+    }
+}
