@@ -153,7 +153,11 @@ impl<R: Read> Read for Counting<R> {
 
 impl Corpus {
     /// Opens every input now, so that a missing or unreadable one fails before any work.
-    pub fn open(inputs: &[PathBuf], fields: Fields) -> Result<Self> {
+    pub fn open(inputs: &[PathBuf], fields: Fields) -> crate::Result<Self> {
+        Self::open_at(inputs, fields).map_err(crate::Error::Input)
+    }
+
+    fn open_at(inputs: &[PathBuf], fields: Fields) -> Result<Self> {
         let bytes_read = Arc::new(AtomicU64::new(0));
         let mut sources = VecDeque::new();
         let mut total = Some(0u64);

@@ -124,7 +124,7 @@ impl Stage for Entities {
     fn adds(&self) -> Vec<Layer> {
         vec![Layer::Entities]
     }
-    fn annotate(&self, doc: &mut Doc) -> anyhow::Result<()> {
+    fn annotate(&self, doc: &mut Doc) -> crate::Result<()> {
         annotate(doc);
         Ok(())
     }

@@ -102,7 +102,11 @@ impl Gazetteer {
     }
 
     /// Loads the TSV at `path` through its index, writing the index when it is missing or stale.
-    pub fn load(path: &Path) -> Result<Self> {
+    pub fn load(path: &Path) -> crate::Result<Self> {
+        Self::load_at(path).map_err(crate::Error::Gazetteer)
+    }
+
+    fn load_at(path: &Path) -> Result<Self> {
         let stamp = Stamp::of(path)
             .with_context(|| format!("cannot read the gazetteer {}", path.display()))?;
         let index = index_path(path);

@@ -43,6 +43,7 @@ pub mod bio;
 pub mod corpus;
 pub mod doc;
 pub mod entities;
+pub mod error;
 pub mod eval;
 pub mod gazetteer;
 pub mod model;
@@ -58,3 +59,5 @@ pub mod tag;
 #[cfg(test)]
 mod testing;
 pub mod windows;
+
+pub use error::{Error, Result};

@@ -36,7 +36,7 @@ impl Stage for Ner {
     fn adds(&self) -> Vec<Layer> {
         vec![Layer::Mentions]
     }
-    fn annotate(&self, doc: &mut Doc) -> Result<()> {
+    fn annotate(&self, doc: &mut Doc) -> crate::Result<()> {
         let scores = doc.heads.get(HEAD).map(|h| h.rows()).unwrap_or_default();
         doc.mentions = mentions(doc, &self.tags, &scores);
         Ok(())

@@ -19,7 +19,7 @@ use crate::record::Record;
 use crate::segment::Segment;
 use crate::stage::{self, Stage};
 use crate::tag::Tag;
-use anyhow::{Context, Result};
+use crate::{Error, Result};
 use rayon::prelude::*;
 use serde_json::{Map, Value};
 use std::path::Path;
@@ -75,7 +75,7 @@ impl Models {
             wanted.push(attribution::HEAD);
         }
         Ok(Models {
-            heads: model::load_heads(dir, precision, &wanted)?,
+            heads: model::load_heads(dir, precision, &wanted).map_err(Error::Model)?,
         })
     }
 }
@@ -95,20 +95,20 @@ impl Pipeline {
     /// extract's stages: segment, the models, and the decoding stages of the heads they have;
     /// places when there is a gazetteer.
     pub fn new(models: Models, gazetteer: Option<Gazetteer>, opts: Options) -> Result<Self> {
-        let tag = Arc::new(Tag::new(models.heads, opts.batch_size)?);
+        let tag = Arc::new(Tag::new(models.heads, opts.batch_size).map_err(Error::Model)?);
         let gazetteer = gazetteer.map(Arc::new);
         let mut stages: Vec<Box<dyn Stage>> = vec![Box::new(Segment), Box::new(tag.clone())];
         if let Some(labels) = tag.labels(ner::HEAD) {
-            stages.push(Box::new(Ner::new(labels)?));
+            stages.push(Box::new(Ner::new(labels).map_err(Error::Model)?));
             stages.push(Box::new(Entities));
         }
         if let Some(labels) = tag.labels(attribution::HEAD) {
-            stages.push(Box::new(Attribution::new(labels)?));
+            stages.push(Box::new(Attribution::new(labels).map_err(Error::Model)?));
             stages.push(Box::new(SignedQuotations));
             stages.push(Box::new(Speakers));
             stages.push(Box::new(Stances));
             if opts.nested {
-                stages.push(Box::new(Nested::new(tag.clone())?));
+                stages.push(Box::new(Nested::new(tag.clone()).map_err(Error::Model)?));
             }
         }
         if let Some(g) = &gazetteer {
@@ -160,8 +160,10 @@ impl Pipeline {
     /// Every stage on a chunk of Docs, in order (the segment stage keeps words a Doc comes with).
     pub fn annotate(&self, docs: &mut [Doc]) -> Result<()> {
         for s in &self.stages {
-            s.annotate_all(docs)
-                .with_context(|| format!("stage '{}'", s.name()))?;
+            s.annotate_all(docs).map_err(|e| match e {
+                Error::Run(e) => Error::Run(e.context(format!("stage '{}'", s.name()))),
+                e => e,
+            })?;
         }
         Ok(())
     }
@@ -210,7 +212,7 @@ impl Pipeline {
 
     /// The corpus cut into the chunks `extract` processes. Chunk boundaries depend only on the
     /// input (and `--chunk-bytes`), so a resumed run can restart at one and repeat the bytes.
-    pub fn chunks<I: Iterator<Item = Result<Input>>>(&self, corpus: I) -> Chunks<I> {
+    pub fn chunks<I: Iterator<Item = anyhow::Result<Input>>>(&self, corpus: I) -> Chunks<I> {
         Chunks {
             corpus: corpus.peekable(),
             strict: self.opts.strict,
@@ -222,7 +224,7 @@ impl Pipeline {
     /// after each chunk with the running totals.
     pub fn extract(
         &self,
-        corpus: impl Iterator<Item = Result<Input>>,
+        corpus: impl Iterator<Item = anyhow::Result<Input>>,
         out: &mut dyn RecordSink,
         progress: &dyn Fn(&Summary),
     ) -> Result<Summary> {
@@ -232,7 +234,7 @@ impl Pipeline {
     /// `extract` over chunks already cut (some perhaps skipped, on resume).
     pub fn extract_chunks(
         &self,
-        chunks: impl Iterator<Item = Result<Vec<Input>>>,
+        chunks: impl Iterator<Item = anyhow::Result<Vec<Input>>>,
         out: &mut dyn RecordSink,
         progress: &dyn Fn(&Summary),
     ) -> Result<Summary> {
@@ -260,14 +262,14 @@ impl Pipeline {
 
 /// Chunks of inputs: at most `CHUNK_ARTICLES` articles, no more once their text reaches the
 /// chunk size. A bad input stops it in strict mode.
-pub struct Chunks<I: Iterator<Item = Result<Input>>> {
+pub struct Chunks<I: Iterator<Item = anyhow::Result<Input>>> {
     corpus: std::iter::Peekable<I>,
     strict: bool,
     chunk_bytes: usize,
 }
 
-impl<I: Iterator<Item = Result<Input>>> Iterator for Chunks<I> {
-    type Item = Result<Vec<Input>>;
+impl<I: Iterator<Item = anyhow::Result<Input>>> Iterator for Chunks<I> {
+    type Item = anyhow::Result<Vec<Input>>;
 
     fn next(&mut self) -> Option<Self::Item> {
         self.corpus.peek()?;
@@ -318,7 +320,7 @@ mod tests {
         fn adds(&self) -> Vec<Layer> {
             vec![Layer::Extension("quotations".into())]
         }
-        fn annotate(&self, doc: &mut Doc) -> Result<()> {
+        fn annotate(&self, doc: &mut Doc) -> crate::Result<()> {
             let n = doc.quotations.len();
             doc.extensions.insert("quotations".into(), json!(n));
             Ok(())

@@ -37,7 +37,7 @@ impl Stage for Segment {
     fn adds(&self) -> Vec<Layer> {
         vec![Layer::Words]
     }
-    fn annotate(&self, doc: &mut Doc) -> anyhow::Result<()> {
+    fn annotate(&self, doc: &mut Doc) -> crate::Result<()> {
         if doc.tokens.is_empty() {
             annotate(doc);
         }

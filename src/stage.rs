@@ -55,9 +55,9 @@ pub trait Stage: Send + Sync {
     /// What this stage adds to the Doc (or rewrites, when it also requires it).
     fn adds(&self) -> Vec<Layer>;
     /// Annotates one article.
-    fn annotate(&self, doc: &mut Doc) -> Result<()>;
+    fn annotate(&self, doc: &mut Doc) -> crate::Result<()>;
     /// Annotates a chunk of articles: in parallel by default; model stages batch across them.
-    fn annotate_all(&self, docs: &mut [Doc]) -> Result<()> {
+    fn annotate_all(&self, docs: &mut [Doc]) -> crate::Result<()> {
         docs.par_iter_mut().try_for_each(|d| self.annotate(d))
     }
     /// What the record's `model` says of this stage (a model's name and precision), by key.
@@ -77,10 +77,10 @@ impl<S: Stage + ?Sized> Stage for Arc<S> {
     fn adds(&self) -> Vec<Layer> {
         (**self).adds()
     }
-    fn annotate(&self, doc: &mut Doc) -> Result<()> {
+    fn annotate(&self, doc: &mut Doc) -> crate::Result<()> {
         (**self).annotate(doc)
     }
-    fn annotate_all(&self, docs: &mut [Doc]) -> Result<()> {
+    fn annotate_all(&self, docs: &mut [Doc]) -> crate::Result<()> {
         (**self).annotate_all(docs)
     }
     fn provenance(&self) -> Vec<(String, Value)> {
@@ -137,7 +137,7 @@ mod tests {
         fn adds(&self) -> Vec<Layer> {
             self.2.clone()
         }
-        fn annotate(&self, _: &mut Doc) -> Result<()> {
+        fn annotate(&self, _: &mut Doc) -> crate::Result<()> {
             Ok(())
         }
     }

@@ -176,10 +176,10 @@ impl Stage for Tag {
     fn adds(&self) -> Vec<Layer> {
         self.names.iter().cloned().map(Layer::Head).collect()
     }
-    fn annotate(&self, doc: &mut Doc) -> Result<()> {
+    fn annotate(&self, doc: &mut Doc) -> crate::Result<()> {
         self.annotate_all(std::slice::from_mut(doc))
     }
-    fn annotate_all(&self, docs: &mut [Doc]) -> Result<()> {
+    fn annotate_all(&self, docs: &mut [Doc]) -> crate::Result<()> {
         let scores = self.word_scores(docs, &vec![true; self.names.len()])?;
         for (doc, heads) in docs.iter_mut().zip(scores) {
             for (name, s) in self.names.iter().zip(heads) {

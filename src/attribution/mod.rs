@@ -83,7 +83,7 @@ impl Stage for Attribution {
     fn adds(&self) -> Vec<Layer> {
         vec![Layer::Positions]
     }
-    fn annotate(&self, doc: &mut Doc) -> anyhow::Result<()> {
+    fn annotate(&self, doc: &mut Doc) -> crate::Result<()> {
         let rows = doc.heads.get(HEAD).map(|h| h.rows()).unwrap_or_default();
         let spans = self.tags.spans(&self.tags.viterbi(&rows), 0);
         let quoted = quoted_words(doc);

@@ -95,10 +95,10 @@ impl Stage for Nested {
     fn adds(&self) -> Vec<Layer> {
         vec![Layer::Positions, Layer::Speakers, Layer::Stances]
     }
-    fn annotate(&self, doc: &mut Doc) -> Result<()> {
+    fn annotate(&self, doc: &mut Doc) -> crate::Result<()> {
         self.annotate_all(std::slice::from_mut(doc))
     }
-    fn annotate_all(&self, docs: &mut [Doc]) -> Result<()> {
+    fn annotate_all(&self, docs: &mut [Doc]) -> crate::Result<()> {
         // (doc, position, piece) to read, level by level
         let mut todo: Vec<(usize, usize, Range<usize>)> = docs
             .par_iter()

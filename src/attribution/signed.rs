@@ -22,7 +22,7 @@ impl Stage for SignedQuotations {
     fn adds(&self) -> Vec<Layer> {
         vec![Layer::Positions]
     }
-    fn annotate(&self, doc: &mut Doc) -> anyhow::Result<()> {
+    fn annotate(&self, doc: &mut Doc) -> crate::Result<()> {
         let signed = signed_quotations(doc);
         doc.positions = with_signed(std::mem::take(&mut doc.positions), signed);
         Ok(())

@@ -19,7 +19,7 @@ impl Stage for Speakers {
     fn adds(&self) -> Vec<Layer> {
         vec![Layer::Speakers]
     }
-    fn annotate(&self, doc: &mut Doc) -> anyhow::Result<()> {
+    fn annotate(&self, doc: &mut Doc) -> crate::Result<()> {
         let mut positions = std::mem::take(&mut doc.positions);
         let speakers = SpeakerIndex::new(doc);
         // a pronoun reads the speakers of the positions before it

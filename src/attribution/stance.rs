@@ -18,7 +18,7 @@ impl Stage for Stances {
     fn adds(&self) -> Vec<Layer> {
         vec![Layer::Stances]
     }
-    fn annotate(&self, doc: &mut Doc) -> anyhow::Result<()> {
+    fn annotate(&self, doc: &mut Doc) -> crate::Result<()> {
         let stances: Vec<Stance> = doc.positions.iter().map(|p| stance(doc, &p.cue)).collect();
         for (p, s) in doc.positions.iter_mut().zip(stances) {
             p.stance = s;

@@ -16,9 +16,8 @@ pub fn extract(a: ExtractArgs) -> Result<(), Failure> {
         id: a.id_field.clone(),
         text: a.text_field.clone(),
     };
-    let corpus = Corpus::open(&a.inputs, fields)
-        .setup()?
-        .max_text_bytes(a.max_article_mib as usize * 1024 * 1024);
+    let corpus =
+        Corpus::open(&a.inputs, fields)?.max_text_bytes(a.max_article_mib as usize * 1024 * 1024);
     let pipeline =
         pipeline_with(&a.run, a.strict, EVERYTHING, a.chunk_kib as usize * 1024).setup()?;
     let (total, read) = corpus.progress_bytes();
@@ -58,7 +57,7 @@ pub fn extract(a: ExtractArgs) -> Result<(), Failure> {
     let mut pending = None;
     let out = match (&a.output, a.resume) {
         (Some(path), true) => {
-            let (file, next) = newsie::output::jsonl::resume(path, &mut chunks).setup()?;
+            let (file, next) = newsie::output::jsonl::resume(path, &mut chunks)?;
             pending = next;
             Box::new(std::io::BufWriter::new(file)) as Box<dyn Write>
         }
@@ -66,9 +65,7 @@ pub fn extract(a: ExtractArgs) -> Result<(), Failure> {
     };
     let mut sink = JsonlSink::new(out);
     let chunks = pending.into_iter().map(Ok).chain(chunks);
-    let summary = pipeline
-        .extract_chunks(chunks, &mut sink, &progress)
-        .running()?;
+    let summary = pipeline.extract_chunks(chunks, &mut sink, &progress)?;
     if let Some(b) = bar {
         b.finish_and_clear();
     }

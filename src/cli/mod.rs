@@ -20,6 +20,17 @@ pub enum Failure {
     Run(anyhow::Error),
 }
 
+/// The library's errors say by their kind whether they are the user's to fix.
+impl From<newsie::Error> for Failure {
+    fn from(e: newsie::Error) -> Self {
+        if e.is_setup() {
+            Failure::Setup(e.into())
+        } else {
+            Failure::Run(e.into())
+        }
+    }
+}
+
 pub trait Phase<T> {
     fn setup(self) -> Result<T, Failure>;
     fn running(self) -> Result<T, Failure>;

@@ -3,7 +3,8 @@
 use super::RecordSink;
 use crate::corpus::Input;
 use crate::record::Record;
-use anyhow::{bail, Context, Result};
+use crate::{Error, Result};
+use anyhow::{bail, Context};
 use rayon::prelude::*;
 use serde_json::Value;
 use std::io::{BufRead, BufReader, Write};
@@ -30,7 +31,8 @@ impl<W: Write> RecordSink for JsonlSink<W> {
                 v.push(b'\n');
                 Ok(v)
             })
-            .collect::<Result<_, serde_json::Error>>()?;
+            .collect::<std::result::Result<_, serde_json::Error>>()
+            .map_err(anyhow::Error::from)?;
         // a whole chunk at once, then flushed: a killed run leaves whole chunks and at most
         // one torn line, which --resume drops
         self.out.write_all(&lines.concat())?;
@@ -39,7 +41,7 @@ impl<W: Write> RecordSink for JsonlSink<W> {
     }
 
     fn finish(&mut self) -> Result<()> {
-        self.out.flush().context("cannot write output")
+        Ok(self.out.flush()?)
     }
 }
 
@@ -49,8 +51,15 @@ impl<W: Write> RecordSink for JsonlSink<W> {
 /// file and the chunk to redo, if any; `chunks` goes on after it.
 pub fn resume(
     path: &Path,
-    chunks: &mut impl Iterator<Item = Result<Vec<Input>>>,
+    chunks: &mut impl Iterator<Item = anyhow::Result<Vec<Input>>>,
 ) -> Result<(std::fs::File, Option<Vec<Input>>)> {
+    resume_at(path, chunks).map_err(Error::Input)
+}
+
+fn resume_at(
+    path: &Path,
+    chunks: &mut impl Iterator<Item = anyhow::Result<Vec<Input>>>,
+) -> anyhow::Result<(std::fs::File, Option<Vec<Input>>)> {
     let cannot = || format!("cannot resume {}", path.display());
     let mut kept_bytes = 0u64;
     let mut pending = None;

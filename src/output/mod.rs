@@ -5,7 +5,7 @@
 pub mod jsonl;
 
 use crate::record::Record;
-use anyhow::Result;
+use crate::Result;
 
 pub use jsonl::JsonlSink;
 

@@ -41,7 +41,7 @@ impl Stage for Places {
     fn adds(&self) -> Vec<Layer> {
         vec![Layer::Places]
     }
-    fn annotate(&self, doc: &mut Doc) -> anyhow::Result<()> {
+    fn annotate(&self, doc: &mut Doc) -> crate::Result<()> {
         Resolver {
             gazetteer: &self.gazetteer,
             weights: Weights::default(),
