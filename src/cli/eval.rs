@@ -7,10 +7,12 @@ use newsie::pipeline::Pipeline;
 use std::io::Write;
 use std::path::Path;
 
-/// The shared part of `eval ner` and `eval places`: a readable gold file, the pipeline, an
-/// optional predictions file, the report printed.
-pub fn eval_file<R: serde::Serialize + std::fmt::Display>(
+/// The shared part of `eval ner` and `eval places`: a readable gold file (read once by `check`
+/// before the models load, so that a malformed one is the user's to fix: exit 2), the
+/// pipeline, an optional predictions file, the report printed.
+pub fn eval_file<R: serde::Serialize + std::fmt::Display, G>(
     gold: &Path,
+    check: impl FnOnce(&Path) -> Result<G>,
     predictions: Option<&Path>,
     json: bool,
     run: &RunArgs,
@@ -23,6 +25,7 @@ pub fn eval_file<R: serde::Serialize + std::fmt::Display>(
             gold.display()
         )));
     }
+    check(gold).setup()?;
     let pipeline = pipeline(run, false, needs).setup()?;
     let mut pred_out = predictions.map(create).transpose()?;
     let report = eval(&pipeline, pred_out.as_mut().map(|w| w as &mut dyn Write)).running()?;
@@ -43,11 +46,8 @@ pub fn eval_ner(
         places: false,
         nested: false,
     };
-    // a malformed gold file is the user's to fix (exit 2), found before the models load
-    if conll.is_file() {
-        newsie::eval::ner::read_conll(conll).setup()?;
-    }
-    eval_file(conll, predictions, json, run, needs, |p, out| {
+    let check = newsie::eval::ner::read_conll;
+    eval_file(conll, check, predictions, json, run, needs, |p, out| {
         newsie::eval::eval_ner(p, conll, out)
     })
 }
@@ -100,10 +100,8 @@ pub fn eval_places(
         places: true,
         nested: false,
     };
-    if xml.is_file() {
-        newsie::eval::places::read_geo_xml(xml).setup()?;
-    }
-    eval_file(xml, predictions, json, run, needs, |p, out| {
+    let check = newsie::eval::places::read_geo_xml;
+    eval_file(xml, check, predictions, json, run, needs, |p, out| {
         newsie::eval::eval_places(p, xml, &newsie::eval::places::ablations(), out)
     })
 }
