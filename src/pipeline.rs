@@ -131,10 +131,7 @@ impl Pipeline {
             stages,
             tag: None,
             gazetteer: None,
-            opts: Options {
-                batch_size: opts.batch_size.max(1),
-                ..opts
-            },
+            opts,
             provenance: Value::Object(provenance),
         })
     }
@@ -170,7 +167,6 @@ impl Pipeline {
 
     /// Windows per model batch from now on (the output does not change with it).
     pub fn set_batch_size(&mut self, size: usize) {
-        self.opts.batch_size = size.max(1);
         if let Some(t) = &self.tag {
             t.set_batch_size(size);
         }

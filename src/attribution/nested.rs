@@ -63,11 +63,11 @@ fn readable(doc: &Doc, content: &[Range<usize>]) -> Vec<Range<usize>> {
 /// Inner positions found in one content piece, in the article's words. Each must have a
 /// source: what a content holds without one is mostly a piece of the content itself ("to discuss
 /// the new pay offer" read as cue and content).
-fn inner(doc: &Doc, tags: &Tagset<Role>, piece: &Range<usize>, rows: &[&[f32]]) -> Vec<Position> {
-    let sub = doc.slice(piece.clone());
+/// `sub` is the piece's slice of the article, whose first word is article word `first`.
+fn inner(sub: &Doc, first: usize, tags: &Tagset<Role>, rows: &[&[f32]]) -> Vec<Position> {
     let spans = tags.spans(&tags.viterbi(rows), 0);
-    let shift = |r: &Range<usize>| r.start + piece.start..r.end + piece.start;
-    group(&sub, &spans)
+    let shift = |r: &Range<usize>| r.start + first..r.end + first;
+    group(sub, &spans)
         .into_iter()
         .filter(|p| p.source.is_some())
         .map(|p| Position {
@@ -119,12 +119,10 @@ impl Stage for Nested {
                 .map(|(d, _, piece)| docs[*d].slice(piece.clone()))
                 .collect();
             let scores = self.tag.head_scores(&subs, HEAD)?;
-            drop(subs);
-            let found: Vec<Vec<Position>> = todo
-                .par_iter()
-                .zip(scores)
-                .map(|((d, _, piece), s)| inner(&docs[*d], &self.tags, piece, &s.rows()))
+            let found: Vec<Vec<Position>> = (todo.par_iter().zip(&subs).zip(scores))
+                .map(|(((_, _, piece), sub), s)| inner(sub, piece.start, &self.tags, &s.rows()))
                 .collect();
+            drop(subs);
             let mut by_doc: Vec<Vec<(usize, Vec<Position>)>> = vec![Vec::new(); docs.len()];
             for ((d, p, _), f) in todo.iter().zip(found) {
                 if !f.is_empty() {

@@ -1,7 +1,7 @@
 //! `newsie eval`: scores on annotated data, through the same stages as extract.
 
 use super::args::RunArgs;
-use super::{create, pipeline, print_report, Failure, Needs, Phase};
+use super::{create, pipeline, print_report, Failure, Needs, Phase, NER_ONLY};
 use anyhow::{Context, Result};
 use newsie::pipeline::Pipeline;
 use std::io::Write;
@@ -41,11 +41,7 @@ pub fn eval_ner(
     json: bool,
     run: &RunArgs,
 ) -> Result<(), Failure> {
-    let needs = Needs {
-        attribution: false,
-        places: false,
-        nested: false,
-    };
+    let needs = NER_ONLY;
     let check = newsie::eval::ner::read_conll;
     eval_file(conll, check, predictions, json, run, needs, |p, out| {
         newsie::eval::eval_ner(p, conll, out)
@@ -69,8 +65,7 @@ pub fn eval_attribution(
     // PolNeAR annotates the top level only, which the nested stage leaves as it is
     let needs = Needs {
         attribution: true,
-        places: false,
-        nested: false,
+        ..NER_ONLY
     };
     let pipeline = pipeline(run, false, needs).setup()?;
     let report = newsie::eval::eval_attribution(&pipeline, dir, predictions).running()?;
@@ -81,8 +76,8 @@ pub fn eval_nested(set: &Path, json: bool, run: &RunArgs) -> Result<(), Failure>
     newsie::eval::nested::read_nested(set).setup()?;
     let needs = Needs {
         attribution: true,
-        places: false,
         nested: true,
+        ..NER_ONLY
     };
     let pipeline = pipeline(run, false, needs).setup()?;
     let report = newsie::eval::eval_nested(&pipeline, set).running()?;
@@ -96,9 +91,8 @@ pub fn eval_places(
     run: &RunArgs,
 ) -> Result<(), Failure> {
     let needs = Needs {
-        attribution: false,
         places: true,
-        nested: false,
+        ..NER_ONLY
     };
     let check = newsie::eval::places::read_geo_xml;
     eval_file(xml, check, predictions, json, run, needs, |p, out| {

@@ -83,6 +83,13 @@ pub const EVERYTHING: Needs = Needs {
     nested: true,
 };
 
+/// The NER model alone; the eval commands add what they score.
+pub const NER_ONLY: Needs = Needs {
+    attribution: false,
+    places: false,
+    nested: false,
+};
+
 /// Thread pools, the models and the gazetteer, as a command needs them.
 pub fn pipeline(run: &RunArgs, strict: bool, needs: Needs) -> Result<Pipeline> {
     pipeline_with(run, strict, needs, newsie::pipeline::CHUNK_BYTES)
