@@ -29,6 +29,21 @@ fn main() -> ExitCode {
         Command::Eval(EvalCommand::Nested { set, json, run }) => {
             eval::eval_nested(&set, json, &run)
         }
+        Command::Eval(EvalCommand::Stance {
+            set,
+            polnear,
+            split,
+            folds,
+            fit,
+            json,
+        }) => eval::eval_stance(
+            &set,
+            polnear.as_deref(),
+            &split,
+            folds,
+            fit.as_deref(),
+            json,
+        ),
         Command::Eval(EvalCommand::Places {
             gazetteer_xml,
             predictions,

@@ -18,7 +18,7 @@ mod kind;
 mod nested;
 mod signed;
 mod speaker;
-mod stance;
+pub mod stance;
 
 pub use nested::Nested;
 pub use signed::SignedQuotations;
@@ -105,7 +105,7 @@ pub(crate) fn sentence_of(doc: &Doc, word: usize) -> usize {
 mod tests {
     use super::group::Span;
     use super::speaker::SpeakerIndex;
-    use super::stance::stance;
+    use super::stance::cue_rule as stance;
     use super::*;
     use crate::doc::Mention;
     use crate::doc::{EntityType, Kind, Position, Stance};

@@ -168,7 +168,7 @@ fn add(doc: &mut Doc, found: Vec<(usize, Vec<Position>)>) -> Vec<(usize, Vec<Ran
                 continue;
             }
             p.kind = kind(doc, &quoted, &p.content);
-            p.stance = stance(doc, &p.cue);
+            p.stance = stance(doc, &p.cue, &p.content);
             p.reported_by = Some(by);
             new.push(doc.positions.len());
             doc.positions.push(p);

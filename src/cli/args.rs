@@ -166,6 +166,28 @@ pub enum EvalCommand {
         #[command(flatten)]
         run: RunArgs,
     },
+    /// Stance on the labelled set (tests/data/stance.jsonl, docs/stance.md): accuracy, macro-F1
+    /// and confusion of the bundled weights beside the cue-word rule; `--fit` writes new weights
+    /// fitted on the train split.
+    Stance {
+        #[arg(long, default_value = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/stance.jsonl"))]
+        set: PathBuf,
+        /// PolNeAR dev (`text/` inside) for the set's PolNeAR items; without it they are left out.
+        #[arg(long)]
+        polnear: Option<PathBuf>,
+        /// The split scored: train, test (the third kept aside) or all.
+        #[arg(long, default_value = "test", value_parser = ["train", "test", "all"])]
+        split: String,
+        /// Also K-fold cross-validation on the train split.
+        #[arg(long, default_value_t = 0)]
+        folds: usize,
+        /// Fit the weights on the train split and write them here (JSON).
+        #[arg(long)]
+        fit: Option<PathBuf>,
+        /// Print the scores as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Toponym resolution on LGL / TR-News or GeoVirus XML: accuracy within 161 km, median error,
     /// AUC, and the same with each ranking signal taken out.
     Places {

@@ -84,6 +84,28 @@ pub fn eval_nested(set: &Path, json: bool, run: &RunArgs) -> Result<(), Failure>
     print_report(&report, json)
 }
 
+pub fn eval_stance(
+    set: &Path,
+    polnear: Option<&Path>,
+    split: &str,
+    folds: usize,
+    fit: Option<&Path>,
+    json: bool,
+) -> Result<(), Failure> {
+    use newsie::eval::stance;
+    let items = stance::read_stance(set).setup()?;
+    let examples = stance::examples(&items, polnear).setup()?;
+    if let Some(out) = fit {
+        let model = stance::fit(&examples);
+        let text = serde_json::to_string_pretty(&model).expect("weights serialize");
+        std::fs::write(out, text + "\n")
+            .with_context(|| format!("cannot write {}", out.display()))
+            .running()?;
+    }
+    let report = stance::eval_stance(&examples, split, folds, items.len() - examples.len());
+    print_report(&report, json)
+}
+
 pub fn eval_places(
     xml: &Path,
     predictions: Option<&Path>,

@@ -4,6 +4,7 @@ pub mod attribution;
 pub mod ner;
 pub mod nested;
 pub mod places;
+pub mod stance;
 
 pub use attribution::{eval_attribution, AttributionReport};
 pub use ner::{conll_doc, eval_ner, read_conll, NerReport};

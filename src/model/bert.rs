@@ -151,7 +151,7 @@ fn precision_name(precision: Precision, kind: Kind) -> &'static str {
 /// Copies weights into the store: each later file overrides the earlier ones; names without the
 /// `bert.` prefix (a bare encoder) are matched too; `NAME.rows` + `NAME.values` replace rows of
 /// NAME. Every variable must be found.
-fn load_layers(vs: &mut nn::VarStore, files: &[PathBuf]) -> Result<()> {
+pub(super) fn load_layers(vs: &mut nn::VarStore, files: &[PathBuf]) -> Result<()> {
     let mut found: std::collections::HashMap<String, Tensor> = Default::default();
     for f in files {
         let tensors = Tensor::read_safetensors(f)

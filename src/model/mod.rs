@@ -4,6 +4,7 @@
 
 mod bert;
 mod ensemble;
+pub mod sentence;
 
 pub use bert::BertTagger;
 use bert::ISA_CAP;
@@ -194,7 +195,7 @@ pub enum Precision {
 impl Precision {
     /// bf16 is about 3 times faster than fp32 on a CPU with AVX-512 BF16 and scores the same on
     /// CoNLL (see models/ner/MODEL_CARD.md); without it libtorch emulates bf16, slowly.
-    fn kind(self) -> Kind {
+    pub(crate) fn kind(self) -> Kind {
         match self {
             Precision::F32 => Kind::Float,
             Precision::Bf16 => Kind::BFloat16,
@@ -213,7 +214,7 @@ impl Precision {
     /// scores would depend on `--threads` and on its batch (measured on a Xeon with AMX:
     /// confidences differ in the third decimal). oneDNN reads the cap once, at its first kernel,
     /// so this must run before any model computes; a cap the user set is left alone.
-    fn pin_kernels(self) {
+    pub(crate) fn pin_kernels(self) {
         if self != Precision::Fast && std::env::var_os(ISA_CAP).is_none() {
             std::env::set_var(ISA_CAP, "AVX512_CORE_BF16");
         }

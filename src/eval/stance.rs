@@ -1,0 +1,438 @@
+//! Stance against the labelled set (`tests/data/stance.jsonl`, made by `docs/stance.md`):
+//! accuracy, macro-F1 and the confusion matrix of the bundled weights and of the cue-word rule
+//! they replaced, the kappa of the blind relabelling, and the fitting of the weights.
+
+use crate::attribution::stance::{cue_rule, features, StanceModel, CLASSES};
+use crate::doc::{CharIndex, Doc, Stance};
+use anyhow::{bail, Context, Result};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::fmt;
+use std::ops::Range;
+use std::path::Path;
+
+/// One labelled position of the set.
+#[derive(Debug, Clone, Deserialize)]
+pub struct StanceItem {
+    /// Its id.
+    pub id: String,
+    /// `polnear` (offsets into a PolNeAR dev article) or `written` (text given).
+    pub set: String,
+    /// The PolNeAR article id.
+    #[serde(default)]
+    pub article: Option<String>,
+    /// The text of a written item.
+    #[serde(default)]
+    pub text: Option<String>,
+    /// Code point spans of the cue.
+    pub cue: Vec<[usize; 2]>,
+    /// Code point spans of the content.
+    pub content: Vec<[usize; 2]>,
+    /// The label.
+    pub label: Stance,
+    /// `train` or `test`.
+    pub split: String,
+    /// A second labelling, made blind.
+    #[serde(default)]
+    pub relabel: Option<Stance>,
+}
+
+/// A labelled position with its features.
+#[derive(Debug, Clone)]
+pub struct Example {
+    /// The item's id.
+    pub id: String,
+    /// `train` or `test`.
+    pub split: String,
+    /// The label.
+    pub label: Stance,
+    /// The second label, if any.
+    pub relabel: Option<Stance>,
+    /// Its features.
+    pub x: Vec<f32>,
+    /// The cue-word rule's stance.
+    pub rule: Stance,
+}
+
+/// Reads the set.
+pub fn read_stance(path: &Path) -> Result<Vec<StanceItem>> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let mut items = Vec::new();
+    for (n, line) in text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
+        let item: StanceItem = serde_json::from_str(line)
+            .with_context(|| format!("{}: line {}", path.display(), n + 1))?;
+        if item.set == "written" && item.text.is_none()
+            || item.set == "polnear" && item.article.is_none()
+        {
+            bail!(
+                "{}: line {}: a {} item without its {}",
+                path.display(),
+                n + 1,
+                item.set,
+                if item.set == "written" {
+                    "text"
+                } else {
+                    "article"
+                }
+            );
+        }
+        items.push(item);
+    }
+    Ok(items)
+}
+
+/// The words that overlap a code point span.
+fn words(doc: &Doc, chars: &CharIndex, span: [usize; 2]) -> Range<usize> {
+    let (start, end) = (chars.byte(span[0]), chars.byte(span[1]));
+    let first = doc.tokens.partition_point(|t| t.end <= start);
+    let last = doc.tokens.partition_point(|t| t.start < end);
+    first..last.max(first)
+}
+
+/// The set's items with their features; PolNeAR items read their article from `polnear`
+/// (`text/<article>.txt`) and are left out when it is `None`.
+pub fn examples(items: &[StanceItem], polnear: Option<&Path>) -> Result<Vec<Example>> {
+    let mut docs: HashMap<String, (Doc, CharIndex)> = HashMap::new();
+    let mut out = Vec::new();
+    for item in items {
+        let key = match (&item.text, &item.article, polnear) {
+            (Some(_), _, _) => item.id.clone(),
+            (None, Some(a), Some(_)) => a.clone(),
+            _ => continue,
+        };
+        if !docs.contains_key(&key) {
+            let text = match (&item.text, polnear) {
+                (Some(t), _) => t.clone(),
+                (None, Some(dir)) => {
+                    let path = dir.join("text").join(format!("{key}.txt"));
+                    std::fs::read_to_string(&path)
+                        .with_context(|| format!("cannot read {}", path.display()))?
+                }
+                (None, None) => unreachable!("left out above"),
+            };
+            let mut doc = Doc::new(key.clone(), text);
+            crate::segment::annotate(&mut doc);
+            let chars = CharIndex::new(&doc.text);
+            docs.insert(key.clone(), (doc, chars));
+        }
+        let (doc, chars) = &docs[&key];
+        // a cue in pieces ("pointed … to") is scored from its first piece, as the tagger finds it
+        let cue = words(doc, chars, item.cue[0]);
+        let content: Vec<Range<usize>> =
+            item.content.iter().map(|&s| words(doc, chars, s)).collect();
+        if cue.is_empty() {
+            bail!("{}: the cue covers no word", item.id);
+        }
+        let x = features(doc, &cue, &content);
+        out.push(Example {
+            id: item.id.clone(),
+            split: item.split.clone(),
+            label: item.label,
+            relabel: item.relabel,
+            x,
+            rule: cue_rule(doc, &cue),
+        });
+    }
+    Ok(out)
+}
+
+/// Accuracy, macro-F1 and the confusion matrix of a set of predictions.
+#[derive(Debug, Clone, Serialize)]
+pub struct Scores {
+    /// Positions scored.
+    pub n: usize,
+    /// Share right.
+    pub accuracy: f64,
+    /// Mean over the three stances of their F1.
+    pub macro_f1: f64,
+    /// F1 of support, oppose, neutral.
+    pub f1: [f64; 3],
+    /// Rows: gold support, oppose, neutral; columns: predicted, same order.
+    pub confusion: [[usize; 3]; 3],
+}
+
+impl Scores {
+    /// Scores predictions against gold labels.
+    pub fn new(pairs: impl IntoIterator<Item = (Stance, Stance)>) -> Self {
+        let index = |s: Stance| CLASSES.iter().position(|&c| c == s).unwrap_or(2);
+        let mut confusion = [[0usize; 3]; 3];
+        for (gold, pred) in pairs {
+            confusion[index(gold)][index(pred)] += 1;
+        }
+        let n: usize = confusion.iter().flatten().sum();
+        let right: usize = (0..3).map(|k| confusion[k][k]).sum();
+        let mut f1 = [0.0; 3];
+        for (k, f) in f1.iter_mut().enumerate() {
+            let tp = confusion[k][k] as f64;
+            let pred: usize = (0..3).map(|g| confusion[g][k]).sum();
+            let gold: usize = confusion[k].iter().sum();
+            let (p, r) = (tp / pred.max(1) as f64, tp / gold.max(1) as f64);
+            *f = if p + r > 0.0 {
+                2.0 * p * r / (p + r)
+            } else {
+                0.0
+            };
+        }
+        Scores {
+            n,
+            accuracy: right as f64 / n.max(1) as f64,
+            macro_f1: f1.iter().sum::<f64>() / 3.0,
+            f1,
+            confusion,
+        }
+    }
+}
+
+/// Cohen's kappa of two labellings.
+pub fn kappa(pairs: &[(Stance, Stance)]) -> f64 {
+    let n = pairs.len().max(1) as f64;
+    let agree = pairs.iter().filter(|(a, b)| a == b).count() as f64 / n;
+    let chance: f64 = CLASSES
+        .iter()
+        .map(|&c| {
+            let a = pairs.iter().filter(|(x, _)| *x == c).count() as f64;
+            let b = pairs.iter().filter(|(_, y)| *y == c).count() as f64;
+            a * b / n / n
+        })
+        .sum();
+    if chance >= 1.0 {
+        1.0
+    } else {
+        (agree - chance) / (1.0 - chance)
+    }
+}
+
+/// The L2 penalty and the steps of the fit.
+pub const L2: f32 = 0.1;
+/// Gradient steps of the fit.
+pub const STEPS: usize = 3000;
+
+/// What `newsie eval stance` prints.
+#[derive(Debug, Clone, Serialize)]
+pub struct StanceReport {
+    /// The split scored (`train`, `test` or `all`).
+    pub split: String,
+    /// The bundled weights.
+    pub model: Scores,
+    /// The cue-word rule.
+    pub cue_rule: Scores,
+    /// K-fold cross-validation on the train split (weights fitted on K-1 folds, scored on the
+    /// one left), when asked for.
+    pub cross_validation: Option<Scores>,
+    /// Kappa of the blind relabelling and how many it covers.
+    pub kappa: f64,
+    /// Positions relabelled.
+    pub relabelled: usize,
+    /// PolNeAR items left out (no `--polnear`).
+    pub left_out: usize,
+}
+
+/// Scores the bundled weights and the rule on a split (`all` for every item).
+pub fn eval_stance(
+    examples: &[Example],
+    split: &str,
+    folds: usize,
+    left_out: usize,
+) -> StanceReport {
+    let chosen: Vec<&Example> = examples
+        .iter()
+        .filter(|e| split == "all" || e.split == split)
+        .collect();
+    let model = StanceModel::bundled();
+    let relabels: Vec<(Stance, Stance)> = examples
+        .iter()
+        .filter_map(|e| e.relabel.map(|r| (e.label, r)))
+        .collect();
+    StanceReport {
+        split: split.to_string(),
+        model: Scores::new(chosen.iter().map(|e| (e.label, model.predict(&e.x)))),
+        cue_rule: Scores::new(chosen.iter().map(|e| (e.label, e.rule))),
+        cross_validation: (folds > 1).then(|| cross_validate(examples, folds)),
+        kappa: kappa(&relabels),
+        relabelled: relabels.len(),
+        left_out,
+    }
+}
+
+/// Fits the weights on the train split.
+pub fn fit(examples: &[Example]) -> StanceModel {
+    let train: Vec<&Example> = examples.iter().filter(|e| e.split == "train").collect();
+    let xs: Vec<Vec<f32>> = train.iter().map(|e| e.x.clone()).collect();
+    let ys: Vec<Stance> = train.iter().map(|e| e.label).collect();
+    StanceModel::fit(&xs, &ys, L2, STEPS)
+}
+
+/// K-fold cross-validation over the train split (fold = position in the file modulo K).
+pub fn cross_validate(examples: &[Example], k: usize) -> Scores {
+    let train: Vec<&Example> = examples.iter().filter(|e| e.split == "train").collect();
+    let mut pairs = Vec::new();
+    for fold in 0..k {
+        let (held, rest): (Vec<_>, Vec<_>) =
+            train.iter().enumerate().partition(|(i, _)| i % k == fold);
+        let xs: Vec<Vec<f32>> = rest.iter().map(|(_, e)| e.x.clone()).collect();
+        let ys: Vec<Stance> = rest.iter().map(|(_, e)| e.label).collect();
+        let m = StanceModel::fit(&xs, &ys, L2, STEPS);
+        pairs.extend(held.iter().map(|(_, e)| (e.label, m.predict(&e.x))));
+    }
+    Scores::new(pairs)
+}
+
+impl fmt::Display for Scores {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        writeln!(
+            f,
+            "  n {}  accuracy {:.4}  macro-F1 {:.4}  (F1 support {:.4}, oppose {:.4}, neutral {:.4})",
+            self.n, self.accuracy, self.macro_f1, self.f1[0], self.f1[1], self.f1[2]
+        )?;
+        writeln!(f, "  gold \\ predicted   support  oppose  neutral")?;
+        for (name, row) in ["support", "oppose", "neutral"].iter().zip(&self.confusion) {
+            writeln!(f, "  {name:<18} {:>7} {:>7} {:>8}", row[0], row[1], row[2])?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for StanceReport {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        writeln!(f, "stance, split {}", self.split)?;
+        if self.left_out > 0 {
+            writeln!(
+                f,
+                "  ({} PolNeAR items left out: no --polnear folder)",
+                self.left_out
+            )?;
+        }
+        writeln!(f, "model (bundled weights)")?;
+        write!(f, "{}", self.model)?;
+        writeln!(f, "cue-word rule")?;
+        write!(f, "{}", self.cue_rule)?;
+        if let Some(cv) = &self.cross_validation {
+            writeln!(f, "cross-validation on the train split")?;
+            write!(f, "{cv}")?;
+        }
+        writeln!(
+            f,
+            "blind relabelling: kappa {:.4} over {} positions",
+            self.kappa, self.relabelled
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{with_entities, words_of};
+
+    fn set() -> Vec<StanceItem> {
+        read_stance(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/stance.jsonl")).unwrap()
+    }
+
+    fn polnear_dev() -> Option<std::path::PathBuf> {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/polnear/dev");
+        if dir.join("text").is_dir() {
+            Some(dir)
+        } else {
+            eprintln!("skipped the PolNeAR items: no ../shared/data/polnear/dev");
+            None
+        }
+    }
+
+    #[test]
+    fn stance_from_cue_and_content() {
+        // (sentence, cue, content, stance): the cases, where the cue alone says neutral
+        let table: &[(&str, &str, &str, Stance)] = &[
+            (
+                "He spoke, stressing that his country could not give up the region.",
+                "stressing",
+                "that his country could not give up the region",
+                Stance::Oppose,
+            ),
+            (
+                "She reaffirmed that the country could not legally cede territory.",
+                "reaffirmed",
+                "that the country could not legally cede territory",
+                Stance::Oppose,
+            ),
+            (
+                "He argued that a full agreement would last longer than a truce.",
+                "argued",
+                "that a full agreement would last longer than a truce",
+                Stance::Support,
+            ),
+            (
+                "The minister said the country should join the alliance.",
+                "said",
+                "the country should join the alliance",
+                Stance::Support,
+            ),
+            (
+                "Police said the fire began shortly after 3 a.m. on Monday.",
+                "said",
+                "the fire began shortly after 3 a.m. on Monday",
+                Stance::Neutral,
+            ),
+            (
+                "The president rejected the offer.",
+                "rejected",
+                "the offer",
+                Stance::Oppose,
+            ),
+        ];
+        for &(text, cue, content, want) in table {
+            let doc = with_entities(text, &[]);
+            let (cue, content) = (words_of(&doc, cue), words_of(&doc, content));
+            let got = StanceModel::bundled().predict(&features(&doc, &cue, &[content]));
+            assert_eq!(got, want, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn the_model_beats_the_cue_rule_on_the_written_third_kept_aside() {
+        let written: Vec<StanceItem> = set().into_iter().filter(|i| i.set == "written").collect();
+        let examples = examples(&written, None).unwrap();
+        let report = eval_stance(&examples, "test", 0, 0);
+        assert!(report.model.n >= 30, "{}", report.model.n);
+        assert!(
+            report.model.macro_f1 >= report.cue_rule.macro_f1 + 0.15,
+            "{report}"
+        );
+    }
+
+    #[test]
+    fn the_bundled_weights_are_what_the_fit_gives() {
+        let Some(dir) = polnear_dev() else { return };
+        let examples = examples(&set(), Some(&dir)).unwrap();
+        let fitted = fit(&examples);
+        let bundled = StanceModel::bundled();
+        for (a, b) in fitted
+            .weights
+            .iter()
+            .flatten()
+            .zip(bundled.weights.iter().flatten())
+        {
+            assert!(
+                (a - b).abs() < 1e-3,
+                "{a} vs {b}: run newsie eval stance --fit"
+            );
+        }
+    }
+
+    #[test]
+    fn kappa_table() {
+        use Stance::*;
+        assert!((kappa(&[(Support, Support), (Oppose, Oppose)]) - 1.0).abs() < 1e-9);
+        // agreement at chance: 0
+        let chance = [
+            (Support, Support),
+            (Support, Oppose),
+            (Oppose, Support),
+            (Oppose, Oppose),
+        ];
+        assert!(kappa(&chance).abs() < 1e-9);
+    }
+}
