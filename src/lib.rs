@@ -46,6 +46,7 @@ pub mod entities;
 pub mod error;
 pub mod eval;
 pub mod gazetteer;
+pub mod issues;
 pub mod model;
 pub mod ner;
 pub mod output;

@@ -105,16 +105,28 @@ fn the_report_shows_the_run_in_a_browser() {
         .status()
         .unwrap();
     assert!(status.success());
+    let issues_path = dir.path().join("issues.json");
+    let status = Command::new(env!("CARGO_BIN_EXE_newsie"))
+        .args(["issues", "-q", "-o"])
+        .arg(&issues_path)
+        .arg(&records_path)
+        .status()
+        .unwrap();
+    assert!(status.success());
     let status = Command::new(env!("CARGO_BIN_EXE_newsie"))
         .arg("report")
         .arg(&records_path)
         .arg("--articles")
         .arg(&sample)
+        .arg("--issues")
+        .arg(&issues_path)
         .arg("-o")
         .arg(&page)
         .status()
         .unwrap();
     assert!(status.success());
+    let issues: Value =
+        serde_json::from_str(&std::fs::read_to_string(&issues_path).unwrap()).unwrap();
     let records: Vec<Value> = std::fs::read_to_string(&records_path)
         .unwrap()
         .lines()
@@ -195,6 +207,18 @@ fn the_report_shows_the_run_in_a_browser() {
     assert_eq!(list.matches("class=\"article-link\"").count(), *n);
     let speaker_link = format!("data-speaker=\"{}\"", attr(top));
     assert_eq!(list.matches(&speaker_link).count(), *n);
+
+    // Issues: a row each, and an issue's view lists its positions, each with its article.
+    let all = issues["issues"].as_array().unwrap();
+    assert!(!all.is_empty(), "the sample's positions make no issue");
+    let table = between(&dom, "id=\"issues\">", "</table>");
+    assert_eq!(table.matches("class=\"issue\"").count(), all.len().min(25));
+    let first = &all[0];
+    let dom = browse(&browser, &page, "#issue=I1", None);
+    let list = between(&dom, "id=\"issue-positions\">", "</ol>");
+    let n = first["positions"].as_array().unwrap().len();
+    assert_eq!(list.matches("<li class=\"position\"").count(), n);
+    assert_eq!(list.matches("class=\"article-link\"").count(), n);
 
     let png = Path::new(env!("CARGO_TARGET_TMPDIR")).join("report.png");
     let _ = std::fs::remove_file(&png);

@@ -35,6 +35,39 @@ pub enum Command {
     /// One self-contained HTML page of a run's records: counts, speakers, places on a map, and
     /// each article with its entities and positions marked.
     Report(ReportArgs),
+    /// Groups a run's positions into issues by the meaning of their contents: each issue's
+    /// label, keywords and positions, and a speaker × issue table of stances (JSON; CSV too).
+    Issues(IssuesArgs),
+}
+
+#[derive(Args)]
+pub struct IssuesArgs {
+    /// The JSONL written by `newsie extract`.
+    pub records: PathBuf,
+    /// The JSON to write (default: stdout).
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+    /// Also write issues.csv, issue_positions.csv and speakers.csv into this folder.
+    #[arg(long)]
+    pub csv: Option<PathBuf>,
+    /// Cosine to an issue's centre at least, for a position to join it.
+    #[arg(long, default_value_t = 0.4)]
+    pub threshold: f32,
+    /// Cosine between two issues' centres at least, to make them one.
+    #[arg(long, default_value_t = 0.55)]
+    pub merge: f32,
+    /// Issues with fewer positions are dropped.
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..))]
+    pub min_size: u32,
+    /// Worker threads; default: all cores.
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: Option<u16>,
+    /// Number format of the encoder (as extract's).
+    #[arg(long, value_enum, default_value = "auto")]
+    pub precision: Precision,
+    /// No progress bar and no summary.
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 #[derive(Args)]
@@ -60,6 +93,9 @@ pub struct ReportArgs {
     /// Page heading (default: the records file's name).
     #[arg(long)]
     pub title: Option<String>,
+    /// The JSON `newsie issues` wrote over these records: the page then shows the issues.
+    #[arg(long)]
+    pub issues: Option<PathBuf>,
 }
 
 #[derive(Args)]

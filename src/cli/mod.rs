@@ -4,6 +4,7 @@
 pub mod args;
 pub mod eval;
 pub mod extract;
+pub mod issues;
 pub mod report;
 
 use anyhow::{Context, Result};

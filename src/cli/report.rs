@@ -60,6 +60,21 @@ pub fn report(a: ReportArgs) -> Result<(), Failure> {
             .file_name()
             .map_or_else(|| "newsie".into(), |n| n.to_string_lossy().into_owned())
     });
+    let issues = match &a.issues {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read {}", path.display()))
+                .setup()?;
+            Some(
+                serde_json::from_str(&text)
+                    .with_context(|| {
+                        format!("{} is not the output of newsie issues", path.display())
+                    })
+                    .setup()?,
+            )
+        }
+        None => None,
+    };
     let n = records.len();
     let mut out = create(&a.output)?;
     Report {
@@ -67,6 +82,7 @@ pub fn report(a: ReportArgs) -> Result<(), Failure> {
         records,
         texts,
         countries: &countries,
+        issues,
     }
     .write(&mut out)
     .running()?;

@@ -28,6 +28,21 @@ struct Data {
     speakers: Vec<Speaker>,
     places: Vec<Place>,
     articles: Vec<Article>,
+    issues: Vec<IssueView>,
+}
+
+/// An issue of `newsie issues` as the page shows it: who is for, who is against, its positions.
+#[derive(Serialize, Default)]
+struct IssueView {
+    id: String,
+    label: String,
+    keywords: Vec<String>,
+    /// (speaker, positions in support), most first.
+    support: Vec<(String, usize)>,
+    /// (speaker, positions in opposition), most first.
+    oppose: Vec<(String, usize)>,
+    /// (article, position) indices of the positions the records still have.
+    positions: Vec<[usize; 2]>,
 }
 
 #[derive(Serialize, Default, Debug, PartialEq)]
@@ -121,12 +136,17 @@ pub struct Report<'a> {
     pub texts: HashMap<String, String>,
     /// Country outlines.
     pub countries: &'a [map::Country],
+    /// The output of `newsie issues` over these records, if given.
+    pub issues: Option<crate::issues::Issues>,
 }
 
 impl Report<'_> {
     /// Writes the page.
     pub fn write(self, out: &mut impl Write) -> Result<()> {
-        let data = gather(self.title, self.records, self.texts);
+        let mut data = gather(self.title, self.records, self.texts);
+        if let Some(issues) = self.issues {
+            data.issues = issue_views(&data, issues);
+        }
         let json = serde_json::to_vec(&data).expect("report data serialises");
         let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
         gz.write_all(&json).expect("gzip in memory");
@@ -269,6 +289,50 @@ fn gather(title: &str, records: Vec<Record>, mut texts: HashMap<String, String>)
     data
 }
 
+/// The issues, with their positions found among the articles and their speakers for and
+/// against (named speakers only, most positions first).
+fn issue_views(data: &Data, issues: crate::issues::Issues) -> Vec<IssueView> {
+    let mut at: HashMap<(&str, &str), [usize; 2]> = HashMap::new();
+    for (a, article) in data.articles.iter().enumerate() {
+        for (p, position) in article.positions.iter().enumerate() {
+            at.insert((article.id.as_str(), position.id.as_str()), [a, p]);
+        }
+    }
+    let mut sides: HashMap<&str, (Vec<(String, usize)>, Vec<(String, usize)>)> = HashMap::new();
+    for row in &issues.table {
+        let Some(name) = &row.speaker else { continue };
+        let side = sides.entry(row.issue.as_str()).or_default();
+        if row.support > 0 {
+            side.0.push((name.clone(), row.support));
+        }
+        if row.oppose > 0 {
+            side.1.push((name.clone(), row.oppose));
+        }
+    }
+    issues
+        .issues
+        .iter()
+        .map(|issue| {
+            let (mut support, mut oppose) = sides.remove(issue.id.as_str()).unwrap_or_default();
+            for list in [&mut support, &mut oppose] {
+                list.sort_by(|x, y| y.1.cmp(&x.1).then_with(|| x.0.cmp(&y.0)));
+            }
+            IssueView {
+                id: issue.id.clone(),
+                label: issue.label.clone(),
+                keywords: issue.keywords.clone(),
+                support,
+                oppose,
+                positions: issue
+                    .positions
+                    .iter()
+                    .filter_map(|m| at.get(&(m.article.as_str(), m.position.as_str())).copied())
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
 /// The map: country outlines, then one point per place, sized by mentions (area ∝ mentions).
 fn svg(countries: &[map::Country], places: &[Place]) -> String {
     let mut s = format!(
@@ -384,6 +448,7 @@ mod tests {
             records,
             texts: HashMap::new(),
             countries: &countries,
+            issues: None,
         };
         let mut page = Vec::new();
         report.write(&mut page).unwrap();

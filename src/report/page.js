@@ -59,6 +59,18 @@
   document.getElementById('speaker-filter').addEventListener('input', (e) => renderSpeakers(e.target.value));
   renderSpeakers('');
 
+  // Issues (when the page was built with --issues): who is for, who is against
+  const sideList = (list) => list.slice(0, 5).map(([name, n], k) => [k ? ', ' : '', speakerLink(name), ` (${n})`]);
+  if (data.issues.length) {
+    document.getElementById('issues-panel').hidden = false;
+    fill(document.getElementById('issues'),
+      h('tr', {}, h('th', {}, 'Issue'), h('th', {}, 'Positions'), h('th', {}, 'For'), h('th', {}, 'Against')),
+      data.issues.slice(0, TOP).map((t) => h('tr', {},
+        h('td', {}, h('a', { class: 'issue', onclick: () => go('issue', t.id) }, t.keywords.join(', ') || t.id),
+          h('div', { class: 'muted' }, t.label)),
+        h('td', { class: 'n' }, t.positions.length), h('td', {}, sideList(t.support)), h('td', {}, sideList(t.oppose)))));
+  }
+
   const point = (k) => document.querySelector(`circle[data-place="${k}"]`);
   fill(document.getElementById('places'),
     h('tr', {}, h('th', {}, 'Place'), h('th', {}, 'Country'), h('th', {}, 'Kind'), h('th', {}, 'Mentions'), h('th', {}, 'Articles')),
@@ -185,6 +197,23 @@
     if (event) view.scrollIntoView();
   }
 
+  function showIssue(id, event) {
+    const view = document.getElementById('issue-view');
+    const t = data.issues.find((x) => x.id === id);
+    if (!t) { view.hidden = true; return; }
+    const shown = t.positions.slice(0, 1000);
+    fill(view,
+      h('h2', {}, `${t.id}: ${t.keywords.join(', ')}`),
+      h('p', { class: 'muted' }, t.label),
+      h('p', {}, h('b', {}, 'For: '), t.support.length ? sideList(t.support) : 'nobody named'),
+      h('p', {}, h('b', {}, 'Against: '), t.oppose.length ? sideList(t.oppose) : 'nobody named'),
+      h('ol', { class: 'positions', id: 'issue-positions' },
+        shown.map(([ai, pi]) => positionItem(data.articles[ai], data.articles[ai].positions[pi], ai))),
+      shown.length < t.positions.length ? h('p', { class: 'muted' }, `the first ${shown.length} shown`) : null);
+    view.hidden = false;
+    if (event) view.scrollIntoView();
+  }
+
   function route(event) {
     const hash = location.hash.slice(1);
     const cut = hash.indexOf('=');
@@ -192,6 +221,8 @@
     const value = cut < 0 ? '' : decodeURIComponent(hash.slice(cut + 1));
     if (key === 'speaker') showSpeaker(value, event);
     else document.getElementById('speaker-view').hidden = true;
+    if (key === 'issue') showIssue(value, event);
+    else document.getElementById('issue-view').hidden = true;
     if (!data.articles.length) { renderList(); return; }
     let i = key === 'article' ? byId.get(value) : undefined;
     if (i === undefined && current < 0) {

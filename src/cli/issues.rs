@@ -1,0 +1,126 @@
+//! `newsie issues`: a run's positions grouped into issues (see `newsie::issues`).
+
+use super::args::IssuesArgs;
+use super::{output, Failure, Phase};
+use anyhow::Context;
+use indicatif::{ProgressBar, ProgressStyle};
+use newsie::issues::{group, read_positions, Issues, Options};
+use newsie::model::sentence::SentenceEncoder;
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+
+pub fn issues(a: IssuesArgs) -> Result<(), Failure> {
+    let records = std::fs::File::open(&a.records)
+        .with_context(|| format!("cannot read {}", a.records.display()))
+        .setup()?;
+    let threads = a
+        .threads
+        .map(usize::from)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    tch::set_num_threads(threads as i32);
+    tch::set_num_interop_threads(1);
+    let encoder = SentenceEncoder::load(a.precision).setup()?;
+    let (members, skipped) = read_positions(std::io::BufReader::new(records)).running()?;
+    if skipped > 0 && !a.quiet {
+        eprintln!("newsie: skipped {skipped} lines that are not newsie records");
+    }
+    let options = Options {
+        threshold: a.threshold,
+        merge: a.merge,
+        min_size: a.min_size as usize,
+        ..Options::default()
+    };
+    let bar = (!a.quiet && std::io::stderr().is_terminal()).then(|| {
+        ProgressBar::new(members.len() as u64).with_style(
+            ProgressStyle::with_template("{bar:40} {pos}/{len} positions embedded, {eta} left")
+                .expect("template"),
+        )
+    });
+    let started = std::time::Instant::now();
+    let found = group(members, &encoder, &options, |n| {
+        if let Some(b) = &bar {
+            b.inc(n as u64);
+        }
+    })
+    .running()?;
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    let mut out = output(a.output.as_deref())?;
+    serde_json::to_writer(&mut out, &found)
+        .map_err(std::io::Error::from)
+        .and_then(|()| writeln!(out))
+        .and_then(|()| out.flush())
+        .context("cannot write the issues")
+        .running()?;
+    if let Some(dir) = &a.csv {
+        write_csv(&found, dir).running()?;
+    }
+    if !a.quiet {
+        eprintln!(
+            "newsie: {} positions, {} in {} issues, {:.1} s",
+            found.positions,
+            found.grouped,
+            found.issues.len(),
+            started.elapsed().as_secs_f64()
+        );
+    }
+    Ok(())
+}
+
+/// issues.csv (one row per issue), issue_positions.csv (one per position in an issue) and
+/// speakers.csv (the speaker × issue table).
+fn write_csv(found: &Issues, dir: &Path) -> anyhow::Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let open = |name: &str| {
+        let path = dir.join(name);
+        csv::Writer::from_path(&path).with_context(|| format!("cannot write {}", path.display()))
+    };
+    let mut issues = open("issues.csv")?;
+    issues.write_record(["issue", "label", "keywords", "positions"])?;
+    let mut positions = open("issue_positions.csv")?;
+    positions.write_record([
+        "issue", "article", "position", "speaker", "stance", "content",
+    ])?;
+    for issue in &found.issues {
+        issues.write_record([
+            issue.id.as_str(),
+            &issue.label,
+            &issue.keywords.join(" "),
+            &issue.positions.len().to_string(),
+        ])?;
+        for m in &issue.positions {
+            positions.write_record([
+                issue.id.as_str(),
+                &m.article,
+                &m.position,
+                m.speaker.as_deref().unwrap_or(""),
+                stance_name(m.stance),
+                &m.content,
+            ])?;
+        }
+    }
+    let mut speakers = open("speakers.csv")?;
+    speakers.write_record(["issue", "speaker", "support", "oppose", "neutral"])?;
+    for s in &found.table {
+        speakers.write_record([
+            s.issue.as_str(),
+            s.speaker.as_deref().unwrap_or(""),
+            &s.support.to_string(),
+            &s.oppose.to_string(),
+            &s.neutral.to_string(),
+        ])?;
+    }
+    issues.flush()?;
+    positions.flush()?;
+    speakers.flush()?;
+    Ok(())
+}
+
+fn stance_name(s: newsie::doc::Stance) -> &'static str {
+    match s {
+        newsie::doc::Stance::Support => "support",
+        newsie::doc::Stance::Oppose => "oppose",
+        newsie::doc::Stance::Neutral => "neutral",
+    }
+}
