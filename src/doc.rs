@@ -107,6 +107,16 @@ pub struct Mention {
     pub confidence: f32,
 }
 
+/// A person's role as the article gives it: a title or description ("President", "Foreign
+/// Minister", "doctor") and the country or organisation it names, if any.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Role {
+    /// The title as written.
+    pub title: String,
+    /// The country (by name) or organisation (as written) of the title.
+    pub affiliation: Option<String>,
+}
+
 /// Mentions of one thing, with its canonical name.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Entity {
@@ -116,6 +126,8 @@ pub struct Entity {
     pub name: String,
     /// Indices into `Doc::mentions`, in text order.
     pub mentions: Vec<usize>,
+    /// A person's most frequent role in the article.
+    pub role: Option<Role>,
 }
 
 /// The kind of a place.
@@ -230,6 +242,14 @@ pub struct Position {
     /// Index into `Doc::positions` of the position whose content reports this one ("X said
     /// that Y had proposed …": Y's position is reported by X's); `None` at the top level.
     pub reported_by: Option<usize>,
+    /// The speaker's role where the article gives one.
+    pub role: Option<Role>,
+    /// The words that name the speaker where the source only points at them: a relative
+    /// pronoun's noun ("the ministers, who rejected the plan").
+    pub antecedent: Option<Range<usize>>,
+    /// The source was inferred (no source words next to the cue: the subject of a coordinated
+    /// clause, the noun a relative clause hangs on).
+    pub inferred: bool,
 }
 
 /// An article and all annotations the stages add to it.

@@ -233,6 +233,7 @@ pub fn annotate(doc: &mut Doc) {
                 label,
                 name: c.name,
                 mentions: c.mentions,
+                role: None,
             }
         })
         .collect();

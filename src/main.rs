@@ -30,6 +30,7 @@ fn main() -> ExitCode {
         Command::Eval(EvalCommand::Nested { set, json, run }) => {
             eval::eval_nested(&set, json, &run)
         }
+        Command::Eval(EvalCommand::Roles { set, json, run }) => eval::eval_roles(&set, json, &run),
         Command::Eval(EvalCommand::Stance {
             set,
             polnear,

@@ -6,7 +6,7 @@
 //! depend on the other windows of its batch, so neither the thread count nor the batch or chunk
 //! size changes the output.
 
-use crate::attribution::{self, Attribution, Nested, SignedQuotations, Speakers, Stances};
+use crate::attribution::{self, Attribution, Nested, Roles, SignedQuotations, Speakers, Stances};
 use crate::corpus::{Article, Input};
 use crate::doc::Doc;
 use crate::entities::Entities;
@@ -110,6 +110,7 @@ impl Pipeline {
             if opts.nested {
                 stages.push(Box::new(Nested::new(tag.clone()).map_err(Error::Model)?));
             }
+            stages.push(Box::new(Roles));
         }
         if let Some(g) = &gazetteer {
             stages.push(Box::new(Places {

@@ -22,6 +22,8 @@ impl Doc {
                 id: format!("E{}", i + 1),
                 label: e.label,
                 name: e.name.clone(),
+                role: e.role.as_ref().map(|r| r.title.clone()),
+                affiliation: e.role.as_ref().and_then(|r| r.affiliation.clone()),
                 mentions: e
                     .mentions
                     .iter()
@@ -95,10 +97,14 @@ impl Doc {
             let span = self.text_span(s, chars);
             SpeakerRecord {
                 entity: p.speaker.map(|e| format!("E{}", e + 1)),
-                name: match p.speaker {
-                    Some(e) => self.entities[e].name.clone(),
-                    None => span.text.clone(),
+                name: match (p.speaker, &p.antecedent) {
+                    (Some(e), _) => self.entities[e].name.clone(),
+                    (None, Some(a)) => self.text_span(a, chars).text,
+                    (None, None) => span.text.clone(),
                 },
+                role: p.role.as_ref().map(|r| r.title.clone()),
+                affiliation: p.role.as_ref().and_then(|r| r.affiliation.clone()),
+                inferred: p.inferred,
                 span,
             }
         });
@@ -203,6 +209,12 @@ pub struct EntityRecord {
     pub name: String,
     /// Every mention, in text order.
     pub mentions: Vec<MentionRecord>,
+    /// A person's most frequent role in the article ("President", "spokeswoman").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    /// The country or organisation of that role.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub affiliation: Option<String>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -250,6 +262,16 @@ pub struct SpeakerRecord {
     pub entity: Option<String>,
     /// The entity's name, or the source's text when it names no entity.
     pub name: String,
+    /// The speaker's role where the article gives one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    /// The country or organisation of that role.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub affiliation: Option<String>,
+    /// The source is not next to the cue but inferred (a coordinated clause's subject, the
+    /// noun a relative clause hangs on).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub inferred: bool,
     #[serde(flatten)]
     /// The source's words and offsets.
     pub span: TextSpan,

@@ -29,6 +29,8 @@ pub enum Layer {
     Speakers,
     /// Each position's stance.
     Stances,
+    /// People's roles, on entities and on positions' speakers.
+    Roles,
     /// Places resolved to gazetteer entries, and the article's focus.
     Places,
     /// What a stage outside the core writes into `Doc::extensions`, by its key.

@@ -36,6 +36,7 @@ pub fn with_entities(text: &str, names: &[(&str, EntityType)]) -> Doc {
             label,
             name: name.into(),
             mentions,
+            role: None,
         });
     }
     d

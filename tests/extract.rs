@@ -856,6 +856,33 @@ fn eval_nested_finds_the_claims_inside_reports() {
 }
 
 #[test]
+fn eval_roles_reads_titles_and_affiliations() {
+    // tests/data/roles.jsonl (the rules were set on it) and roles-heldout.jsonl (never used to
+    // change them)
+    for (set, floor) in [("roles.jsonl", 0.9), ("roles-heldout.jsonl", 0.8)] {
+        let path = root().join("tests/data").join(set);
+        let out = run(
+            &["eval", "roles", "--json", "--set", path.to_str().unwrap()],
+            None,
+        );
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+        for key in ["role", "affiliation"] {
+            let p = report[key]["precision"].as_f64().unwrap();
+            let r = report[key]["recall"].as_f64().unwrap();
+            assert!(
+                p >= 0.9 && r >= floor,
+                "{set} {key}: precision {p} recall {r}"
+            );
+        }
+    }
+}
+
+#[test]
 fn eval_attribution_on_polnear_dev() {
     let dir = root().join("../shared/data/polnear/dev");
     if !dir.is_dir() {

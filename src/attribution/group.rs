@@ -95,6 +95,9 @@ pub(super) fn group(doc: &Doc, spans: &[Span<Role>]) -> Vec<Position> {
                 stance: Stance::Neutral,
                 confidence: confs.iter().sum::<f32>() / confs.len() as f32,
                 reported_by: None,
+                role: None,
+                inferred: false,
+                antecedent: None,
             }
         })
         .collect()

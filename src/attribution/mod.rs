@@ -16,11 +16,13 @@
 mod group;
 mod kind;
 mod nested;
+pub mod role;
 mod signed;
 mod speaker;
 pub mod stance;
 
 pub use nested::Nested;
+pub use role::Roles;
 pub use signed::SignedQuotations;
 pub use speaker::Speakers;
 pub use stance::Stances;
@@ -238,6 +240,9 @@ mod tests {
             stance: Stance::Neutral,
             confidence: 1.0,
             reported_by: None,
+            role: None,
+            inferred: false,
+            antecedent: None,
         };
         let rejected = position(words_of(&doc, "Zelenskyy"), Some(0));
         // (source phrase, earlier positions, expected entity)
@@ -365,6 +370,9 @@ mod tests {
             stance: Stance::Neutral,
             confidence: 0.5,
             reported_by: None,
+            role: None,
+            inferred: false,
+            antecedent: None,
         };
         let model = vec![
             // a cue of the quoted text, and a content that strays into the quotation

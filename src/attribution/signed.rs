@@ -131,6 +131,9 @@ pub fn signed_quotations(doc: &Doc) -> Vec<(Position, Range<usize>)> {
                 stance: Stance::Neutral,
                 confidence: CONFIDENCE,
                 reported_by: None,
+                role: None,
+                inferred: false,
+                antecedent: None,
             },
             first..end,
         ));

@@ -24,8 +24,30 @@ impl Stage for Speakers {
         let speakers = SpeakerIndex::new(doc);
         // a pronoun reads the speakers of the positions before it
         for i in 0..positions.len() {
-            let speaker = positions[i]
+            if positions[i]
                 .source
+                .as_ref()
+                .is_some_and(|s| !can_speak(doc, s))
+            {
+                positions[i].source = None;
+            }
+            if positions[i].source.is_none() {
+                if let Some(source) = inferred_source(doc, &positions[..i], &positions[i].cue) {
+                    positions[i].source = Some(source);
+                    positions[i].inferred = true;
+                }
+            }
+            // "the ministers, who rejected the plan": the speaker is the pronoun's noun
+            if let Some(s) = &positions[i].source {
+                if s.len() == 1 && doc.token_text(s.start).eq_ignore_ascii_case("who") {
+                    positions[i].antecedent = relative_antecedent(doc, s.start);
+                }
+            }
+            let named = positions[i]
+                .antecedent
+                .clone()
+                .or(positions[i].source.clone());
+            let speaker = named
                 .as_ref()
                 .and_then(|s| speakers.speaker(s, &positions[..i]));
             positions[i].speaker = speaker;
@@ -33,6 +55,161 @@ impl Stage for Speakers {
         doc.positions = positions;
         Ok(())
     }
+}
+
+/// Words that cannot be all a speaker is ("Never urged Ukraine to…", "the publicly traded
+/// company" cut after "publicly"): adverbs and words that only modify.
+fn is_modifier_only(w: &str) -> bool {
+    let w = w.to_lowercase();
+    (w.len() > 4
+        && w.ends_with("ly")
+        && !matches!(
+            w.as_str(),
+            "italy"
+                | "family"
+                | "ally"
+                | "assembly"
+                | "supply"
+                | "rally"
+                | "daily"
+                | "monthly"
+                | "weekly"
+                | "bully"
+        ))
+        || matches!(
+            w.as_str(),
+            "never"
+                | "also"
+                | "not"
+                | "only"
+                | "just"
+                | "even"
+                | "still"
+                | "already"
+                | "then"
+                | "now"
+                | "so"
+                | "too"
+                | "very"
+                | "once"
+                | "again"
+                | "later"
+                | "soon"
+                | "often"
+        )
+}
+
+/// A source that names someone: some word of it, determiners aside, is not a mere modifier.
+fn can_speak(doc: &Doc, source: &Range<usize>) -> bool {
+    source.clone().any(|w| {
+        let t = doc.token_text(w);
+        t.chars().any(char::is_alphanumeric)
+            && !DETERMINERS.contains(&t.to_lowercase().as_str())
+            && !is_modifier_only(t)
+    })
+}
+
+/// Adverbs between a subject and its verb ("and then insisted", "who later rejected").
+fn is_adverb(w: &str) -> bool {
+    is_modifier_only(w) || matches!(w.to_lowercase().as_str(), "quickly" | "immediately")
+}
+
+/// Nouns that name people who speak, in the singular or plural ("the minister", "officials").
+fn is_speaking_noun(w: &str) -> bool {
+    let w = w.to_lowercase();
+    let singular = w.strip_suffix('s').unwrap_or(&w);
+    super::role::is_head(&w)
+        || super::role::is_head(singular)
+        || matches!(
+            singular,
+            "people"
+                | "group"
+                | "government"
+                | "ministry"
+                | "company"
+                | "party"
+                | "union"
+                | "agency"
+        )
+}
+
+/// The speaker of a cue without a source, where the sentence gives one: the subject of the
+/// clause the cue's clause is coordinated with ("The minister met the envoy and then insisted
+/// …": the minister; "X said … and added …": X's source), or the noun a relative clause hangs on
+/// ("the ministers, who rejected the plan").
+fn inferred_source(doc: &Doc, earlier: &[Position], cue: &Range<usize>) -> Option<Range<usize>> {
+    let sentence = &doc.sentences[sentence_of(doc, cue.start).min(doc.sentences.len() - 1)];
+    let mut w = cue.start;
+    while w > sentence.tokens.start && is_adverb(doc.token_text(w - 1)) {
+        w -= 1;
+    }
+    if w == sentence.tokens.start {
+        return None;
+    }
+    let before = doc.token_text(w - 1).to_lowercase();
+    if before == "who" {
+        return relative_antecedent(doc, w - 1);
+    }
+    if before != "and" && before != "but" {
+        return None;
+    }
+    // a source earlier in the sentence speaks on ("said … and added")
+    if let Some(s) = earlier
+        .iter()
+        .rev()
+        .filter(|p| p.cue.start >= sentence.tokens.start && p.cue.end <= w)
+        .find_map(|p| p.source.clone())
+    {
+        return Some(s);
+    }
+    // the sentence's subject: a name it opens with, or "the" and a speaking noun
+    let start = sentence.tokens.start;
+    let i = doc.mentions.partition_point(|m| m.tokens.start < start);
+    if let Some(m) = doc.mentions.get(i).filter(|m| {
+        (m.tokens.start == start
+            || m.tokens.start == start + 1
+                && DETERMINERS.contains(&doc.token_text(start).to_lowercase().as_str()))
+            && matches!(m.label, EntityType::PER | EntityType::ORG)
+            && m.tokens.end < w
+    }) {
+        return Some(start..m.tokens.end);
+    }
+    (start + 1..(start + 4).min(w))
+        .find(|&e| {
+            is_speaking_noun(doc.token_text(e - 1))
+                && doc
+                    .token_text(start)
+                    .chars()
+                    .next()
+                    .is_some_and(char::is_uppercase)
+        })
+        .map(|e| start..e)
+}
+
+/// The noun a relative "who" at word `who` hangs on: the name or the determiner and speaking
+/// noun before its comma.
+fn relative_antecedent(doc: &Doc, who: usize) -> Option<Range<usize>> {
+    let sentence = &doc.sentences[sentence_of(doc, who).min(doc.sentences.len() - 1)];
+    if who < sentence.tokens.start + 2 || doc.token_text(who - 1) != "," {
+        return None;
+    }
+    let comma = who - 1;
+    let i = doc.mentions.partition_point(|m| m.tokens.end < comma);
+    if let Some(m) = doc.mentions.get(i).filter(|m| m.tokens.end == comma) {
+        return Some(m.tokens.clone());
+    }
+    noun_phrase_ending(doc, comma, sentence.tokens.start)
+}
+
+/// "the ministers" ending at `end`: a determiner and at most three words, the last a speaking
+/// noun.
+fn noun_phrase_ending(doc: &Doc, end: usize, floor: usize) -> Option<Range<usize>> {
+    if end == floor || !is_speaking_noun(doc.token_text(end - 1)) {
+        return None;
+    }
+    (end.saturating_sub(4).max(floor)..end - 1)
+        .find(|&s| DETERMINERS.contains(&doc.token_text(s).to_lowercase().as_str()))
+        .map(|s| s..end)
 }
 
 const PERSON_PRONOUNS: &[&str] = &[
@@ -244,4 +421,105 @@ fn descriptors(doc: &Doc, e: usize) -> Vec<String> {
     out.sort();
     out.dedup();
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::doc::{Kind, Stance};
+    use crate::testing::{with_entities, words_of};
+
+    fn position(doc: &Doc, source: Option<&str>, cue: &str, content: &str) -> Position {
+        Position {
+            source: source.map(|s| words_of(doc, s)),
+            speaker: None,
+            cue: words_of(doc, cue),
+            content: vec![words_of(doc, content)],
+            kind: Kind::Indirect,
+            stance: Stance::Neutral,
+            confidence: 1.0,
+            reported_by: None,
+            role: None,
+            inferred: false,
+            antecedent: None,
+        }
+    }
+
+    #[test]
+    fn speakers_a_reader_sees_where_the_tagger_found_no_source() {
+        // (text, entities, positions as (source, cue, content), expected (speaker name, inferred))
+        type Row<'a> = (
+            &'a str,
+            &'a [(&'a str, EntityType)],
+            &'a [(Option<&'a str>, &'a str, &'a str)],
+            (Option<&'a str>, bool),
+        );
+        let table: &[Row] = &[
+            (
+                "The minister met the envoy and then insisted on a ceasefire.",
+                &[],
+                &[(None, "insisted on", "a ceasefire")],
+                (Some("The minister"), true),
+            ),
+            (
+                "Olaf Scholz met the envoy and later rejected the plan.",
+                &[("Olaf Scholz", EntityType::PER)],
+                &[(None, "rejected", "the plan")],
+                (Some("Olaf Scholz"), true),
+            ),
+            (
+                "Olaf Scholz said talks would resume and added that Europe must help.",
+                &[("Olaf Scholz", EntityType::PER)],
+                &[
+                    (Some("Olaf Scholz"), "said", "talks would resume"),
+                    (None, "added", "that Europe must help"),
+                ],
+                (Some("Olaf Scholz"), true),
+            ),
+            (
+                "The talks stalled after the ministers, who rejected the plan, left.",
+                &[],
+                &[(None, "rejected", "the plan")],
+                (Some("the ministers"), true),
+            ),
+            // the tagger's "who": the pronoun's noun names the speaker
+            (
+                "It stalled after the ministers, who rejected the plan, left.",
+                &[],
+                &[(Some("who"), "rejected", "the plan")],
+                (Some("the ministers"), false),
+            ),
+            // no subject to share: none
+            (
+                "Rain fell and then insisted on a ceasefire.",
+                &[],
+                &[(None, "insisted on", "a ceasefire")],
+                (None, false),
+            ),
+            // a modifier alone is no speaker
+            (
+                "Never urged Ukraine to give up the region.",
+                &[("Ukraine", EntityType::LOC)],
+                &[(Some("Never"), "urged", "Ukraine to give up the region")],
+                (None, false),
+            ),
+        ];
+        for &(text, entities, positions, (want, inferred)) in table {
+            let mut doc = with_entities(text, entities);
+            doc.positions = positions
+                .iter()
+                .map(|&(s, c, t)| position(&doc, s, c, t))
+                .collect();
+            Speakers.annotate(&mut doc).unwrap();
+            let record = doc.to_record(&serde_json::Value::Null);
+            let last = record.positions.last().unwrap();
+            let got = last.speaker.as_ref().map(|s| s.name.as_str());
+            assert_eq!(got, want, "{text:?}");
+            assert_eq!(
+                last.speaker.as_ref().is_some_and(|s| s.inferred),
+                inferred,
+                "{text:?}"
+            );
+        }
+    }
 }

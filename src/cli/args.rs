@@ -202,6 +202,17 @@ pub enum EvalCommand {
         #[command(flatten)]
         run: RunArgs,
     },
+    /// Speakers' roles and affiliations on a hand-labelled set (tests/data/roles.jsonl):
+    /// precision and recall.
+    Roles {
+        #[arg(long, default_value = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/roles.jsonl"))]
+        set: PathBuf,
+        /// Print the scores as JSON.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        run: RunArgs,
+    },
     /// Stance on the labelled set (tests/data/stance.jsonl, docs/stance.md): accuracy, macro-F1
     /// and confusion of the bundled weights beside the cue-word rule; `--fit` writes new weights
     /// fitted on the train split.

@@ -84,6 +84,17 @@ pub fn eval_nested(set: &Path, json: bool, run: &RunArgs) -> Result<(), Failure>
     print_report(&report, json)
 }
 
+pub fn eval_roles(set: &Path, json: bool, run: &RunArgs) -> Result<(), Failure> {
+    newsie::eval::roles::read_roles(set).setup()?;
+    let needs = Needs {
+        attribution: true,
+        ..NER_ONLY
+    };
+    let pipeline = pipeline(run, false, needs).setup()?;
+    let report = newsie::eval::roles::eval_roles(&pipeline, set).running()?;
+    print_report(&report, json)
+}
+
 pub fn eval_stance(
     set: &Path,
     polnear: Option<&Path>,

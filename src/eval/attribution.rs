@@ -165,7 +165,12 @@ pub fn read_polnear(dir: &Path) -> Result<Vec<GoldArticle>> {
 /// What the pipeline found, as the record says it, in the gold's terms.
 fn predicted(p: &PositionRecord) -> Attribution {
     Attribution {
-        source: p.speaker.as_ref().map(|s| vec![(s.span.start, s.span.end)]),
+        // an inferred source is not the tagger's: PolNeAR leaves those attributions without one
+        source: p
+            .speaker
+            .as_ref()
+            .filter(|s| !s.inferred)
+            .map(|s| vec![(s.span.start, s.span.end)]),
         cue: vec![(p.cue.start, p.cue.end)],
         content: p.content.spans.iter().map(|s| (s[0], s[1])).collect(),
     }
