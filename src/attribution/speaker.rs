@@ -58,26 +58,20 @@ impl Stage for Speakers {
 }
 
 /// Words that cannot be all a speaker is ("Never urged Ukraine to…", "the publicly traded
-/// company" cut after "publicly"): adverbs and words that only modify.
+/// company" cut after "publicly"): lowercase adverbs in -ly, and words that only modify.
 fn is_modifier_only(w: &str) -> bool {
-    let w = w.to_lowercase();
-    (w.len() > 4
-        && w.ends_with("ly")
+    let lower = w.to_lowercase();
+    // a capitalised -ly word is a name as often as not (Kelly, Beverly)
+    let adverb = lower.len() > 4
+        && lower.ends_with("ly")
+        && w.chars().next().is_some_and(char::is_lowercase)
         && !matches!(
-            w.as_str(),
-            "italy"
-                | "family"
-                | "ally"
-                | "assembly"
-                | "supply"
-                | "rally"
-                | "daily"
-                | "monthly"
-                | "weekly"
-                | "bully"
-        ))
+            lower.as_str(),
+            "family" | "ally" | "assembly" | "supply" | "rally" | "daily" | "monthly" | "weekly"
+        );
+    adverb
         || matches!(
-            w.as_str(),
+            lower.as_str(),
             "never"
                 | "also"
                 | "not"
@@ -99,19 +93,20 @@ fn is_modifier_only(w: &str) -> bool {
         )
 }
 
-/// A source that names someone: some word of it, determiners aside, is not a mere modifier.
+/// A source that names someone: some word of it, determiners aside, is a name or not a mere
+/// modifier.
 fn can_speak(doc: &Doc, source: &Range<usize>) -> bool {
-    source.clone().any(|w| {
-        let t = doc.token_text(w);
-        t.chars().any(char::is_alphanumeric)
-            && !DETERMINERS.contains(&t.to_lowercase().as_str())
-            && !is_modifier_only(t)
-    })
-}
-
-/// Adverbs between a subject and its verb ("and then insisted", "who later rejected").
-fn is_adverb(w: &str) -> bool {
-    is_modifier_only(w) || matches!(w.to_lowercase().as_str(), "quickly" | "immediately")
+    let named = doc
+        .mentions
+        .iter()
+        .any(|m| m.tokens.start < source.end && source.start < m.tokens.end);
+    named
+        || source.clone().any(|w| {
+            let t = doc.token_text(w);
+            t.chars().any(char::is_alphanumeric)
+                && !DETERMINERS.contains(&t.to_lowercase().as_str())
+                && !is_modifier_only(t)
+        })
 }
 
 /// Nouns that name people who speak, in the singular or plural ("the minister", "officials").
@@ -140,7 +135,8 @@ fn is_speaking_noun(w: &str) -> bool {
 fn inferred_source(doc: &Doc, earlier: &[Position], cue: &Range<usize>) -> Option<Range<usize>> {
     let sentence = &doc.sentences[sentence_of(doc, cue.start).min(doc.sentences.len() - 1)];
     let mut w = cue.start;
-    while w > sentence.tokens.start && is_adverb(doc.token_text(w - 1)) {
+    // adverbs between the subject and its verb ("and then insisted", "who later rejected")
+    while w > sentence.tokens.start && is_modifier_only(doc.token_text(w - 1)) {
         w -= 1;
     }
     if w == sentence.tokens.start {
@@ -495,6 +491,13 @@ mod tests {
                 &[],
                 &[(None, "insisted on", "a ceasefire")],
                 (None, false),
+            ),
+            // a name in -ly is a speaker
+            (
+                "Kelly urged Congress to act.",
+                &[],
+                &[(Some("Kelly"), "urged", "Congress to act")],
+                (Some("Kelly"), false),
             ),
             // a modifier alone is no speaker
             (
