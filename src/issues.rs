@@ -379,8 +379,8 @@ const STOPWORDS: &[&str] = &[
     "these", "those", "does", "did", "doing", "how", "mrs", "mr", "ms", "why", "may", "might",
     "must", "own", "both", "each", "few", "most", "much", "many", "after", "before", "again",
     "now", "even", "still", "way", "get", "got", "make", "made", "going", "want", "need", "well",
-    "there", "here", "it's", "don't", "we", "he", "it", "is", "be", "to", "of", "in", "on", "a",
-    "an", "as", "at", "by", "or", "if", "so", "no", "do", "i", "me", "my", "us",
+    "here", "it's", "don't", "we", "he", "it", "is", "be", "to", "of", "in", "on", "a", "an", "as",
+    "at", "by", "or", "if", "so", "no", "do", "i", "me", "my", "us",
 ];
 
 fn words(text: &str) -> impl Iterator<Item = String> + '_ {
