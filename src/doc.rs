@@ -198,7 +198,7 @@ pub struct ResolvedPlace {
 }
 
 /// How a position is reported: its content wholly in quotation marks, partly, or not at all.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
     /// The whole content is inside quotation marks.
@@ -206,11 +206,12 @@ pub enum Kind {
     /// Part of the content is.
     Mixed,
     /// None of it is (reported speech).
+    #[default]
     Indirect,
 }
 
 /// The speaker's stance towards the content, read from the cue and its negation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Stance {
     /// The speaker proposes, advocates or endorses the content.
@@ -218,12 +219,13 @@ pub enum Stance {
     /// The speaker rejects, denies or argues against it.
     Oppose,
     /// The speaker relays it without taking a side.
+    #[default]
     Neutral,
 }
 
 /// A reported position (an attribution): who (source) said, proposed, rejected (cue) what
 /// (content). Spans are ranges of tokens.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Position {
     /// The source's words, when the article names one.
     pub source: Option<Range<usize>>,

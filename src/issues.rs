@@ -10,8 +10,7 @@
 
 use crate::doc::Stance;
 use crate::model::sentence::SentenceEncoder;
-use crate::record::Record;
-use anyhow::{Context, Result};
+use anyhow::Result;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use std::io::BufRead;
@@ -103,26 +102,15 @@ pub struct Issues {
 /// skipped and counted).
 pub fn read_positions(reader: impl BufRead) -> Result<(Vec<Member>, usize)> {
     let mut members = Vec::new();
-    let mut skipped = 0;
-    for line in reader.lines() {
-        let line = line.context("cannot read the records")?;
-        if line.trim().is_empty() {
-            continue;
-        }
-        let Ok(record) = serde_json::from_str::<Record>(&line) else {
-            skipped += 1;
-            continue;
-        };
-        for p in record.positions {
-            members.push(Member {
-                article: record.id.clone(),
-                position: p.id,
-                speaker: p.speaker.map(|s| s.name),
-                stance: p.stance,
-                content: p.content.text,
-            });
-        }
-    }
+    let skipped = crate::record::for_each_record(reader, |record| {
+        members.extend(record.positions.into_iter().map(|p| Member {
+            article: record.id.clone(),
+            position: p.id,
+            speaker: p.speaker.map(|s| s.name),
+            stance: p.stance,
+            content: p.content.text,
+        }))
+    })?;
     Ok((members, skipped))
 }
 

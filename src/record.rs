@@ -136,6 +136,35 @@ impl Doc {
     }
 }
 
+/// How the record writes a value: a kind, stance or feature's name.
+pub fn name_of(v: impl Serialize) -> String {
+    match serde_json::to_value(v) {
+        Ok(Value::String(s)) => s,
+        _ => String::new(),
+    }
+}
+
+/// Reads newsie records, one JSON line each, handing each to `f` as it comes; lines that are not
+/// records (a torn last line of a killed run, say) are skipped and counted.
+pub fn for_each_record(
+    reader: impl std::io::BufRead,
+    mut f: impl FnMut(Record),
+) -> anyhow::Result<usize> {
+    use anyhow::Context;
+    let mut skipped = 0;
+    for line in reader.lines() {
+        let line = line.context("cannot read the records")?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        match serde_json::from_str(&line) {
+            Ok(r) => f(r),
+            Err(_) => skipped += 1,
+        }
+    }
+    Ok(skipped)
+}
+
 /// Words, sentences and quotations of an article (`newsie segment`), in code points.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct SegmentRecord {

@@ -16,6 +16,17 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// Runs an eval command that prints JSON; it must succeed.
+fn eval_json(args: &[&str]) -> Value {
+    let out = run(args, None);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
 fn run(args: &[&str], stdin: Option<&str>) -> Output {
     let mut child = newsie()
         .args(args)
@@ -774,24 +785,15 @@ fn eval_ner_on_conll_dev() {
     };
     let dir = tempfile::tempdir().unwrap();
     let pred = dir.path().join("pred.txt");
-    let out = run(
-        &[
-            "eval",
-            "ner",
-            "--conll",
-            testa.to_str().unwrap(),
-            "--json",
-            "--predictions",
-            pred.to_str().unwrap(),
-        ],
-        None,
-    );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let report = eval_json(&[
+        "eval",
+        "ner",
+        "--conll",
+        testa.to_str().unwrap(),
+        "--json",
+        "--predictions",
+        pred.to_str().unwrap(),
+    ]);
     let f1 = report["overall"]["f1"].as_f64().unwrap();
     // well below the model card's figure: this guards against a broken pipeline, not a point lost
     assert!(f1 > 0.88, "testa F1 {f1}");
@@ -840,13 +842,7 @@ fn segment_gives_words_sentences_and_quotations_in_code_points() {
 #[test]
 fn eval_nested_finds_the_claims_inside_reports() {
     // tests/data/nested.jsonl: 71 positions inside others, 64 contents that hold none
-    let out = run(&["eval", "nested", "--json"], None);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let report = eval_json(&["eval", "nested", "--json"]);
     let inner = &report["inner"];
     let (p, r) = (
         inner["precision"].as_f64().unwrap(),
@@ -864,16 +860,7 @@ fn eval_roles_reads_titles_and_affiliations() {
     // change them)
     for (set, floor) in [("roles.jsonl", 0.9), ("roles-heldout.jsonl", 0.8)] {
         let path = root().join("tests/data").join(set);
-        let out = run(
-            &["eval", "roles", "--json", "--set", path.to_str().unwrap()],
-            None,
-        );
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let report = eval_json(&["eval", "roles", "--json", "--set", path.to_str().unwrap()]);
         for key in ["role", "affiliation"] {
             let p = report[key]["precision"].as_f64().unwrap();
             let r = report[key]["recall"].as_f64().unwrap();
@@ -896,24 +883,15 @@ fn eval_attribution_on_polnear_dev() {
         return;
     }
     let preds = tempfile::tempdir().unwrap();
-    let out = run(
-        &[
-            "eval",
-            "attribution",
-            "--polnear",
-            dir.to_str().unwrap(),
-            "--predictions",
-            preds.path().to_str().unwrap(),
-            "--json",
-        ],
-        None,
-    );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let report = eval_json(&[
+        "eval",
+        "attribution",
+        "--polnear",
+        dir.to_str().unwrap(),
+        "--predictions",
+        preds.path().to_str().unwrap(),
+        "--json",
+    ]);
     assert_eq!(report["articles"], 84);
     // the floors the shipped model must keep (its scores are in models/attribution/MODEL_CARD.md)
     for (role, exact, overlap) in [
@@ -1079,24 +1057,15 @@ fn eval_places_on_lgl_and_geovirus() {
         }
         let dir = tempfile::tempdir().unwrap();
         let preds = dir.path().join("p.jsonl");
-        let out = run(
-            &[
-                "eval",
-                "places",
-                "--gazetteer-xml",
-                xml.to_str().unwrap(),
-                "--predictions",
-                preds.to_str().unwrap(),
-                "--json",
-            ],
-            None,
-        );
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let report = eval_json(&[
+            "eval",
+            "places",
+            "--gazetteer-xml",
+            xml.to_str().unwrap(),
+            "--predictions",
+            preds.to_str().unwrap(),
+            "--json",
+        ]);
         let acc = report["scores"]["accuracy_161km"].as_f64().unwrap();
         // the floor the shipped ranking keeps (scores in the README)
         assert!(acc > floor, "{name}: {acc}");

@@ -2,7 +2,7 @@
 
 use super::{sentence_of, Role};
 pub(super) use crate::bio::Span;
-use crate::doc::{Doc, Kind, Position, Stance};
+use crate::doc::{Doc, Position};
 use std::ops::Range;
 
 /// A content farther than this many words from every cue belongs to none (a guard: contents
@@ -91,13 +91,8 @@ pub(super) fn group(doc: &Doc, spans: &[Span<Role>]) -> Vec<Position> {
                 speaker: None,
                 cue: q.words.clone(),
                 content,
-                kind: Kind::Indirect,
-                stance: Stance::Neutral,
                 confidence: confs.iter().sum::<f32>() / confs.len() as f32,
-                reported_by: None,
-                role: None,
-                inferred: false,
-                antecedent: None,
+                ..Position::default()
             }
         })
         .collect()

@@ -236,13 +236,8 @@ mod tests {
             speaker,
             cue: 0..1,
             content: std::iter::once(0..1).collect(),
-            kind: Kind::Indirect,
-            stance: Stance::Neutral,
             confidence: 1.0,
-            reported_by: None,
-            role: None,
-            inferred: false,
-            antecedent: None,
+            ..Position::default()
         };
         let rejected = position(words_of(&doc, "Zelenskyy"), Some(0));
         // (source phrase, earlier positions, expected entity)
@@ -366,13 +361,8 @@ mod tests {
             speaker: None,
             cue: words_of(&doc, cue),
             content: content.iter().map(|c| words_of(&doc, c)).collect(),
-            kind: Kind::Indirect,
-            stance: Stance::Neutral,
             confidence: 0.5,
-            reported_by: None,
-            role: None,
-            inferred: false,
-            antecedent: None,
+            ..Position::default()
         };
         let model = vec![
             // a cue of the quoted text, and a content that strays into the quotation

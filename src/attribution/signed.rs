@@ -4,7 +4,7 @@
 //! quotation as the content, but no train article has the form, so the model misses it (one dev
 //! article holds 24); the layout says it plainly enough for a rule.
 
-use crate::doc::{Doc, Kind, Position, Stance};
+use crate::doc::{Doc, Kind, Position};
 use crate::stage::{Layer, Stage};
 use std::ops::Range;
 
@@ -128,12 +128,8 @@ pub fn signed_quotations(doc: &Doc) -> Vec<(Position, Range<usize>)> {
                 cue: dash,
                 content: std::iter::once(first..at).collect(),
                 kind: Kind::Direct,
-                stance: Stance::Neutral,
                 confidence: CONFIDENCE,
-                reported_by: None,
-                role: None,
-                inferred: false,
-                antecedent: None,
+                ..Position::default()
             },
             first..end,
         ));

@@ -96,10 +96,14 @@ fn is_modifier_only(w: &str) -> bool {
 /// A source that names someone: some word of it, determiners aside, is a name or not a mere
 /// modifier.
 fn can_speak(doc: &Doc, source: &Range<usize>) -> bool {
+    // mentions are in text order and do not overlap
+    let i = doc
+        .mentions
+        .partition_point(|m| m.tokens.end <= source.start);
     let named = doc
         .mentions
-        .iter()
-        .any(|m| m.tokens.start < source.end && source.start < m.tokens.end);
+        .get(i)
+        .is_some_and(|m| m.tokens.start < source.end);
     named
         || source.clone().any(|w| {
             let t = doc.token_text(w);
@@ -422,22 +426,15 @@ fn descriptors(doc: &Doc, e: usize) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::doc::{Kind, Stance};
     use crate::testing::{with_entities, words_of};
 
     fn position(doc: &Doc, source: Option<&str>, cue: &str, content: &str) -> Position {
         Position {
             source: source.map(|s| words_of(doc, s)),
-            speaker: None,
             cue: words_of(doc, cue),
             content: vec![words_of(doc, content)],
-            kind: Kind::Indirect,
-            stance: Stance::Neutral,
             confidence: 1.0,
-            reported_by: None,
-            role: None,
-            inferred: false,
-            antecedent: None,
+            ..Position::default()
         }
     }
 

@@ -1,11 +1,12 @@
 //! `newsie issues`: a run's positions grouped into issues (see `newsie::issues`).
 
 use super::args::IssuesArgs;
-use super::{output, Failure, Phase};
+use super::{libtorch_threads, output, Failure, Phase};
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 use newsie::issues::{group, read_positions, Issues, Options};
 use newsie::model::sentence::SentenceEncoder;
+use newsie::record::name_of;
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 
@@ -13,12 +14,7 @@ pub fn issues(a: IssuesArgs) -> Result<(), Failure> {
     let records = std::fs::File::open(&a.records)
         .with_context(|| format!("cannot read {}", a.records.display()))
         .setup()?;
-    let threads = a
-        .threads
-        .map(usize::from)
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-    tch::set_num_threads(threads as i32);
-    tch::set_num_interop_threads(1);
+    libtorch_threads(a.threads);
     let encoder = SentenceEncoder::load(a.precision).setup()?;
     let (members, skipped) = read_positions(std::io::BufReader::new(records)).running()?;
     if skipped > 0 && !a.quiet {
@@ -95,7 +91,7 @@ fn write_csv(found: &Issues, dir: &Path) -> anyhow::Result<()> {
                 &m.article,
                 &m.position,
                 m.speaker.as_deref().unwrap_or(""),
-                stance_name(m.stance),
+                &name_of(m.stance),
                 &m.content,
             ])?;
         }
@@ -115,12 +111,4 @@ fn write_csv(found: &Issues, dir: &Path) -> anyhow::Result<()> {
     positions.flush()?;
     speakers.flush()?;
     Ok(())
-}
-
-fn stance_name(s: newsie::doc::Stance) -> &'static str {
-    match s {
-        newsie::doc::Stance::Support => "support",
-        newsie::doc::Stance::Oppose => "oppose",
-        newsie::doc::Stance::Neutral => "neutral",
-    }
 }

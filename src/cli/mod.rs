@@ -96,22 +96,28 @@ pub fn pipeline(run: &RunArgs, strict: bool, needs: Needs) -> Result<Pipeline> {
     pipeline_with(run, strict, needs, newsie::pipeline::CHUNK_BYTES)
 }
 
+/// Gives libtorch the threads asked for (default: all cores), its inter-op pool one; returns the
+/// count.
+pub fn libtorch_threads(asked: Option<u16>) -> usize {
+    let threads = asked
+        .map(usize::from)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    tch::set_num_threads(threads as i32);
+    tch::set_num_interop_threads(1);
+    threads
+}
+
 pub fn pipeline_with(
     run: &RunArgs,
     strict: bool,
     needs: Needs,
     chunk_bytes: usize,
 ) -> Result<Pipeline> {
-    let threads = run
-        .threads
-        .map(usize::from)
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let threads = libtorch_threads(run.threads);
     rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build_global()
         .context("thread pool")?;
-    tch::set_num_threads(threads as i32);
-    tch::set_num_interop_threads(1);
     let models = Models::load(&run.models, run.precision, needs.attribution)?;
     let gazetteer = if needs.places {
         let path = run

@@ -3,7 +3,6 @@
 //! Where an article has several annotators' files the first in name order counts.
 
 use super::Prf;
-use crate::corpus::{Article, Input};
 use crate::pipeline::Pipeline;
 use crate::record::PositionRecord;
 use anyhow::{bail, Context, Result};
@@ -266,17 +265,7 @@ pub fn eval_attribution(
     if let Some(o) = out {
         std::fs::create_dir_all(o).with_context(|| format!("cannot create {}", o.display()))?;
     }
-    let inputs: Vec<Input> = gold
-        .iter()
-        .map(|g| {
-            Input::Article(Article {
-                id: g.name.clone(),
-                text: g.text.clone(),
-                meta: Default::default(),
-            })
-        })
-        .collect();
-    let records = pipeline.process(inputs)?;
+    let records = super::process_texts(pipeline, gold.iter().map(|g| (&*g.name, &*g.text)))?;
     let mut tallies: BTreeMap<&str, Tally> = Default::default();
     let mut report = AttributionReport {
         dir: dir.display().to_string(),

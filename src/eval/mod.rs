@@ -66,3 +66,40 @@ fn f1(precision: f64, recall: f64) -> f64 {
         0.0
     }
 }
+
+/// Runs the pipeline over (id, text) pairs, each an article of its own: one record each, in order.
+fn process_texts<'a>(
+    pipeline: &crate::pipeline::Pipeline,
+    texts: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> anyhow::Result<Vec<crate::record::Record>> {
+    let inputs = texts
+        .into_iter()
+        .map(|(id, text)| {
+            crate::corpus::Input::Article(crate::corpus::Article {
+                id: id.to_string(),
+                text: text.to_string(),
+                meta: Default::default(),
+            })
+        })
+        .collect();
+    Ok(pipeline.process(inputs)?)
+}
+
+/// The items of a hand-labelled JSONL set with their line numbers (blank lines skipped); an
+/// unreadable line names the file and the line.
+fn read_jsonl<T: serde::de::DeserializeOwned>(
+    path: &std::path::Path,
+) -> anyhow::Result<Vec<(usize, T)>> {
+    use anyhow::Context;
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(n, l)| {
+            serde_json::from_str(l)
+                .map(|item| (n + 1, item))
+                .with_context(|| format!("{}: line {}", path.display(), n + 1))
+        })
+        .collect()
+}

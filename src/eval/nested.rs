@@ -3,10 +3,9 @@
 //! many inner speakers link to the right entity.
 
 use super::Prf;
-use crate::corpus::{Article, Input};
 use crate::pipeline::Pipeline;
 use crate::record::{PositionRecord, Record};
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use std::fmt;
@@ -41,22 +40,13 @@ pub struct GoldInner {
 
 /// Reads the set; every cue must be found in its text.
 pub fn read_nested(path: &Path) -> Result<Vec<NestedItem>> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
     let mut items = Vec::new();
-    for (n, line) in text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
-    {
-        let item: NestedItem = serde_json::from_str(line)
-            .with_context(|| format!("{}: line {}", path.display(), n + 1))?;
+    for (line, item) in super::read_jsonl::<NestedItem>(path)? {
         for g in &item.inner {
             if cue_span(&item.text, g).is_none() {
                 bail!(
-                    "{}: line {}: cue {:?} is not in the text",
+                    "{}: line {line}: cue {:?} is not in the text",
                     path.display(),
-                    n + 1,
                     g.cue
                 );
             }
@@ -155,17 +145,7 @@ impl fmt::Display for NestedReport {
 /// Runs the pipeline over the set's texts and scores their inner positions.
 pub fn eval_nested(pipeline: &Pipeline, path: &Path) -> Result<NestedReport> {
     let items = read_nested(path)?;
-    let inputs: Vec<Input> = items
-        .iter()
-        .map(|i| {
-            Input::Article(Article {
-                id: i.id.clone(),
-                text: i.text.clone(),
-                meta: Default::default(),
-            })
-        })
-        .collect();
-    let records = pipeline.process(inputs)?;
+    let records = super::process_texts(pipeline, items.iter().map(|i| (&*i.id, &*i.text)))?;
     let mut report = NestedReport {
         texts: items.len(),
         ..Default::default()

@@ -3,9 +3,8 @@
 //! as the record's entity gives them.
 
 use super::Prf;
-use crate::corpus::{Article, Input};
 use crate::pipeline::Pipeline;
-use anyhow::{Context, Result};
+use anyhow::Result;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::path::Path;
@@ -27,15 +26,10 @@ pub struct RoleItem {
 
 /// Reads the set.
 pub fn read_roles(path: &Path) -> Result<Vec<RoleItem>> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    text.lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
-        .map(|(n, l)| {
-            serde_json::from_str(l).with_context(|| format!("{}: line {}", path.display(), n + 1))
-        })
-        .collect()
+    Ok(super::read_jsonl(path)?
+        .into_iter()
+        .map(|(_, item)| item)
+        .collect())
 }
 
 /// Scores of `newsie eval roles`.
@@ -76,17 +70,7 @@ fn count(prf: &mut Prf, gold: &Option<String>, found: &Option<String>) {
 /// Runs the pipeline over the set's sentences and scores the labelled people's roles.
 pub fn eval_roles(pipeline: &Pipeline, path: &Path) -> Result<RolesReport> {
     let items = read_roles(path)?;
-    let inputs: Vec<Input> = items
-        .iter()
-        .map(|i| {
-            Input::Article(Article {
-                id: i.id.clone(),
-                text: i.text.clone(),
-                meta: Default::default(),
-            })
-        })
-        .collect();
-    let records = pipeline.process(inputs)?;
+    let records = super::process_texts(pipeline, items.iter().map(|i| (&*i.id, &*i.text)))?;
     let mut report = RolesReport {
         speakers: items.len(),
         ..Default::default()

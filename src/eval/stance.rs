@@ -56,23 +56,14 @@ pub struct Example {
 
 /// Reads the set.
 pub fn read_stance(path: &Path) -> Result<Vec<StanceItem>> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
     let mut items = Vec::new();
-    for (n, line) in text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
-    {
-        let item: StanceItem = serde_json::from_str(line)
-            .with_context(|| format!("{}: line {}", path.display(), n + 1))?;
+    for (line, item) in super::read_jsonl::<StanceItem>(path)? {
         if item.set == "written" && item.text.is_none()
             || item.set == "polnear" && item.article.is_none()
         {
             bail!(
-                "{}: line {}: a {} item without its {}",
+                "{}: line {line}: a {} item without its {}",
                 path.display(),
-                n + 1,
                 item.set,
                 if item.set == "written" {
                     "text"

@@ -9,7 +9,7 @@
 pub mod map;
 
 use crate::doc::Stance;
-use crate::record::Record;
+use crate::record::{name_of, Record};
 use anyhow::{Context, Result};
 use base64::Engine;
 use serde::Serialize;
@@ -112,17 +112,7 @@ struct Position {
 /// killed run, say) are skipped and counted.
 pub fn read_records(reader: impl BufRead) -> Result<(Vec<Record>, usize)> {
     let mut records = Vec::new();
-    let mut skipped = 0;
-    for line in reader.lines() {
-        let line = line.context("cannot read the records")?;
-        if line.trim().is_empty() {
-            continue;
-        }
-        match serde_json::from_str(&line) {
-            Ok(r) => records.push(r),
-            Err(_) => skipped += 1,
-        }
-    }
+    let skipped = crate::record::for_each_record(reader, |r| records.push(r))?;
     Ok((records, skipped))
 }
 
@@ -163,14 +153,6 @@ impl Report<'_> {
             .and_then(|_| out.write_all(packed.as_bytes()))
             .and_then(|_| out.write_all(tail.as_bytes()))
             .context("cannot write the report")
-    }
-}
-
-/// How the record writes a value: a kind, stance or feature's name.
-fn name_of(v: impl Serialize) -> String {
-    match serde_json::to_value(v) {
-        Ok(serde_json::Value::String(s)) => s,
-        _ => String::new(),
     }
 }
 
