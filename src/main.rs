@@ -52,6 +52,15 @@ fn main() -> ExitCode {
             json,
             run,
         }) => eval::eval_places(&gazetteer_xml, predictions.as_deref(), json, &run),
+        Command::Eval(EvalCommand::Ranker {
+            train,
+            check,
+            folds,
+            l2,
+            fit,
+            json,
+            run,
+        }) => eval::eval_ranker(&train, &check, folds, l2, fit.as_deref(), json, &run),
     };
     let (code, e) = match result {
         Ok(()) => return ExitCode::SUCCESS,

@@ -235,6 +235,33 @@ pub enum EvalCommand {
         #[arg(long)]
         json: bool,
     },
+    /// The place ranker fitted and checked: k-fold cross-validation by article over the
+    /// training collections, each scored with weights fitted on the others only, the kept-aside
+    /// collections, a calibration table and the misses by cause, beside the hand-set weights;
+    /// `--fit` writes the weights fitted on every training collection.
+    Ranker {
+        /// A collection to fit on (LGL / GeoVirus XML); give it once per collection.
+        #[arg(long, required = true)]
+        train: Vec<PathBuf>,
+        /// A collection never fitted on, scored with the weights fitted on all of `--train`.
+        #[arg(long)]
+        check: Vec<PathBuf>,
+        /// Folds of the cross-validation.
+        #[arg(long, default_value_t = 5)]
+        folds: usize,
+        /// L2 penalty on the weights.
+        #[arg(long, default_value_t = 0.001)]
+        l2: f32,
+        /// Write the weights fitted on every training collection here (JSON, the layout of
+        /// src/places/ranker.json).
+        #[arg(long)]
+        fit: Option<PathBuf>,
+        /// Print the scores as JSON.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        run: RunArgs,
+    },
     /// Toponym resolution on LGL / TR-News or GeoVirus XML: accuracy within 161 km, median error,
     /// AUC, and the same with each ranking signal taken out.
     Places {

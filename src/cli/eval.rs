@@ -5,7 +5,7 @@ use super::{create, pipeline, print_report, Failure, Needs, Phase, NER_ONLY};
 use anyhow::{Context, Result};
 use newsie::pipeline::Pipeline;
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// The shared part of `eval ner` and `eval places`: a readable gold file (read once by `check`
 /// before the models load, so that a malformed one is the user's to fix: exit 2), the
@@ -131,4 +131,39 @@ pub fn eval_places(
     eval_file(xml, check, predictions, json, run, needs, |p, out| {
         newsie::eval::eval_places(p, xml, &newsie::eval::places::ablations(), out)
     })
+}
+
+pub fn eval_ranker(
+    train: &[PathBuf],
+    check: &[PathBuf],
+    folds: usize,
+    l2: f32,
+    fit: Option<&Path>,
+    json: bool,
+    run: &RunArgs,
+) -> Result<(), Failure> {
+    let train: Vec<&Path> = train.iter().map(PathBuf::as_path).collect();
+    let check: Vec<&Path> = check.iter().map(PathBuf::as_path).collect();
+    for p in train.iter().chain(&check) {
+        newsie::eval::places::read_geo_xml(p).setup()?;
+    }
+    let needs = Needs {
+        places: true,
+        ..NER_ONLY
+    };
+    let pipeline = pipeline(run, false, needs).setup()?;
+    let report =
+        newsie::eval::ranker::eval_ranker(&pipeline, &train, &check, folds, l2).running()?;
+    if let Some(out) = fit {
+        let card = serde_json::json!({
+            "weights": report.fitted,
+            "trained_on": report.sets[..train.len()],
+            "l2": l2,
+        });
+        let text = serde_json::to_string_pretty(&card).expect("weights serialize");
+        std::fs::write(out, text + "\n")
+            .with_context(|| format!("cannot write {}", out.display()))
+            .running()?;
+    }
+    print_report(&report, json)
 }

@@ -14,7 +14,7 @@ use std::ops::Range;
 use std::path::Path;
 
 /// Half the Earth's circumference: the error of a toponym left unresolved.
-const MAX_KM: f64 = 20039.0;
+pub(crate) const MAX_KM: f64 = 20039.0;
 
 #[derive(Debug, Clone)]
 /// A gold toponym.
@@ -29,6 +29,11 @@ pub struct Toponym {
     pub lat: f64,
     /// Gold longitude.
     pub lon: f64,
+    /// Gold GeoNames id, where the collection gives one.
+    pub geonames_id: Option<u32>,
+    /// Gold GeoNames feature class (P populated place, A country or region, H water, L area,
+    /// S spot or building, T terrain), where the collection gives one.
+    pub class: Option<char>,
 }
 
 #[derive(Debug)]
@@ -104,12 +109,20 @@ pub fn read_geo_xml(path: &Path) -> Result<Vec<GeoArticle>> {
             } else {
                 continue;
             };
+            let class = child_text(gold, "fclass")
+                .and_then(|c| c.trim().chars().next())
+                .or_else(|| {
+                    let code = child_text(gold, "fcode")?.trim();
+                    Some(if code.starts_with("PPL") { 'P' } else { 'A' })
+                });
             toponyms.push(Toponym {
                 start: s,
                 end: e,
                 phrase,
                 lat,
                 lon,
+                geonames_id: gold.attribute("geonameid").and_then(|g| g.parse().ok()),
+                class,
             });
         }
         out.push(GeoArticle { id, text, toponyms });
@@ -174,7 +187,7 @@ impl std::fmt::Display for PlacesReport {
     }
 }
 
-fn scores(mut errors: Vec<f64>, resolved: usize) -> GeoScores {
+pub(crate) fn scores(mut errors: Vec<f64>, resolved: usize) -> GeoScores {
     errors.sort_by(f64::total_cmp);
     let n = errors.len();
     let within = errors.iter().filter(|&&e| e <= 161.0).count();
@@ -203,7 +216,7 @@ fn scores(mut errors: Vec<f64>, resolved: usize) -> GeoScores {
 }
 
 /// The words of a Doc a code point span covers.
-fn words_of(doc: &Doc, chars: &CharIndex, t: &Toponym) -> Range<usize> {
+pub(crate) fn words_of(doc: &Doc, chars: &CharIndex, t: &Toponym) -> Range<usize> {
     let (s, e) = (chars.byte(t.start), chars.byte(t.end));
     let first = doc.tokens.partition_point(|w| w.end <= s);
     let end = doc.tokens.partition_point(|w| w.start < e);

@@ -14,7 +14,8 @@ mod context;
 mod features;
 mod weights;
 
-pub use weights::Weights;
+use weights::kind_signal;
+pub use weights::{fit, Weights, NAMES, SIGNALS};
 
 use crate::doc::{strip_possessive, Doc, EntityType, ResolvedPlace};
 use crate::gazetteer::{Feature, Gazetteer, Place};
@@ -76,29 +77,30 @@ pub struct Resolver<'a> {
 }
 
 impl Resolver<'_> {
-    fn prior(&self, p: &Place, main: bool, cue: Option<Feature>) -> f32 {
-        let w = &self.weights;
-        w.feature(p.feature)
-            + w.population * (1.0 + p.population as f32).ln()
-            + if main { w.main_name } else { 0.0 }
-            + if p.code == "PPLC" { w.capital } else { 0.0 }
-            + if cue == Some(p.feature) { w.cue } else { 0.0 }
-    }
-
-    /// The best candidate and its confidence (softmax over the candidates' scores).
-    fn choose(
+    /// The signals of each candidate of a target, in its article's context (none in the
+    /// first pass) less the target's own choice.
+    fn signals(
         &self,
         t: &Target,
         ctx: Option<(&Context, Option<(&Place, f32)>)>,
-    ) -> Option<(u32, f32)> {
-        let w = &self.weights;
+    ) -> Vec<(u32, [f32; SIGNALS])> {
         let place = |i: u32| &self.gazetteer.places[i as usize];
-        let scores: Vec<(f32, u32)> = t
+        let most = t
             .candidates
+            .iter()
+            .map(|&(i, _)| place(i).population)
+            .max()
+            .unwrap_or(0);
+        let ln = |p: u64| (1.0 + p as f32).ln();
+        t.candidates
             .iter()
             .map(|&(i, main)| {
                 let p = place(i);
-                let mut s = self.prior(p, main, t.cue);
+                let mut s = [0.0; SIGNALS];
+                s[kind_signal(p.feature)] = 1.0;
+                s[6] = ln(p.population);
+                s[7] = f32::from(u8::from(main));
+                s[8] = f32::from(u8::from(p.code == "PPLC"));
                 let namesake = p.feature == Feature::Region
                     && t.candidates.iter().any(|&(j, _)| {
                         let c = place(j);
@@ -107,9 +109,8 @@ impl Resolver<'_> {
                             && c.admin1 == p.admin1
                             && c.population * 4 >= p.population
                     });
-                if namesake {
-                    s -= w.namesake;
-                }
+                s[9] = f32::from(u8::from(namesake));
+                s[10] = f32::from(u8::from(t.cue == Some(p.feature)));
                 let inside = |q: &u32| contains(place(*q), p);
                 let holds = |h: &u32| contains(p, place(*h));
                 // a list's peers are of one kind: countries, or regions of one country
@@ -119,18 +120,39 @@ impl Resolver<'_> {
                         && (p.feature == Feature::Country || q.country == p.country)
                         && !std::ptr::eq(p, q)
                 };
-                if t.around.within.iter().any(inside) || t.around.holds.iter().any(holds) {
-                    s += w.qualifier;
-                }
-                if t.around.peers.iter().any(like) {
-                    s += w.peers;
-                }
+                s[11] = f32::from(u8::from(
+                    t.around.within.iter().any(inside) || t.around.holds.iter().any(holds),
+                ));
+                s[12] = f32::from(u8::from(t.around.peers.iter().any(like)));
                 if let Some((c, own)) = ctx {
                     let (sc, sa) = c.shares(p, own);
-                    s += w.same_country * sc + w.same_admin1 * sa;
+                    s[13] = sc;
+                    s[14] = sa;
+                    s[18] = c.near(p, own);
+                    s[19] = s[8] * sc;
+                    s[20] = c.proximity(p, own);
+                    s[21] = if p.feature == Feature::City { sa } else { 0.0 };
                 }
-                (s, i)
+                s[15] = f32::from(u8::from(p.population == most));
+                s[16] = ln(p.population) - ln(most);
+                if p.feature == Feature::City {
+                    s[17] = s[6];
+                }
+                (i, s)
             })
+            .collect()
+    }
+
+    /// The best candidate and its confidence (softmax over the candidates' scores).
+    fn choose(
+        &self,
+        t: &Target,
+        ctx: Option<(&Context, Option<(&Place, f32)>)>,
+    ) -> Option<(u32, f32)> {
+        let scores: Vec<(f32, u32)> = self
+            .signals(t, ctx)
+            .iter()
+            .map(|(i, s)| (self.weights.score(s), *i))
             .collect();
         let best = scores
             .iter()
@@ -287,6 +309,29 @@ impl Resolver<'_> {
     /// Department" is the article's Paris) are left out of its context, as an entity's own
     /// choice is (here from the earlier rounds too, where `annotate` lets the others see it).
     pub fn resolve(&self, doc: &Doc, name: &str, words: &Range<usize>) -> Option<(&Place, f32)> {
+        let (t, ctx) = self.in_context(doc, name, words);
+        self.choose(&t, Some((&ctx, None)))
+            .map(|(i, c)| (&self.gazetteer.places[i as usize], c))
+    }
+
+    /// The candidates of a name as `resolve` sees them, each with its signals: what the ranker
+    /// is fitted on.
+    pub fn candidates(
+        &self,
+        doc: &Doc,
+        name: &str,
+        words: &Range<usize>,
+    ) -> Vec<(&Place, [f32; SIGNALS])> {
+        let (t, ctx) = self.in_context(doc, name, words);
+        self.signals(&t, Some((&ctx, None)))
+            .into_iter()
+            .map(|(i, s)| (&self.gazetteer.places[i as usize], s))
+            .collect()
+    }
+
+    /// The target of a name at `words` and the context of the Doc's other places (see
+    /// `resolve`).
+    fn in_context(&self, doc: &Doc, name: &str, words: &Range<usize>) -> (Target, Context) {
         let candidates = self.gazetteer.lookup(name);
         let same = |t: &Target| {
             t.candidates.len() == candidates.len()
@@ -317,8 +362,7 @@ impl Resolver<'_> {
             weight: 1.0,
             rescue: false,
         };
-        self.choose(&t, Some((&ctx, None)))
-            .map(|(i, c)| (&self.gazetteer.places[i as usize], c))
+        (t, ctx)
     }
 }
 

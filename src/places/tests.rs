@@ -27,16 +27,29 @@ const GAZ: &str = "# test\n\
     5815135\tWashington\tregion\tADM1\tUS\tWA\t47.5\t-120.5\t7700000\t\t\n\
     6254928\tVirginia\tregion\tADM1\tUS\tVA\t37.5\t-78.5\t8600000\t\t\n";
 
+/// The signals are checked one at a time with the hand-set weights, which give each its own
+/// say; `the_fitted_weights_read_articles_as_a_reader_does` checks the fitted ones whole.
 fn resolver(g: &Gazetteer) -> Resolver<'_> {
     Resolver {
         gazetteer: g,
-        weights: Weights::default(),
+        weights: Weights::hand_set(),
     }
 }
 
 fn resolve(text: &str, names: &[(&str, EntityType)]) -> Vec<(String, String, String)> {
+    resolve_with(Weights::hand_set(), text, names)
+}
+
+fn resolve_with(
+    weights: Weights,
+    text: &str,
+    names: &[(&str, EntityType)],
+) -> Vec<(String, String, String)> {
     let g = Gazetteer::parse(GAZ).unwrap();
-    let r = resolver(&g);
+    let r = Resolver {
+        gazetteer: &g,
+        weights,
+    };
     let mut d = doc(text, names);
     r.annotate(&mut d);
     d.places
@@ -56,7 +69,7 @@ fn resolve(text: &str, names: &[(&str, EntityType)]) -> Vec<(String, String, Str
 #[test]
 fn commas_and_lists_say_which_place() {
     use EntityType::LOC;
-    let d = Weights::default();
+    let d = Weights::hand_set();
     let no_qualifier = Weights {
         qualifier: 0.0,
         ..d
@@ -183,7 +196,7 @@ fn names_ambiguous_alone_settle_together() {
             gazetteer: &g,
             weights: Weights {
                 rounds,
-                ..Weights::default()
+                ..Weights::hand_set()
             },
         };
         let mut d = doc(
@@ -236,4 +249,46 @@ fn focus_is_the_main_countries() {
     );
     r.annotate(&mut d);
     assert_eq!(d.focus, ["UA"]);
+}
+
+/// The fitted weights (`ranker.json`) on whole articles: what a reader takes each name for.
+#[test]
+fn the_fitted_weights_read_articles_as_a_reader_does() {
+    use EntityType::*;
+    let table: &[(&str, &[(&str, EntityType)], &[(&str, &str, &str)])] = &[
+        ("Paris.", &[("Paris", LOC)], &[("Paris", "Paris", "FR")]),
+        (
+            "Paris, Texas, was hit.",
+            &[("Paris", LOC), ("Texas", LOC)],
+            &[("Paris", "Paris", "US"), ("Texas", "Texas", "US")],
+        ),
+        ("Alaska.", &[("Alaska", LOC)], &[("Alaska", "Alaska", "US")]),
+        (
+            "London said no.",
+            &[("London", ORG)],
+            &[("London", "London", "GB")],
+        ),
+        (
+            "Ukraine. Shelling hit Kramatorsk and Donetsk.",
+            &[("Ukraine", LOC), ("Kramatorsk", LOC), ("Donetsk", LOC)],
+            &[
+                ("Ukraine", "Ukraine", "UA"),
+                ("Kramatorsk", "Kramatorsk", "UA"),
+                ("Donetsk", "Donetsk", "UA"),
+            ],
+        ),
+        (
+            "Atlanta, Georgia, and Savannah.",
+            &[("Atlanta", LOC), ("Georgia", LOC)],
+            &[("Atlanta", "Atlanta", "US"), ("Georgia", "Georgia", "US")],
+        ),
+    ];
+    for (text, names, want) in table {
+        let got = resolve_with(Weights::default(), text, names);
+        let want: Vec<(String, String, String)> = want
+            .iter()
+            .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
+            .collect();
+        assert_eq!(got, want, "{text:?}");
+    }
 }

@@ -1,21 +1,56 @@
-//! The weights of the ranking signals (set on LGL and GeoVirus; README "Places: scores").
+//! The weights of the ranking signals: a conditional logit (one score per candidate, a softmax
+//! over a name's candidates) fitted on LGL and GeoVirus by `newsie eval ranker --fit`
+//! (`scripts/train-places`; the card is `src/places/RANKER.md`), and the hand-set weights it
+//! replaced, kept to compare against.
 
 use crate::gazetteer::Feature;
+use serde::{Deserialize, Serialize};
+use std::sync::OnceLock;
 
-#[derive(Debug, Clone, Copy)]
-/// The weights of the ranking signals; see `Default` for what each is.
+/// Number of ranking signals.
+pub const SIGNALS: usize = 22;
+
+/// The signals' names, in the order of [`Weights::vector`] (and of the fields).
+pub const NAMES: [&str; SIGNALS] = [
+    "continent",
+    "country",
+    "region",
+    "district",
+    "city",
+    "union",
+    "population",
+    "main_name",
+    "capital",
+    "namesake",
+    "cue",
+    "qualifier",
+    "peers",
+    "same_country",
+    "same_admin1",
+    "most_populous",
+    "population_gap",
+    "city_population",
+    "near",
+    "capital_in_context",
+    "proximity",
+    "city_in_admin1",
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+/// The weights of the ranking signals; a candidate's score is their sum over the signals it
+/// has (each signal's value times its weight).
 pub struct Weights {
-    /// Prior of a continent.
+    /// A continent (one of six kinds, one of which is 1).
     pub continent: f32,
-    /// Prior of a country.
+    /// A country.
     pub country: f32,
-    /// Prior of a first-level region.
+    /// A first-level region.
     pub region: f32,
-    /// Prior of a second-level region.
+    /// A second-level region.
     pub district: f32,
-    /// Prior of a city.
+    /// A city.
     pub city: f32,
-    /// Prior of a union of countries.
+    /// A union of countries.
     pub union: f32,
     /// Per ln(1 + population).
     pub population: f32,
@@ -23,8 +58,8 @@ pub struct Weights {
     pub main_name: f32,
     /// A country's capital (news names capitals for their governments: "Washington said").
     pub capital: f32,
-    /// Taken from a region whose namesake city among the candidates holds a quarter or more of
-    /// its people (Berlin, Geneva, Istanbul: the city, unless a cue says region).
+    /// A region whose namesake city among the candidates holds a quarter or more of its
+    /// people (Berlin, Geneva, Istanbul: the city, unless a cue says region).
     pub namesake: f32,
     /// The kind a cue word asks for ("region", "county", "city of").
     pub cue: f32,
@@ -38,12 +73,51 @@ pub struct Weights {
     pub same_country: f32,
     /// Share of the article's other places in the candidate's first-level region.
     pub same_admin1: f32,
+    /// The most populous of the name's candidates.
+    pub most_populous: f32,
+    /// ln(1 + population) less that of the most populous candidate (0 or below).
+    pub population_gap: f32,
+    /// Per ln(1 + population) of a city (on top of `population`: people count for more, or
+    /// less, in a city than in a region).
+    pub city_population: f32,
+    /// Share of the article's other places within 161 km of the candidate.
+    pub near: f32,
+    /// A capital, times the share of the article's other places in its country (the capital of
+    /// a country the article is about, not a namesake's).
+    pub capital_in_context: f32,
+    /// How close the nearest of the article's other places lies: 1 − ln(1 + km) / ln(20,040)
+    /// (1 on the spot, 0 on the far side of the Earth or with no other place).
+    pub proximity: f32,
+    /// A city, times the share of the article's other places in its first-level region.
+    pub city_in_admin1: f32,
     /// Passes over the article's places: alone, then each in the context of the pass before.
     pub rounds: usize,
 }
 
+/// The fitted weights this build carries.
+const FITTED: &str = include_str!("ranker.json");
+
+#[derive(Deserialize)]
+struct Fitted {
+    weights: Weights,
+}
+
 impl Default for Weights {
+    /// The fitted weights (`ranker.json`).
     fn default() -> Self {
+        static W: OnceLock<Weights> = OnceLock::new();
+        *W.get_or_init(|| {
+            serde_json::from_str::<Fitted>(FITTED)
+                .expect("src/places/ranker.json is valid")
+                .weights
+        })
+    }
+}
+
+impl Weights {
+    /// The weights set by hand, one signal at a time, on LGL and GeoVirus (before the fitted
+    /// ones; the signals added with the fit have none).
+    pub fn hand_set() -> Self {
         Weights {
             continent: 6.0,
             country: 6.0,
@@ -54,26 +128,175 @@ impl Default for Weights {
             population: 0.25,
             main_name: 2.0,
             capital: 5.0,
-            namesake: 4.0,
+            namesake: -4.0,
             cue: 4.0,
             qualifier: 6.0,
             peers: 2.0,
             same_country: 6.0,
             same_admin1: 3.0,
+            most_populous: 0.0,
+            population_gap: 0.0,
+            city_population: 0.0,
+            near: 0.0,
+            capital_in_context: 0.0,
+            proximity: 0.0,
+            city_in_admin1: 0.0,
             rounds: 2,
         }
     }
+
+    /// The weights in the order of [`NAMES`].
+    pub fn vector(&self) -> [f32; SIGNALS] {
+        [
+            self.continent,
+            self.country,
+            self.region,
+            self.district,
+            self.city,
+            self.union,
+            self.population,
+            self.main_name,
+            self.capital,
+            self.namesake,
+            self.cue,
+            self.qualifier,
+            self.peers,
+            self.same_country,
+            self.same_admin1,
+            self.most_populous,
+            self.population_gap,
+            self.city_population,
+            self.near,
+            self.capital_in_context,
+            self.proximity,
+            self.city_in_admin1,
+        ]
+    }
+
+    /// Weights from a vector in the order of [`NAMES`].
+    pub fn from_vector(v: [f32; SIGNALS], rounds: usize) -> Self {
+        let [continent, country, region, district, city, union, population, main_name, capital, namesake, cue, qualifier, peers, same_country, same_admin1, most_populous, population_gap, city_population, near, capital_in_context, proximity, city_in_admin1] =
+            v;
+        Weights {
+            continent,
+            country,
+            region,
+            district,
+            city,
+            union,
+            population,
+            main_name,
+            capital,
+            namesake,
+            cue,
+            qualifier,
+            peers,
+            same_country,
+            same_admin1,
+            most_populous,
+            population_gap,
+            city_population,
+            near,
+            capital_in_context,
+            proximity,
+            city_in_admin1,
+            rounds,
+        }
+    }
+
+    /// A candidate's score: the signals weighted.
+    pub fn score(&self, signals: &[f32; SIGNALS]) -> f32 {
+        self.vector().iter().zip(signals).map(|(w, s)| w * s).sum()
+    }
 }
 
-impl Weights {
-    pub(super) fn feature(&self, f: Feature) -> f32 {
-        match f {
-            Feature::Continent => self.continent,
-            Feature::Country => self.country,
-            Feature::Region => self.region,
-            Feature::District => self.district,
-            Feature::City => self.city,
-            Feature::Union => self.union,
+/// Index of a kind's signal.
+pub(super) fn kind_signal(f: Feature) -> usize {
+    match f {
+        Feature::Continent => 0,
+        Feature::Country => 1,
+        Feature::Region => 2,
+        Feature::District => 3,
+        Feature::City => 4,
+        Feature::Union => 5,
+    }
+}
+
+/// Fits weights to examples: each a name's candidates' signals and which of them are right
+/// (several can be: a city and its district both lie within 161 km of the gold point).
+/// Maximizes the mean log of the right candidates' summed probability under the softmax of the
+/// scores, less `l2` times the squared weights, by Adam from `start` for `steps` full-batch
+/// steps.
+pub fn fit(
+    examples: &[(Vec<[f32; SIGNALS]>, Vec<bool>)],
+    start: &Weights,
+    l2: f32,
+    steps: usize,
+) -> Weights {
+    let mut w = start.vector().map(f64::from);
+    let (mut m, mut v) = ([0.0f64; SIGNALS], [0.0f64; SIGNALS]);
+    let (b1, b2, lr, eps) = (0.9f64, 0.999f64, 0.05f64, 1e-8f64);
+    let n = examples.len().max(1) as f64;
+    for step in 1..=steps {
+        let mut grad = [0.0f64; SIGNALS];
+        for (cands, right) in examples {
+            let scores: Vec<f64> = cands
+                .iter()
+                .map(|s| s.iter().zip(&w).map(|(x, w)| f64::from(*x) * w).sum())
+                .collect();
+            let max = scores.iter().copied().fold(f64::MIN, f64::max);
+            let e: Vec<f64> = scores.iter().map(|s| (s - max).exp()).collect();
+            let z: f64 = e.iter().sum();
+            let zr: f64 = e.iter().zip(right).filter(|x| *x.1).map(|x| x.0).sum();
+            for ((c, e), &r) in cands.iter().zip(&e).zip(right) {
+                // d(-log sum_right p)/d score: p - (right ? p / sum_right p : 0)
+                let target = if r { e / zr } else { 0.0 };
+                for (g, x) in grad.iter_mut().zip(c) {
+                    *g += (e / z - target) * f64::from(*x) / n;
+                }
+            }
         }
+        for k in 0..SIGNALS {
+            let g = grad[k] + 2.0 * f64::from(l2) * w[k];
+            m[k] = b1 * m[k] + (1.0 - b1) * g;
+            v[k] = b2 * v[k] + (1.0 - b2) * g * g;
+            let mh = m[k] / (1.0 - b1.powi(step as i32));
+            let vh = v[k] / (1.0 - b2.powi(step as i32));
+            w[k] -= lr * mh / (vh.sqrt() + eps);
+        }
+    }
+    Weights::from_vector(w.map(|x| x as f32), start.rounds)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn vectors_round_trip_and_the_names_follow_the_fields() {
+        let w = Weights::hand_set();
+        assert_eq!(Weights::from_vector(w.vector(), w.rounds), w);
+        let json = serde_json::to_value(w).unwrap();
+        for (name, x) in NAMES.iter().zip(w.vector()) {
+            assert_eq!(json[name].as_f64(), Some(f64::from(x)), "{name}");
+        }
+    }
+
+    #[test]
+    fn the_fit_learns_which_signal_picks_the_right_candidate() {
+        // the right candidate always has the capital signal, never the most population
+        let mut a = [0.0; SIGNALS];
+        a[8] = 1.0;
+        let mut b = [0.0; SIGNALS];
+        b[6] = 1.0;
+        let examples = vec![
+            (vec![a, b], vec![true, false]),
+            (vec![b, a], vec![false, true]),
+            (vec![a, a, b], vec![true, true, false]),
+        ];
+        let zero = Weights::from_vector([0.0; SIGNALS], 2);
+        let w = fit(&examples, &zero, 0.001, 300);
+        assert!(w.capital > 1.0 && w.population < -1.0, "{w:?}");
+        assert!(w.score(&a) > w.score(&b));
     }
 }
