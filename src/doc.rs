@@ -193,8 +193,11 @@ pub struct ResolvedPlace {
     pub entity: usize,
     /// The gazetteer entry chosen.
     pub place: Place,
-    /// How sure the resolver is: the chosen candidate's share of the score.
+    /// How sure the resolver is: the chosen candidate's probability under the ranker.
     pub confidence: f32,
+    /// The confidence reaches the run's threshold (`--place-threshold`); a place below it keeps
+    /// its best candidate, marked not confident.
+    pub confident: bool,
 }
 
 /// How a position is reported: its content wholly in quotation marks, partly, or not at all.

@@ -23,7 +23,13 @@
 //! # fn main() -> anyhow::Result<()> {
 //! let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
 //! let models = Models::load(&repo.join("models"), Precision::Auto, true)?;
-//! let options = Options { batch_size: 32, strict: false, chunk_bytes: 1 << 19, nested: true };
+//! let options = Options {
+//!     batch_size: 32,
+//!     strict: false,
+//!     chunk_bytes: 1 << 19,
+//!     nested: true,
+//!     place_threshold: newsie::places::THRESHOLD,
+//! };
 //! let pipeline = Pipeline::new(models, None, options)?; // no gazetteer: no places
 //! let corpus = Corpus::open(&[repo.join("corpus/sample.jsonl")], Fields::default())?;
 //! let mut out = Vec::new();

@@ -43,6 +43,9 @@ pub struct Options {
     pub chunk_bytes: usize,
     /// Positions inside positions: contents read again for the speech acts they report.
     pub nested: bool,
+    /// Places resolved with less confidence are marked `"confident": false`
+    /// (`places::THRESHOLD` by default).
+    pub place_threshold: f32,
 }
 
 /// Counts for the summary line.
@@ -115,6 +118,7 @@ impl Pipeline {
         if let Some(g) = &gazetteer {
             stages.push(Box::new(Places {
                 gazetteer: g.clone(),
+                threshold: opts.place_threshold,
             }));
         }
         let mut pipeline = Pipeline::with_stages(stages, opts)?;
@@ -330,6 +334,7 @@ mod tests {
             strict: false,
             chunk_bytes: CHUNK_BYTES,
             nested: true,
+            place_threshold: crate::places::THRESHOLD,
         }
     }
 

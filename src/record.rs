@@ -56,6 +56,7 @@ impl Doc {
                     lat: round5(p.lat),
                     lon: round5(p.lon),
                     confidence: round4(r.confidence),
+                    confident: r.confident,
                     mentions: self.entities[r.entity].mentions.len(),
                 }
             })
@@ -267,10 +268,18 @@ pub struct PlaceRecord {
     pub lat: f64,
     /// Longitude, degrees.
     pub lon: f64,
-    /// How sure the resolver is.
+    /// How sure the resolver is: the chosen candidate's probability under the ranker.
     pub confidence: f64,
+    /// The confidence reaches the run's `--place-threshold` (records written before the field
+    /// existed read as confident).
+    #[serde(default = "yes")]
+    pub confident: bool,
     /// Mentions of the entity in the article.
     pub mentions: usize,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// A stretch of the text, code point offsets.

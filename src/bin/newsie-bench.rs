@@ -50,6 +50,7 @@ fn main() -> Result<()> {
         strict: false,
         chunk_bytes: newsie::pipeline::CHUNK_BYTES,
         nested: true,
+        place_threshold: newsie::places::THRESHOLD,
     };
     // both models, as extract runs them; the bare forward pass runs the same two
     let start = Instant::now();

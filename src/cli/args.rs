@@ -121,6 +121,17 @@ pub struct RunArgs {
     /// (faster where most of the text is reported speech).
     #[arg(long)]
     pub no_nested: bool,
+    /// Places resolved with less confidence (0 to 1) keep their best candidate, marked
+    /// `"confident": false`.
+    #[arg(long, default_value_t = newsie::places::THRESHOLD, value_parser = threshold)]
+    pub place_threshold: f32,
+}
+
+fn threshold(s: &str) -> Result<f32, String> {
+    match s.parse::<f32>() {
+        Ok(x) if (0.0..=1.0).contains(&x) => Ok(x),
+        _ => Err(format!("{s:?} is not a number from 0 to 1")),
+    }
 }
 
 #[derive(Args)]

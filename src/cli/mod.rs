@@ -140,6 +140,7 @@ pub fn pipeline_with(
         strict,
         chunk_bytes,
         nested: needs.nested && !run.no_nested,
+        place_threshold: run.place_threshold,
     };
     Pipeline::new(models, gazetteer, opts).context("cannot load the models")
 }

@@ -105,4 +105,18 @@ impl Context {
         }
         (1.0 - (1.0 + best).ln() / 20_040f64.ln()).max(0.0) as f32
     }
+
+    /// How many countries the other places lie in (less `own`'s, if it alone is there), past
+    /// the first, in quarters, at most 1.
+    pub(super) fn international(&self, own: Option<(&Place, f32)>) -> f32 {
+        let n = self
+            .country
+            .iter()
+            .filter(|(c, w)| match own {
+                Some((o, ow)) if &o.country == *c => **w > ow,
+                _ => **w > 0.0,
+            })
+            .count();
+        ((n.saturating_sub(1)) as f32 / 4.0).min(1.0)
+    }
 }

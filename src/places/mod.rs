@@ -26,11 +26,17 @@ use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::Arc;
 
-/// The places stage: each place entity resolved with the default weights.
+/// The places stage: each place entity resolved with the default (fitted) weights.
 pub struct Places {
     /// The gazetteer to resolve with.
     pub gazetteer: Arc<Gazetteer>,
+    /// Places of lower confidence are marked not confident.
+    pub threshold: f32,
 }
+
+/// The default of `Places::threshold`: below it, fewer than half of the places are right
+/// (README, "Places: calibration").
+pub const THRESHOLD: f32 = 0.5;
 
 impl Stage for Places {
     fn name(&self) -> &str {
@@ -48,6 +54,9 @@ impl Stage for Places {
             weights: Weights::default(),
         }
         .annotate(doc);
+        for p in &mut doc.places {
+            p.confident = p.confidence >= self.threshold;
+        }
         Ok(())
     }
 }
@@ -129,7 +138,7 @@ impl Resolver<'_> {
                     s[13] = sc;
                     s[14] = sa;
                     s[18] = c.near(p, own);
-                    s[19] = s[8] * sc;
+                    s[19] = s[8] * c.international(own);
                     s[20] = c.proximity(p, own);
                     s[21] = if p.feature == Feature::City { sa } else { 0.0 };
                 }
@@ -290,6 +299,7 @@ impl Resolver<'_> {
                 entity: t.entity.expect("entity target"),
                 place: p.clone(),
                 confidence,
+                confident: true,
             });
         }
         // the countries holding more than a quarter of the place mentions, most first

@@ -31,7 +31,7 @@ pub const NAMES: [&str; SIGNALS] = [
     "population_gap",
     "city_population",
     "near",
-    "capital_in_context",
+    "capital_abroad",
     "proximity",
     "city_in_admin1",
 ];
@@ -82,9 +82,10 @@ pub struct Weights {
     pub city_population: f32,
     /// Share of the article's other places within 161 km of the candidate.
     pub near: f32,
-    /// A capital, times the share of the article's other places in its country (the capital of
-    /// a country the article is about, not a namesake's).
-    pub capital_in_context: f32,
+    /// A capital in an article about several countries: (countries of the article's other
+    /// places − 1) / 4, at most 1 ("Washington" beside Geneva, Kyiv and Beijing is the
+    /// government's city; beside Spokane, the state).
+    pub capital_abroad: f32,
     /// How close the nearest of the article's other places lies: 1 − ln(1 + km) / ln(20,040)
     /// (1 on the spot, 0 on the far side of the Earth or with no other place).
     pub proximity: f32,
@@ -138,7 +139,7 @@ impl Weights {
             population_gap: 0.0,
             city_population: 0.0,
             near: 0.0,
-            capital_in_context: 0.0,
+            capital_abroad: 0.0,
             proximity: 0.0,
             city_in_admin1: 0.0,
             rounds: 2,
@@ -167,7 +168,7 @@ impl Weights {
             self.population_gap,
             self.city_population,
             self.near,
-            self.capital_in_context,
+            self.capital_abroad,
             self.proximity,
             self.city_in_admin1,
         ]
@@ -175,7 +176,7 @@ impl Weights {
 
     /// Weights from a vector in the order of [`NAMES`].
     pub fn from_vector(v: [f32; SIGNALS], rounds: usize) -> Self {
-        let [continent, country, region, district, city, union, population, main_name, capital, namesake, cue, qualifier, peers, same_country, same_admin1, most_populous, population_gap, city_population, near, capital_in_context, proximity, city_in_admin1] =
+        let [continent, country, region, district, city, union, population, main_name, capital, namesake, cue, qualifier, peers, same_country, same_admin1, most_populous, population_gap, city_population, near, capital_abroad, proximity, city_in_admin1] =
             v;
         Weights {
             continent,
@@ -197,7 +198,7 @@ impl Weights {
             population_gap,
             city_population,
             near,
-            capital_in_context,
+            capital_abroad,
             proximity,
             city_in_admin1,
             rounds,
@@ -222,13 +223,13 @@ pub(super) fn kind_signal(f: Feature) -> usize {
     }
 }
 
-/// Fits weights to examples: each a name's candidates' signals and which of them are right
-/// (several can be: a city and its district both lie within 161 km of the gold point).
-/// Maximizes the mean log of the right candidates' summed probability under the softmax of the
-/// scores, less `l2` times the squared weights, by Adam from `start` for `steps` full-batch
-/// steps.
+/// Fits weights to examples: each a name's candidates' signals, which of them are right
+/// (several can be: a city and its district both lie within 161 km of the gold point) and the
+/// example's weight (the weights summing to 1). Maximizes the weighted mean log of the right
+/// candidates' summed probability under the softmax of the scores, less `l2` times the squared
+/// weights, by Adam from `start` for `steps` full-batch steps.
 pub fn fit(
-    examples: &[(Vec<[f32; SIGNALS]>, Vec<bool>)],
+    examples: &[(Vec<[f32; SIGNALS]>, Vec<bool>, f32)],
     start: &Weights,
     l2: f32,
     steps: usize,
@@ -236,10 +237,10 @@ pub fn fit(
     let mut w = start.vector().map(f64::from);
     let (mut m, mut v) = ([0.0f64; SIGNALS], [0.0f64; SIGNALS]);
     let (b1, b2, lr, eps) = (0.9f64, 0.999f64, 0.05f64, 1e-8f64);
-    let n = examples.len().max(1) as f64;
     for step in 1..=steps {
         let mut grad = [0.0f64; SIGNALS];
-        for (cands, right) in examples {
+        for (cands, right, weight) in examples {
+            let n = 1.0 / f64::from(*weight);
             let scores: Vec<f64> = cands
                 .iter()
                 .map(|s| s.iter().zip(&w).map(|(x, w)| f64::from(*x) * w).sum())
@@ -290,9 +291,9 @@ mod tests {
         let mut b = [0.0; SIGNALS];
         b[6] = 1.0;
         let examples = vec![
-            (vec![a, b], vec![true, false]),
-            (vec![b, a], vec![false, true]),
-            (vec![a, a, b], vec![true, true, false]),
+            (vec![a, b], vec![true, false], 0.25),
+            (vec![b, a], vec![false, true], 0.25),
+            (vec![a, a, b], vec![true, true, false], 0.5),
         ];
         let zero = Weights::from_vector([0.0; SIGNALS], 2);
         let w = fit(&examples, &zero, 0.001, 300);
