@@ -6,7 +6,7 @@ use crate::corpus::Article;
 use crate::doc::{CharIndex, Doc};
 use crate::gazetteer::distance_km;
 use crate::pipeline::Pipeline;
-use crate::places::{Resolver, Weights};
+use crate::places::{Resolver, Weights, NAMES};
 use anyhow::{bail, Context, Result};
 use serde::Serialize;
 use std::io::Write;
@@ -223,57 +223,39 @@ pub(crate) fn words_of(doc: &Doc, chars: &CharIndex, t: &Toponym) -> Range<usize
     first..end.max(first)
 }
 
-/// The signals `eval places` takes out one at a time.
-pub fn ablations() -> Vec<(&'static str, Weights)> {
+/// The signals `eval places` takes out one at a time (the six kinds together), and the
+/// second round.
+pub fn ablations() -> Vec<(String, Weights)> {
     let d = Weights::default();
-    vec![
-        (
-            "- feature type",
-            Weights {
-                continent: 0.0,
-                country: 0.0,
-                region: 0.0,
-                district: 0.0,
-                city: 0.0,
-                union: 0.0,
-                ..d
-            },
-        ),
-        (
-            "- population",
-            Weights {
-                population: 0.0,
-                ..d
-            },
-        ),
-        (
-            "- main name",
-            Weights {
-                main_name: 0.0,
-                ..d
-            },
-        ),
-        ("- capital", Weights { capital: 0.0, ..d }),
-        ("- namesake city", Weights { namesake: 0.0, ..d }),
-        ("- cue words", Weights { cue: 0.0, ..d }),
-        ("- list peers", Weights { peers: 0.0, ..d }),
-        (
-            "- comma qualifier",
-            Weights {
-                qualifier: 0.0,
-                ..d
-            },
-        ),
-        ("- second round", Weights { rounds: 1, ..d }),
-        (
-            "- article context",
-            Weights {
-                same_country: 0.0,
-                same_admin1: 0.0,
-                ..d
-            },
-        ),
-    ]
+    let without = |names: &[&str]| {
+        let mut v = d.vector();
+        for (x, n) in v.iter_mut().zip(NAMES) {
+            if names.contains(&n) {
+                *x = 0.0;
+            }
+        }
+        Weights::from_vector(v, d.rounds)
+    };
+    let kinds = [
+        "continent",
+        "country",
+        "region",
+        "district",
+        "city",
+        "union",
+    ];
+    std::iter::once(("- kind".to_string(), without(&kinds)))
+        .chain(
+            NAMES
+                .iter()
+                .filter(|n| !kinds.contains(n))
+                .map(|n| (format!("- {n}"), without(&[n]))),
+        )
+        .chain(std::iter::once((
+            "- second round".to_string(),
+            Weights { rounds: 1, ..d },
+        )))
+        .collect()
 }
 
 /// Resolves every gold toponym in its article, through the same stages as `extract` (the
@@ -281,7 +263,7 @@ pub fn ablations() -> Vec<(&'static str, Weights)> {
 pub fn eval_places(
     pipeline: &Pipeline,
     path: &Path,
-    weights: &[(&str, Weights)],
+    weights: &[(String, Weights)],
     mut predictions: Option<&mut dyn Write>,
 ) -> Result<PlacesReport> {
     let articles = read_geo_xml(path)?;
@@ -298,7 +280,7 @@ pub fn eval_places(
         .collect();
     let docs = pipeline.docs(inputs)?;
     let variants: Vec<(&str, Weights)> = std::iter::once(("all signals", base.weights))
-        .chain(weights.iter().copied())
+        .chain(weights.iter().map(|(n, w)| (n.as_str(), *w)))
         .collect();
     let mut errors: Vec<Vec<f64>> = vec![Vec::new(); variants.len()];
     let mut resolved = vec![0; variants.len()];
