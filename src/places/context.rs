@@ -66,44 +66,38 @@ impl Context {
         ((c / total).max(0.0), (a / total).max(0.0))
     }
 
-    /// Share of the other places (less `own`) within [`NEAR_KM`] of a candidate.
-    pub(super) fn near(&self, p: &Place, own: Option<(&Place, f32)>) -> f32 {
-        let close = |lat: f32, lon: f32| distance_km(lat, lon, p.lat, p.lon) <= NEAR_KM;
-        let mut near: f32 = self
-            .points
-            .iter()
-            .filter(|&&(lat, lon, _)| close(lat, lon))
-            .map(|&(_, _, w)| w)
-            .sum();
-        let mut total = self.total;
-        if let Some((o, w)) = own {
-            total -= w;
-            if close(o.lat, o.lon) {
-                near -= w;
-            }
-        }
-        if total <= 0.0 {
-            return 0.0;
-        }
-        (near / total).max(0.0)
-    }
-
-    /// 1 − ln(1 + km to the nearest other place) / ln(half the Earth's circumference); 0
-    /// with no other place. `own` is left out (one of the points at its spot).
-    pub(super) fn proximity(&self, p: &Place, own: Option<(&Place, f32)>) -> f32 {
-        let mut skip = own.map(|(o, _)| (o.lat, o.lon));
-        let mut best = f64::INFINITY;
-        for &(lat, lon, _) in &self.points {
-            if skip == Some((lat, lon)) {
-                skip = None;
+    /// Of the other places (less `own`): the share within [`NEAR_KM`] of a candidate, and how
+    /// close the nearest lies, 1 − ln(1 + km) / ln(half the Earth's circumference) (0 with no
+    /// other place). One pass, one distance per place.
+    pub(super) fn nearness(&self, p: &Place, own: Option<(&Place, f32)>) -> (f32, f32) {
+        let mut skip = own.map(|(o, w)| (o.lat, o.lon, w));
+        let (mut near, mut total, mut best) = (0.0f32, 0.0f32, f64::INFINITY);
+        for &(lat, lon, w) in &self.points {
+            if skip.is_some_and(|(a, b, _)| (a, b) == (lat, lon)) {
+                // the target's own place (one of the points at its spot)
+                let (_, _, ow) = skip.take().expect("checked");
+                if w > ow {
+                    let d = distance_km(lat, lon, p.lat, p.lon);
+                    near += if d <= NEAR_KM { w - ow } else { 0.0 };
+                    total += w - ow;
+                    best = best.min(d);
+                }
                 continue;
             }
-            best = best.min(distance_km(lat, lon, p.lat, p.lon));
+            let d = distance_km(lat, lon, p.lat, p.lon);
+            if d <= NEAR_KM {
+                near += w;
+            }
+            total += w;
+            best = best.min(d);
         }
-        if best.is_infinite() {
-            return 0.0;
-        }
-        (1.0 - (1.0 + best).ln() / 20_040f64.ln()).max(0.0) as f32
+        let share = if total > 0.0 { near / total } else { 0.0 };
+        let proximity = if best.is_finite() {
+            (1.0 - (1.0 + best).ln() / 20_040f64.ln()).max(0.0) as f32
+        } else {
+            0.0
+        };
+        (share, proximity)
     }
 
     /// How many countries the other places lie in (less `own`'s, if it alone is there), past

@@ -137,9 +137,8 @@ impl Resolver<'_> {
                     let (sc, sa) = c.shares(p, own);
                     s[13] = sc;
                     s[14] = sa;
-                    s[18] = c.near(p, own);
+                    (s[18], s[20]) = c.nearness(p, own);
                     s[19] = s[8] * c.international(own);
-                    s[20] = c.proximity(p, own);
                     s[21] = if p.feature == Feature::City { sa } else { 0.0 };
                 }
                 s[15] = f32::from(u8::from(p.population == most));

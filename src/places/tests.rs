@@ -292,3 +292,25 @@ fn the_fitted_weights_read_articles_as_a_reader_does() {
         assert_eq!(got, want, "{text:?}");
     }
 }
+
+/// A place below the threshold keeps its best candidate, marked not confident.
+#[test]
+fn a_doubtful_place_keeps_its_best_candidate_marked_not_confident() {
+    let g = Arc::new(Gazetteer::parse(GAZ).unwrap());
+    let mark = |threshold: f32| {
+        let mut d = doc("Georgia.", &[("Georgia", EntityType::LOC)]);
+        Places {
+            gazetteer: g.clone(),
+            threshold,
+        }
+        .annotate(&mut d)
+        .unwrap();
+        let p = &d.places[0];
+        (p.place.name.clone(), p.confidence, p.confident)
+    };
+    let (name, confidence, _) = mark(0.0);
+    // the country and the state: neither is sure alone
+    assert!(confidence > 0.3 && confidence < 0.99, "{confidence}");
+    assert_eq!(mark(confidence), (name.clone(), confidence, true));
+    assert_eq!(mark(confidence + 0.01), (name, confidence, false));
+}
