@@ -223,8 +223,8 @@ pub(crate) fn words_of(doc: &Doc, chars: &CharIndex, t: &Toponym) -> Range<usize
     first..end.max(first)
 }
 
-/// The signals `eval places` takes out one at a time (the six kinds together), and the
-/// second round.
+/// The signals `eval places` takes out one at a time (the six kinds together), all those of
+/// the article's context together, and the second round.
 pub fn ablations() -> Vec<(String, Weights)> {
     let d = Weights::default();
     let without = |names: &[&str]| {
@@ -251,10 +251,21 @@ pub fn ablations() -> Vec<(String, Weights)> {
                 .filter(|n| !kinds.contains(n))
                 .map(|n| (format!("- {n}"), without(&[n]))),
         )
-        .chain(std::iter::once((
-            "- second round".to_string(),
-            Weights { rounds: 1, ..d },
-        )))
+        .chain([
+            // every signal the article's other places give
+            (
+                "- article context".to_string(),
+                without(&[
+                    "same_country",
+                    "same_admin1",
+                    "near",
+                    "capital_abroad",
+                    "proximity",
+                    "city_in_admin1",
+                ]),
+            ),
+            ("- second round".to_string(), Weights { rounds: 1, ..d }),
+        ])
         .collect()
 }
 

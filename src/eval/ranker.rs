@@ -102,9 +102,10 @@ fn right(cands: &[(&Place, [f32; SIGNALS])], t: &Toponym) -> Option<Vec<bool>> {
 
 type Example = (Vec<[f32; SIGNALS]>, Vec<bool>, f32);
 
-/// Fits weights on the chosen articles of each set, from the hand-set ones. Each collection
-/// weighs the same in the fit, however many toponyms it has: LGL's local US news, twice
-/// GeoVirus' size, would otherwise teach that a capital is mostly a small-town namesake.
+/// Fits weights on the chosen articles of each set, from the hand-set ones. A collection
+/// weighs as the square root of its toponyms: LGL's local US news, twice GeoVirus' size and 30
+/// times geo-train's, would otherwise teach that a capital is mostly a small-town namesake,
+/// while equal weights would let 151 written toponyms outweigh 4,462 real ones.
 fn fitted_on(g: &Gazetteer, sets: &[(&GeoSet, Vec<bool>)], l2: f32) -> Weights {
     let mut w = Weights::hand_set();
     for _ in 0..PASSES {
@@ -124,9 +125,17 @@ fn fitted_on(g: &Gazetteer, sets: &[(&GeoSet, Vec<bool>)], l2: f32) -> Weights {
                         (i.contains(&false)).then(|| (cands.into_iter().map(|c| c.1).collect(), i))
                     })
                     .collect();
-                let weight = 1.0 / (sets.len() * e.len().max(1)) as f32;
-                e.into_iter().map(move |(c, i)| (c, i, weight))
+                let n = e.len();
+                e.into_iter().map(move |(c, i)| (c, i, n))
             })
+            .collect::<Vec<_>>()
+            .into_iter()
+            .map(|(c, i, n)| (c, i, (n as f32).sqrt() / n.max(1) as f32))
+            .collect();
+        let total: f32 = examples.iter().map(|e| e.2).sum();
+        let examples: Vec<Example> = examples
+            .into_iter()
+            .map(|(c, i, w)| (c, i, w / total))
             .collect();
         w = fit(&examples, &w, l2, STEPS);
     }
