@@ -2,7 +2,7 @@
 //! `start`, `end`, `phrase` and a `gaztag`) and GeoVirus' (`<location>` with `name`, `start`,
 //! `end`, `lat`, `lon`; offsets shifted by one).
 
-use crate::corpus::Article;
+use super::ranker::GeoSet;
 use crate::doc::{CharIndex, Doc};
 use crate::gazetteer::distance_km;
 use crate::pipeline::Pipeline;
@@ -236,15 +236,9 @@ pub fn ablations() -> Vec<(String, Weights)> {
         }
         Weights::from_vector(v, d.rounds)
     };
-    let kinds = [
-        "continent",
-        "country",
-        "region",
-        "district",
-        "city",
-        "union",
-    ];
-    std::iter::once(("- kind".to_string(), without(&kinds)))
+    // the six kinds come first
+    let kinds = &NAMES[..6];
+    std::iter::once(("- kind".to_string(), without(kinds)))
         .chain(
             NAMES
                 .iter()
@@ -277,19 +271,10 @@ pub fn eval_places(
     weights: &[(String, Weights)],
     mut predictions: Option<&mut dyn Write>,
 ) -> Result<PlacesReport> {
-    let articles = read_geo_xml(path)?;
     let Some(base) = pipeline.resolver() else {
         bail!("the pipeline has no gazetteer");
     };
-    let inputs = articles
-        .iter()
-        .map(|a| Article {
-            id: a.id.clone(),
-            text: a.text.clone(),
-            meta: Default::default(),
-        })
-        .collect();
-    let docs = pipeline.docs(inputs)?;
+    let GeoSet { articles, docs, .. } = GeoSet::load(pipeline, path)?;
     let variants: Vec<(&str, Weights)> = std::iter::once(("all signals", base.weights))
         .chain(weights.iter().map(|(n, w)| (n.as_str(), *w)))
         .collect();

@@ -24,8 +24,8 @@ const PASSES: usize = 2;
 pub struct GeoSet {
     /// Its name (the file's stem).
     pub name: String,
-    articles: Vec<GeoArticle>,
-    docs: Vec<Doc>,
+    pub(super) articles: Vec<GeoArticle>,
+    pub(super) docs: Vec<Doc>,
 }
 
 impl GeoSet {

@@ -36,8 +36,22 @@ fn resolver(g: &Gazetteer) -> Resolver<'_> {
     }
 }
 
-fn resolve(text: &str, names: &[(&str, EntityType)]) -> Vec<(String, String, String)> {
-    resolve_with(Weights::hand_set(), text, names)
+/// Rows of (text, entities, the (entity, place, country) of each resolved one).
+type Table<'a> = &'a [(
+    &'a str,
+    &'a [(&'a str, EntityType)],
+    &'a [(&'a str, &'a str, &'a str)],
+)];
+
+fn check_table(weights: Weights, table: Table) {
+    for (text, names, want) in table {
+        let got = resolve_with(weights, text, names);
+        let want: Vec<(String, String, String)> = want
+            .iter()
+            .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
+            .collect();
+        assert_eq!(got, want, "{text:?}");
+    }
 }
 
 fn resolve_with(
@@ -129,7 +143,7 @@ fn commas_and_lists_say_which_place() {
 fn resolution_table() {
     use EntityType::*;
     // (text, entities, expected (entity, place, country) for each resolved one)
-    let table: &[(&str, &[(&str, EntityType)], &[(&str, &str, &str)])] = &[
+    let table: Table = &[
         // a bare name: the region before the city
         (
             "Shelling hit Donetsk.",
@@ -178,14 +192,7 @@ fn resolution_table() {
             ],
         ),
     ];
-    for (text, names, want) in table {
-        let got = resolve(text, names);
-        let want: Vec<(String, String, String)> = want
-            .iter()
-            .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
-            .collect();
-        assert_eq!(got, want, "{text:?}");
-    }
+    check_table(Weights::hand_set(), table);
 }
 
 #[test]
@@ -255,7 +262,7 @@ fn focus_is_the_main_countries() {
 #[test]
 fn the_fitted_weights_read_articles_as_a_reader_does() {
     use EntityType::*;
-    let table: &[(&str, &[(&str, EntityType)], &[(&str, &str, &str)])] = &[
+    let table: Table = &[
         ("Paris.", &[("Paris", LOC)], &[("Paris", "Paris", "FR")]),
         (
             "Paris, Texas, was hit.",
@@ -283,14 +290,7 @@ fn the_fitted_weights_read_articles_as_a_reader_does() {
             &[("Atlanta", "Atlanta", "US"), ("Georgia", "Georgia", "US")],
         ),
     ];
-    for (text, names, want) in table {
-        let got = resolve_with(Weights::default(), text, names);
-        let want: Vec<(String, String, String)> = want
-            .iter()
-            .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
-            .collect();
-        assert_eq!(got, want, "{text:?}");
-    }
+    check_table(Weights::default(), table);
 }
 
 /// A place below the threshold keeps its best candidate, marked not confident.
