@@ -113,30 +113,26 @@ fn fitted_on(g: &Gazetteer, sets: &[(&GeoSet, Vec<bool>)], l2: f32) -> Weights {
             gazetteer: g,
             weights: w,
         };
-        let examples: Vec<Example> = sets
-            .iter()
-            .flat_map(|(s, chosen)| {
-                let e: Vec<(Vec<[f32; SIGNALS]>, Vec<bool>)> = s
-                    .toponyms(chosen)
-                    .filter_map(|(doc, t, words)| {
-                        let cands = r.candidates(doc, &t.phrase, &words);
-                        let i = right(&cands, t)?;
-                        // a name whose candidates are all right or all wrong teaches nothing
-                        (i.contains(&false)).then(|| (cands.into_iter().map(|c| c.1).collect(), i))
-                    })
-                    .collect();
-                let n = e.len();
-                e.into_iter().map(move |(c, i)| (c, i, n))
-            })
-            .collect::<Vec<_>>()
-            .into_iter()
-            .map(|(c, i, n)| (c, i, (n as f32).sqrt() / n.max(1) as f32))
-            .collect();
+        let mut examples: Vec<Example> = Vec::new();
+        for (s, chosen) in sets {
+            let e: Vec<(Vec<[f32; SIGNALS]>, Vec<bool>)> = s
+                .toponyms(chosen)
+                .filter_map(|(doc, t, words)| {
+                    let cands = r.candidates(doc, &t.phrase, &words);
+                    let i = right(&cands, t)?;
+                    // a name whose candidates are all right or all wrong teaches nothing
+                    (i.contains(&false)).then(|| (cands.into_iter().map(|c| c.1).collect(), i))
+                })
+                .collect();
+            // each example √n / n: the collection's total √n
+            let n = e.len();
+            let weight = (n as f32).sqrt() / n.max(1) as f32;
+            examples.extend(e.into_iter().map(|(c, i)| (c, i, weight)));
+        }
         let total: f32 = examples.iter().map(|e| e.2).sum();
-        let examples: Vec<Example> = examples
-            .into_iter()
-            .map(|(c, i, w)| (c, i, w / total))
-            .collect();
+        for e in &mut examples {
+            e.2 /= total;
+        }
         w = fit(&examples, &w, l2, STEPS);
     }
     w
