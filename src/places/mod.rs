@@ -14,7 +14,7 @@ mod context;
 mod features;
 mod weights;
 
-use weights::kind_signal;
+use weights::{at, kind_signal};
 pub use weights::{fit, Weights, NAMES, SIGNALS};
 
 use crate::doc::{strip_possessive, Doc, EntityType, ResolvedPlace};
@@ -107,9 +107,9 @@ impl Resolver<'_> {
                 let p = place(i);
                 let mut s = [0.0; SIGNALS];
                 s[kind_signal(p.feature)] = 1.0;
-                s[6] = ln(p.population);
-                s[7] = f32::from(u8::from(main));
-                s[8] = f32::from(u8::from(p.code == "PPLC"));
+                s[at::POPULATION] = ln(p.population);
+                s[at::MAIN_NAME] = f32::from(u8::from(main));
+                s[at::CAPITAL] = f32::from(u8::from(p.code == "PPLC"));
                 let namesake = p.feature == Feature::Region
                     && t.candidates.iter().any(|&(j, _)| {
                         let c = place(j);
@@ -118,8 +118,8 @@ impl Resolver<'_> {
                             && c.admin1 == p.admin1
                             && c.population * 4 >= p.population
                     });
-                s[9] = f32::from(u8::from(namesake));
-                s[10] = f32::from(u8::from(t.cue == Some(p.feature)));
+                s[at::NAMESAKE] = f32::from(u8::from(namesake));
+                s[at::CUE] = f32::from(u8::from(t.cue == Some(p.feature)));
                 let inside = |q: &u32| contains(place(*q), p);
                 let holds = |h: &u32| contains(p, place(*h));
                 // a list's peers are of one kind: countries, or regions of one country
@@ -129,22 +129,22 @@ impl Resolver<'_> {
                         && (p.feature == Feature::Country || q.country == p.country)
                         && !std::ptr::eq(p, q)
                 };
-                s[11] = f32::from(u8::from(
+                s[at::QUALIFIER] = f32::from(u8::from(
                     t.around.within.iter().any(inside) || t.around.holds.iter().any(holds),
                 ));
-                s[12] = f32::from(u8::from(t.around.peers.iter().any(like)));
+                s[at::PEERS] = f32::from(u8::from(t.around.peers.iter().any(like)));
                 if let Some((c, own)) = ctx {
                     let (sc, sa) = c.shares(p, own);
-                    s[13] = sc;
-                    s[14] = sa;
-                    (s[18], s[20]) = c.nearness(p, own);
-                    s[19] = s[8] * c.international(own);
-                    s[21] = if p.feature == Feature::City { sa } else { 0.0 };
+                    s[at::SAME_COUNTRY] = sc;
+                    s[at::SAME_ADMIN1] = sa;
+                    (s[at::NEAR], s[at::PROXIMITY]) = c.nearness(p, own);
+                    s[at::CAPITAL_ABROAD] = s[at::CAPITAL] * c.international(own);
+                    s[at::CITY_IN_ADMIN1] = if p.feature == Feature::City { sa } else { 0.0 };
                 }
-                s[15] = f32::from(u8::from(p.population == most));
-                s[16] = ln(p.population) - ln(most);
+                s[at::MOST_POPULOUS] = f32::from(u8::from(p.population == most));
+                s[at::POPULATION_GAP] = ln(p.population) - ln(most);
                 if p.feature == Feature::City {
-                    s[17] = s[6];
+                    s[at::CITY_POPULATION] = s[at::POPULATION];
                 }
                 (i, s)
             })

@@ -211,7 +211,27 @@ impl Weights {
     }
 }
 
-/// Index of a kind's signal.
+/// Positions of the signals in a candidate's signal vector (the order of [`NAMES`]).
+pub(super) mod at {
+    pub const POPULATION: usize = 6;
+    pub const MAIN_NAME: usize = 7;
+    pub const CAPITAL: usize = 8;
+    pub const NAMESAKE: usize = 9;
+    pub const CUE: usize = 10;
+    pub const QUALIFIER: usize = 11;
+    pub const PEERS: usize = 12;
+    pub const SAME_COUNTRY: usize = 13;
+    pub const SAME_ADMIN1: usize = 14;
+    pub const MOST_POPULOUS: usize = 15;
+    pub const POPULATION_GAP: usize = 16;
+    pub const CITY_POPULATION: usize = 17;
+    pub const NEAR: usize = 18;
+    pub const CAPITAL_ABROAD: usize = 19;
+    pub const PROXIMITY: usize = 20;
+    pub const CITY_IN_ADMIN1: usize = 21;
+}
+
+/// Position of a kind's signal (the first six).
 pub(super) fn kind_signal(f: Feature) -> usize {
     match f {
         Feature::Continent => 0,
@@ -280,6 +300,41 @@ mod tests {
         let json = serde_json::to_value(w).unwrap();
         for (name, x) in NAMES.iter().zip(w.vector()) {
             assert_eq!(json[name].as_f64(), Some(f64::from(x)), "{name}");
+        }
+    }
+
+    #[test]
+    fn the_positions_are_the_names_order() {
+        let named = [
+            (at::POPULATION, "population"),
+            (at::MAIN_NAME, "main_name"),
+            (at::CAPITAL, "capital"),
+            (at::NAMESAKE, "namesake"),
+            (at::CUE, "cue"),
+            (at::QUALIFIER, "qualifier"),
+            (at::PEERS, "peers"),
+            (at::SAME_COUNTRY, "same_country"),
+            (at::SAME_ADMIN1, "same_admin1"),
+            (at::MOST_POPULOUS, "most_populous"),
+            (at::POPULATION_GAP, "population_gap"),
+            (at::CITY_POPULATION, "city_population"),
+            (at::NEAR, "near"),
+            (at::CAPITAL_ABROAD, "capital_abroad"),
+            (at::PROXIMITY, "proximity"),
+            (at::CITY_IN_ADMIN1, "city_in_admin1"),
+        ];
+        for (i, name) in named {
+            assert_eq!(NAMES[i], name);
+        }
+        for f in [
+            Feature::Continent,
+            Feature::Country,
+            Feature::Region,
+            Feature::District,
+            Feature::City,
+            Feature::Union,
+        ] {
+            assert_eq!(Feature::parse(NAMES[kind_signal(f)]), Some(f));
         }
     }
 
