@@ -1,9 +1,11 @@
-//! Articles in: JSONL (plain or .gz), a folder of .txt files, a single .txt, or `-` for stdin.
+//! Articles in: JSONL (plain or .gz), `.txt` files, web pages (`.html` / `.htm`, plain or .gz),
+//! WARC archives (`.warc`, `.warc.gz`), folders of text files and pages, or `-` for stdin (JSONL).
 //! Read lazily, one article at a time, so memory stays bounded whatever the corpus size.
 //! A bad line becomes an [`Input::Bad`] that the pipeline turns into an error record.
 
 use crate::doc::{Doc, KEPT_FIELDS};
 use crate::record::{ErrorKind, RecordError};
+use crate::web::{self, WarcCounts, WarcReader};
 use anyhow::{bail, Context, Result};
 use flate2::read::MultiGzDecoder;
 use serde_json::{Map, Value};
@@ -12,7 +14,7 @@ use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 /// Field names to read from JSON records.
 #[derive(Debug, Clone)]
@@ -41,6 +43,8 @@ pub struct Article {
     pub text: String,
     /// Input fields kept for the record.
     pub meta: Map<String, Value>,
+    /// The record carries the text (a web page's extracted text, or `--with-text`).
+    pub keep_text: bool,
 }
 
 impl Article {
@@ -48,6 +52,7 @@ impl Article {
     pub fn into_doc(self) -> Doc {
         let mut d = Doc::new(self.id, self.text);
         d.meta = self.meta;
+        d.keep_text = self.keep_text;
         d
     }
 }
@@ -126,6 +131,75 @@ enum Source {
         line: usize,
     },
     Text(PathBuf),
+    Page(PathBuf),
+    Warc(WarcReader<Box<dyn BufRead + Send>>),
+}
+
+/// What a file's name says it holds.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Form {
+    Jsonl,
+    Text,
+    Page,
+    Warc,
+}
+
+impl Form {
+    fn of(path: &std::path::Path) -> Form {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().to_ascii_lowercase())
+            .unwrap_or_default();
+        let name = name.strip_suffix(".gz").unwrap_or(&name);
+        if name.ends_with(".warc") {
+            Form::Warc
+        } else if name.ends_with(".html") || name.ends_with(".htm") {
+            Form::Page
+        } else if name.ends_with(".txt") {
+            Form::Text
+        } else {
+            Form::Jsonl
+        }
+    }
+}
+
+/// A page file's article id: its name without extensions ("story.html.gz" → "story").
+fn page_id(path: &std::path::Path) -> String {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let lower = name.to_ascii_lowercase();
+    let mut keep = lower.len();
+    for ext in [".gz", ".html", ".htm"] {
+        if lower[..keep].ends_with(ext) {
+            keep -= ext.len();
+        }
+    }
+    name[..keep].to_string()
+}
+
+/// One web page to its article, or to a `no_article` error.
+pub fn page_input(id: String, html: &[u8], url: Option<&str>) -> Input {
+    match web::page::read(html, url) {
+        Some(page) => Input::Article(Article {
+            id,
+            text: page.text,
+            meta: page.meta,
+            keep_text: true,
+        }),
+        None => Input::Bad {
+            id: Some(id),
+            error: bad(
+                ErrorKind::NoArticle,
+                format!(
+                    "the page has no article text (fewer than {} words of main text)",
+                    web::page::MIN_WORDS
+                ),
+                None,
+            ),
+        },
+    }
 }
 
 /// The articles of all inputs, in order.
@@ -136,6 +210,8 @@ pub struct Corpus {
     /// Bytes consumed so far, for progress over plain files.
     bytes_read: Arc<AtomicU64>,
     bytes_total: Option<u64>,
+    with_text: bool,
+    warc: Arc<Mutex<WarcCounts>>,
 }
 
 struct Counting<R> {
@@ -186,24 +262,44 @@ impl Corpus {
                 let mut files: Vec<PathBuf> = std::fs::read_dir(p)
                     .with_context(|| format!("cannot read folder {}", p.display()))?
                     .filter_map(|e| e.ok().map(|e| e.path()))
-                    .filter(|f| f.extension().is_some_and(|x| x == "txt") && f.is_file())
+                    .filter(|f| matches!(Form::of(f), Form::Text | Form::Page) && f.is_file())
                     .collect();
                 files.sort();
                 if files.is_empty() {
-                    bail!("folder {} has no .txt files", p.display());
+                    bail!("folder {} has no .txt or .html / .htm files", p.display());
                 }
                 for f in files {
                     total = total.map(|t| t + f.metadata().map(|m| m.len()).unwrap_or(0));
-                    sources.push_back(Source::Text(f));
+                    sources.push_back(match Form::of(&f) {
+                        Form::Page => Source::Page(f),
+                        _ => Source::Text(f),
+                    });
                 }
                 continue;
             }
             let file =
                 File::open(p).with_context(|| format!("cannot open input {}", p.display()))?;
             let name = p.display().to_string();
-            if name.ends_with(".txt") {
+            let form = Form::of(p);
+            if matches!(form, Form::Text | Form::Page) {
                 total = total.map(|t| t + meta.len());
-                sources.push_back(Source::Text(p.clone()));
+                sources.push_back(match form {
+                    Form::Page => Source::Page(p.clone()),
+                    _ => Source::Text(p.clone()),
+                });
+            } else if form == Form::Warc {
+                total = total.map(|t| t + meta.len());
+                let r = Counting {
+                    inner: file,
+                    n: bytes_read.clone(),
+                };
+                // a .warc.gz's progress counts compressed bytes against the compressed size
+                let r: Box<dyn BufRead + Send> = if name.ends_with(".gz") {
+                    Box::new(BufReader::new(MultiGzDecoder::new(BufReader::new(r))))
+                } else {
+                    Box::new(BufReader::with_capacity(1 << 16, r))
+                };
+                sources.push_back(Source::Warc(WarcReader::new(r)));
             } else if name.ends_with(".gz") {
                 total = None; // compressed size says little about progress
                 let r = MultiGzDecoder::new(Counting {
@@ -234,6 +330,8 @@ impl Corpus {
             max_text_bytes: MAX_TEXT_BYTES,
             bytes_read,
             bytes_total: total,
+            with_text: false,
+            warc: Default::default(),
         })
     }
 
@@ -249,7 +347,20 @@ impl Corpus {
             max_text_bytes: MAX_TEXT_BYTES,
             bytes_read: Arc::new(AtomicU64::new(0)),
             bytes_total: None,
+            with_text: false,
+            warc: Default::default(),
         }
+    }
+
+    /// Every record carries its text (`--with-text`); web pages' records always do.
+    pub fn with_text(mut self, yes: bool) -> Self {
+        self.with_text = yes;
+        self
+    }
+
+    /// The WARC records read so far, by what became of them; filled as the corpus is read.
+    pub fn warc_counts(&self) -> Arc<Mutex<WarcCounts>> {
+        self.warc.clone()
     }
 
     /// Articles longer than `bytes` become error records (default [`MAX_TEXT_BYTES`]).
@@ -268,7 +379,10 @@ impl Iterator for Corpus {
     type Item = Result<Input>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        let input = self.read();
+        let mut input = self.read();
+        if let Some(Ok(Input::Article(a))) = &mut input {
+            a.keep_text |= self.with_text;
+        }
         match input {
             Some(Ok(Input::Article(a))) if a.text.len() > self.max_text_bytes => {
                 let message = format!(
@@ -317,6 +431,7 @@ impl Corpus {
                             id,
                             text,
                             meta: Map::new(),
+                            keep_text: false,
                         }),
                         Err(_) => Input::Bad {
                             id: Some(id),
@@ -324,6 +439,55 @@ impl Corpus {
                         },
                     }));
                 }
+                Source::Page(path) => {
+                    let path = path.clone();
+                    self.sources.pop_front();
+                    let read = std::fs::read(&path).and_then(|b| {
+                        self.bytes_read.fetch_add(b.len() as u64, Ordering::Relaxed);
+                        if path.extension().is_some_and(|x| x == "gz") {
+                            let mut out = Vec::new();
+                            MultiGzDecoder::new(&b[..]).read_to_end(&mut out)?;
+                            Ok(out)
+                        } else {
+                            Ok(b)
+                        }
+                    });
+                    let id = page_id(&path);
+                    return Some(Ok(match read {
+                        Ok(html) => page_input(id, &html, None),
+                        Err(e) => Input::Bad {
+                            id: Some(id),
+                            error: bad(
+                                ErrorKind::Unreadable,
+                                format!("cannot read {}: {e}", path.display()),
+                                None,
+                            ),
+                        },
+                    }));
+                }
+                Source::Warc(reader) => match reader.next() {
+                    Some(web::warc::WarcItem::Page(p)) => {
+                        return Some(Ok(page_input(p.id, &p.html, p.url.as_deref())))
+                    }
+                    Some(web::warc::WarcItem::Torn { id, message }) => {
+                        return Some(Ok(Input::Bad {
+                            id,
+                            error: bad(ErrorKind::Unreadable, message, None),
+                        }))
+                    }
+                    None => {
+                        let counts = std::mem::take(&mut reader.counts);
+                        let mut all = self.warc.lock().unwrap_or_else(|e| e.into_inner());
+                        all.records += counts.records;
+                        all.pages += counts.pages;
+                        for (why, n) in counts.skipped {
+                            *all.skipped.entry(why).or_default() += n;
+                        }
+                        drop(all);
+                        self.sources.pop_front();
+                        continue;
+                    }
+                },
                 Source::Jsonl { name, reader, line } => {
                     let mut buf = Vec::new();
                     match reader.read_until(b'\n', &mut buf) {
@@ -450,7 +614,12 @@ pub fn parse_line(bytes: &[u8], line: usize, fields: &Fields) -> Input {
                 .map(|v| (k.to_string(), v))
         })
         .collect();
-    Input::Article(Article { id, text, meta })
+    Input::Article(Article {
+        id,
+        text,
+        meta,
+        keep_text: false,
+    })
 }
 
 fn json_type(v: &Value) -> &'static str {

@@ -266,6 +266,8 @@ pub struct Doc {
     pub text: String,
     /// Kept input fields (title, date, url, source).
     pub meta: Map<String, Value>,
+    /// The record carries the text.
+    pub keep_text: bool,
     /// Its words, in order.
     pub tokens: Vec<Token>,
     /// Its sentences, in order.

@@ -65,6 +65,7 @@ pub mod stage;
 pub mod tag;
 #[cfg(test)]
 mod testing;
+pub mod web;
 pub mod windows;
 
 pub use error::{Error, Result};

@@ -46,6 +46,12 @@ fn main() -> ExitCode {
             fit.as_deref(),
             json,
         ),
+        Command::Eval(EvalCommand::Articles {
+            pages,
+            truth,
+            compare,
+            json,
+        }) => eval::eval_articles(&pages, &truth, compare, json),
         Command::Eval(EvalCommand::Places {
             gazetteer_xml,
             predictions,

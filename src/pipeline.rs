@@ -348,6 +348,7 @@ mod tests {
                 id: id.into(),
                 text: text.into(),
                 meta: Default::default(),
+                keep_text: false,
             })
         };
         let records = pipeline

@@ -79,6 +79,7 @@ impl Doc {
             extensions: self.extensions.clone(),
             error: None,
             words: self.word_count(),
+            text: self.keep_text.then(|| self.text.clone()),
         }
     }
 }
@@ -372,11 +373,13 @@ pub enum ErrorKind {
     TooLarge,
     /// The input could not be read on (a truncated `.gz`).
     Unreadable,
+    /// A web page with no article text (an index, an error page).
+    NoArticle,
 }
 
 impl ErrorKind {
     /// Every kind, for the schema test.
-    pub const ALL: [ErrorKind; 9] = [
+    pub const ALL: [ErrorKind; 10] = [
         ErrorKind::InvalidJson,
         ErrorKind::InvalidUtf8,
         ErrorKind::NotAnObject,
@@ -386,6 +389,7 @@ impl ErrorKind {
         ErrorKind::InvalidText,
         ErrorKind::TooLarge,
         ErrorKind::Unreadable,
+        ErrorKind::NoArticle,
     ];
 
     /// The name the record writes.
@@ -400,6 +404,7 @@ impl ErrorKind {
             ErrorKind::InvalidText => "invalid_text",
             ErrorKind::TooLarge => "too_large",
             ErrorKind::Unreadable => "unreadable",
+            ErrorKind::NoArticle => "no_article",
         }
     }
 }
@@ -457,6 +462,10 @@ pub struct Record {
     /// Words in the article, for throughput figures.
     #[serde(skip)]
     pub words: usize,
+    /// The article's text, which the offsets point into: for web pages (the extracted main
+    /// text) and with `--with-text`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
 }
 
 impl Record {
@@ -478,6 +487,7 @@ impl Record {
             extensions: BTreeMap::new(),
             error: Some(error),
             words: 0,
+            text: None,
         }
     }
 }

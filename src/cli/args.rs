@@ -136,9 +136,13 @@ fn threshold(s: &str) -> Result<f32, String> {
 
 #[derive(Args)]
 pub struct ExtractArgs {
-    /// JSONL (.jsonl, .jsonl.gz), a folder of .txt files, a .txt file, or - for stdin.
+    /// JSONL (.jsonl, .jsonl.gz), .txt files, web pages (.html, .htm, also .gz), WARC archives
+    /// (.warc, .warc.gz), folders of .txt and page files, or - for stdin (JSONL).
     #[arg(default_value = "-")]
     pub inputs: Vec<PathBuf>,
+    /// Every record carries the article's text (web pages' records always do).
+    #[arg(long)]
+    pub with_text: bool,
     /// Output file (default: stdout).
     #[arg(short, long)]
     pub output: Option<PathBuf>,
@@ -272,6 +276,24 @@ pub enum EvalCommand {
         json: bool,
         #[command(flatten)]
         run: RunArgs,
+    },
+    /// Main-text extraction on saved article pages against the bodies people marked: word
+    /// 4-gram precision and recall per page, averaged, and F1, on all pages and on each fixed
+    /// half (tune, held-out).
+    Articles {
+        /// Folder of `<key>.html` or `<key>.html.gz` pages.
+        #[arg(long)]
+        pages: PathBuf,
+        /// JSON `{key: {"articleBody": …}}`.
+        #[arg(long)]
+        truth: PathBuf,
+        /// Also score the other extractors tried (dom_smoothie, readability), on a build with
+        /// `--features compare-extractors`.
+        #[arg(long)]
+        compare: bool,
+        /// Print the scores as JSON.
+        #[arg(long)]
+        json: bool,
     },
     /// Toponym resolution on LGL / TR-News or GeoVirus XML: accuracy within 161 km, median error,
     /// AUC, and the same with each ranking signal taken out.

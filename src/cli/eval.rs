@@ -167,3 +167,52 @@ pub fn eval_ranker(
     }
     print_report(&report, json)
 }
+
+pub fn eval_articles(pages: &Path, truth: &Path, compare: bool, json: bool) -> Result<(), Failure> {
+    use newsie::eval::articles;
+    if !pages.is_dir() {
+        return Err(Failure::Setup(anyhow::anyhow!(
+            "{} is not a folder of pages",
+            pages.display()
+        )));
+    }
+    articles::read_truth(truth).setup()?;
+    let others = if compare {
+        compare_extractors().setup()?
+    } else {
+        vec![]
+    };
+    let report = articles::eval_articles(pages, truth, &others).running()?;
+    print_report(&report, json)
+}
+
+#[cfg(feature = "compare-extractors")]
+fn compare_extractors() -> Result<Vec<newsie::eval::articles::Extractor>> {
+    fn smoothie(html: &[u8]) -> String {
+        let html = String::from_utf8_lossy(html);
+        let cfg = dom_smoothie::Config {
+            text_mode: dom_smoothie::TextMode::Formatted,
+            ..Default::default()
+        };
+        dom_smoothie::Readability::new(html.as_ref(), None, Some(cfg))
+            .ok()
+            .and_then(|mut r| r.parse().ok())
+            .map(|a| a.text_content.to_string())
+            .unwrap_or_default()
+    }
+    fn readability(html: &[u8]) -> String {
+        let url = url::Url::parse("http://example.com/").expect("url");
+        readability::extractor::extract(&mut &html[..], &url)
+            .map(|p| p.text)
+            .unwrap_or_default()
+    }
+    Ok(vec![
+        ("dom_smoothie", smoothie as fn(&[u8]) -> String),
+        ("readability", readability),
+    ])
+}
+
+#[cfg(not(feature = "compare-extractors"))]
+fn compare_extractors() -> Result<Vec<newsie::eval::articles::Extractor>> {
+    anyhow::bail!("--compare needs a build with --features compare-extractors")
+}

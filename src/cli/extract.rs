@@ -16,8 +16,10 @@ pub fn extract(a: ExtractArgs) -> Result<(), Failure> {
         id: a.id_field.clone(),
         text: a.text_field.clone(),
     };
-    let corpus =
-        Corpus::open(&a.inputs, fields)?.max_text_bytes(a.max_article_mib as usize * 1024 * 1024);
+    let corpus = Corpus::open(&a.inputs, fields)?
+        .max_text_bytes(a.max_article_mib as usize * 1024 * 1024)
+        .with_text(a.with_text);
+    let warc = corpus.warc_counts();
     let pipeline =
         pipeline_with(&a.run, a.strict, EVERYTHING, a.chunk_kib as usize * 1024).setup()?;
     let (total, read) = corpus.progress_bytes();
@@ -78,6 +80,10 @@ pub fn extract(a: ExtractArgs) -> Result<(), Failure> {
             start.elapsed().as_secs_f64(),
             rate(&summary)
         );
+        let warc = warc.lock().unwrap_or_else(|e| e.into_inner());
+        if warc.records > 0 {
+            eprintln!("newsie: WARC {}", warc.summary());
+        }
         if summary.duplicate_ids > 0 {
             eprintln!(
                 "newsie: {} records have an id seen before (kept), the first {:?}",

@@ -1,5 +1,6 @@
 //! Evaluation on annotated corpora, through the same stages as `extract`.
 
+pub mod articles;
 pub mod attribution;
 pub mod ner;
 pub mod nested;
@@ -80,6 +81,7 @@ fn process_texts<'a>(
                 id: id.to_string(),
                 text: text.to_string(),
                 meta: Default::default(),
+                keep_text: false,
             })
         })
         .collect();

@@ -38,6 +38,7 @@ impl GeoSet {
                 id: a.id.clone(),
                 text: a.text.clone(),
                 meta: Default::default(),
+                keep_text: false,
             })
             .collect();
         let docs = pipeline.docs(inputs)?;
