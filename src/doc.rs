@@ -286,6 +286,8 @@ pub struct Doc {
     pub places: Vec<ResolvedPlace>,
     /// Main countries of the article (ISO 3166-1 alpha-2), most mentioned first.
     pub focus: Vec<String>,
+    /// MinHash of the text's word shingles ([`crate::fingerprint`]).
+    pub fingerprint: Option<[u32; crate::fingerprint::HASHES]>,
     /// Per-word label probabilities of each model head ("ner", "attribution"), which the
     /// decoding stages read.
     pub heads: BTreeMap<String, WordScores>,

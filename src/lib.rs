@@ -51,6 +51,8 @@ pub mod doc;
 pub mod entities;
 pub mod error;
 pub mod eval;
+pub mod export;
+pub mod fingerprint;
 pub mod gazetteer;
 pub mod issues;
 pub mod model;

@@ -5,7 +5,7 @@ mod cli;
 
 use clap::Parser;
 use cli::args::{Cli, Command, EvalCommand};
-use cli::{broken_pipe, eval, extract, issues, report, Failure};
+use cli::{broken_pipe, eval, export, extract, issues, report, Failure};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -15,6 +15,7 @@ fn main() -> ExitCode {
         Command::Segment { inputs, output } => report::segment(&inputs, output.as_deref()),
         Command::Report(a) => report::report(a),
         Command::Issues(a) => issues::issues(a),
+        Command::Export(a) => export::export(a),
         Command::Eval(EvalCommand::Ner {
             conll,
             predictions,

@@ -10,6 +10,7 @@ use crate::attribution::{self, Attribution, Nested, Roles, SignedQuotations, Spe
 use crate::corpus::{Article, Input};
 use crate::doc::Doc;
 use crate::entities::Entities;
+use crate::fingerprint::Fingerprint;
 use crate::gazetteer::Gazetteer;
 use crate::model::{self, Head, Precision};
 use crate::ner::{self, Ner};
@@ -100,7 +101,11 @@ impl Pipeline {
     pub fn new(models: Models, gazetteer: Option<Gazetteer>, opts: Options) -> Result<Self> {
         let tag = Arc::new(Tag::new(models.heads, opts.batch_size).map_err(Error::Model)?);
         let gazetteer = gazetteer.map(Arc::new);
-        let mut stages: Vec<Box<dyn Stage>> = vec![Box::new(Segment), Box::new(tag.clone())];
+        let mut stages: Vec<Box<dyn Stage>> = vec![
+            Box::new(Segment),
+            Box::new(Fingerprint),
+            Box::new(tag.clone()),
+        ];
         if let Some(labels) = tag.labels(ner::HEAD) {
             stages.push(Box::new(Ner::new(labels).map_err(Error::Model)?));
             stages.push(Box::new(Entities));

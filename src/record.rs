@@ -80,6 +80,7 @@ impl Doc {
             error: None,
             words: self.word_count(),
             text: self.keep_text.then(|| self.text.clone()),
+            fingerprint: self.fingerprint.as_ref().map(crate::fingerprint::encode),
         }
     }
 }
@@ -111,6 +112,13 @@ impl Doc {
             }
         });
         let parts: Vec<TextSpan> = p.content.iter().map(|c| self.text_span(c, chars)).collect();
+        let quote_id = match p.kind {
+            Kind::Indirect => None,
+            Kind::Direct | Kind::Mixed => {
+                let text = parts.iter().map(|t| t.text.as_str()).collect::<Vec<_>>();
+                quote_id(&text.join(" "), p.kind == Kind::Mixed)
+            }
+        };
         let whole = self.text_span(
             &(p.content[0].start..p.content[p.content.len() - 1].end),
             chars,
@@ -134,8 +142,55 @@ impl Doc {
             stance: p.stance,
             confidence: round4(p.confidence),
             reported_by: p.reported_by.map(|r| format!("P{}", r + 1)),
+            quote_id,
         }
     }
+}
+
+/// Double quotation marks: single ones are also apostrophes ("don’t").
+const QUOTE_MARKS: &[char] = &['"', '“', '”', '„', '«', '»'];
+
+/// The words a direct or mixed content quotes: a mixed content's words inside its quotation
+/// marks (pieces joined with " … "), a direct content's whole, without the marks.
+pub fn quoted(content: &str, quoted_only: bool) -> String {
+    if !quoted_only {
+        return content
+            .trim_matches(|c: char| QUOTE_MARKS.contains(&c) || c.is_whitespace())
+            .to_string();
+    }
+    let mut inside = false;
+    let mut pieces: Vec<String> = vec![];
+    for c in content.chars() {
+        if QUOTE_MARKS.contains(&c) {
+            inside = !inside;
+            if inside {
+                pieces.push(String::new());
+            }
+        } else if inside {
+            pieces.last_mut().expect("opened").push(c);
+        }
+    }
+    pieces
+        .iter()
+        .map(|p| p.trim())
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join(" … ")
+}
+
+/// A direct quotation's id: FNV-1a of its [`quoted`] words (lowercased, letters and digits,
+/// single spaces), 16 hex digits, so that the same words quoted anywhere get the same id.
+pub fn quote_id(content: &str, quoted_only: bool) -> Option<String> {
+    let text = quoted(content, quoted_only);
+    let words: Vec<String> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    if words.is_empty() {
+        return None;
+    }
+    Some(format!("{:016x}", crate::corpus::id_hash(&words.join(" "))))
 }
 
 /// How the record writes a value: a kind, stance or feature's name.
@@ -349,6 +404,10 @@ pub struct PositionRecord {
     /// Id of the position whose content reports this one; absent at the top level.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reported_by: Option<String>,
+    /// For a direct or mixed position: the id of its quotation's words ([`quote_id`]), the
+    /// same wherever the words are quoted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quote_id: Option<String>,
 }
 
 /// What kept an input from being an article, as the record's `error.kind` says it.
@@ -459,13 +518,16 @@ pub struct Record {
     /// Why the input could not be processed; null when it was.
     #[serde(default)]
     pub error: Option<RecordError>,
-    /// Words in the article, for throughput figures.
-    #[serde(skip)]
+    /// Words in the article (0 in an error record).
+    #[serde(default)]
     pub words: usize,
     /// The article's text, which the offsets point into: for web pages (the extracted main
     /// text) and with `--with-text`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
+    /// MinHash of the text's word shingles, base64 (`newsie export` finds duplicates by it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fingerprint: Option<String>,
 }
 
 impl Record {
@@ -488,6 +550,7 @@ impl Record {
             error: Some(error),
             words: 0,
             text: None,
+            fingerprint: None,
         }
     }
 }
@@ -495,6 +558,28 @@ impl Record {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quote_ids_ignore_case_marks_and_spacing() {
+        let id = quote_id("We will not give up the region.", false);
+        assert!(id.is_some());
+        for same in [
+            "“We will NOT give up   the region”",
+            "\"we will not give up the region\"",
+        ] {
+            assert_eq!(quote_id(same, false), id, "{same}");
+        }
+        assert_ne!(quote_id("We will give up the region.", false), id);
+        // a mixed content: its quoted words only
+        assert_eq!(
+            quote_id(
+                "that the country “will not give up the region,” he said",
+                true
+            ),
+            quote_id("will not give up the region", false)
+        );
+        assert_eq!(quote_id("…", false), None);
+    }
 
     #[test]
     fn the_schema_knows_every_error_kind() {

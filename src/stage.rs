@@ -33,6 +33,8 @@ pub enum Layer {
     Roles,
     /// Places resolved to gazetteer entries, and the article's focus.
     Places,
+    /// The text's MinHash fingerprint, for finding the same story twice.
+    Fingerprint,
     /// What a stage outside the core writes into `Doc::extensions`, by its key.
     Extension(String),
 }

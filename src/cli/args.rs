@@ -38,6 +38,32 @@ pub enum Command {
     /// Groups a run's positions into issues by the meaning of their contents: each issue's
     /// label, keywords and positions, and a speaker × issue table of stances (JSON; CSV too).
     Issues(IssuesArgs),
+    /// A run's records as tables that join on their keys (articles, entities, mentions,
+    /// positions, places, quotes; issues given `newsie issues` output), as Parquet or CSV;
+    /// copies of one story (wire copies, syndication, updates) marked or dropped.
+    Export(ExportArgs),
+}
+
+#[derive(Args)]
+pub struct ExportArgs {
+    /// The JSONL written by `newsie extract` (several files: the shards of one run).
+    #[arg(required = true)]
+    pub records: Vec<PathBuf>,
+    /// The folder the tables go to.
+    #[arg(short, long)]
+    pub output: PathBuf,
+    /// The tables' format.
+    #[arg(long, value_enum, default_value = "parquet")]
+    pub format: newsie::export::table::Format,
+    /// The JSON written by `newsie issues` over the same records, for the issues tables.
+    #[arg(long)]
+    pub issues: Option<PathBuf>,
+    /// Leave the copies of a story (all but its earliest article) out of every table.
+    #[arg(long)]
+    pub drop_duplicates: bool,
+    /// No summary.
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 #[derive(Args)]

@@ -3,6 +3,7 @@
 
 pub mod args;
 pub mod eval;
+pub mod export;
 pub mod extract;
 pub mod issues;
 pub mod report;
