@@ -235,3 +235,34 @@ fn page_files_and_folders_and_text_on_request() {
     ));
     assert_eq!(with[0]["text"], "Mayor Tom Becker spoke on Tuesday.");
 }
+
+#[test]
+fn a_cut_run_over_an_archive_resumes_to_the_same_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let models = tiny_models(dir.path());
+    let recs: Vec<Vec<u8>> = (0..40)
+        .map(|i| {
+            let uri = format!("https://www.coastherald.example/{i}");
+            record("response", &i.to_string(), &uri, &response(&news_page(i)))
+        })
+        .collect();
+    let path = dir.path().join("crawl.warc.gz");
+    std::fs::write(&path, warc_gz(&recs)).unwrap();
+    let full = dir.path().join("full.jsonl");
+    let part = dir.path().join("part.jsonl");
+    let flags = ["--quiet", "--chunk-kib", "2", "-o"];
+    let run_to = |out: &Path, resume: bool| {
+        let mut extra: Vec<&str> = flags.to_vec();
+        extra.push(out.to_str().unwrap());
+        if resume {
+            extra.push("--resume");
+        }
+        assert!(run(&path, &models, &extra).status.success());
+    };
+    run_to(&full, false);
+    let bytes = std::fs::read(&full).unwrap();
+    // a run killed two thirds through, mid-line
+    std::fs::write(&part, &bytes[..bytes.len() * 2 / 3]).unwrap();
+    run_to(&part, true);
+    assert_eq!(std::fs::read(&part).unwrap(), bytes);
+}
