@@ -313,8 +313,8 @@ pub enum EvalCommand {
         /// JSON `{key: {"articleBody": …}}`.
         #[arg(long)]
         truth: PathBuf,
-        /// Also score the other extractors tried (dom_smoothie, readability), on a build with
-        /// `--features compare-extractors`.
+        /// Also score the extractors tried (rs-trafilatura without newsie's cleaning,
+        /// dom_smoothie, readability), on a build with `--features compare-extractors`.
         #[arg(long)]
         compare: bool,
         /// Print the scores as JSON.

@@ -206,8 +206,14 @@ fn compare_extractors() -> Result<Vec<newsie::eval::articles::Extractor>> {
             .map(|p| p.text)
             .unwrap_or_default()
     }
+    fn trafilatura(html: &[u8]) -> String {
+        rs_trafilatura::extract_bytes(html)
+            .map(|r| r.content_text)
+            .unwrap_or_default()
+    }
     Ok(vec![
-        ("dom_smoothie", smoothie as fn(&[u8]) -> String),
+        ("rs-trafilatura", trafilatura as fn(&[u8]) -> String),
+        ("dom_smoothie", smoothie),
         ("readability", readability),
     ])
 }
