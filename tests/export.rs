@@ -8,12 +8,8 @@ mod common;
 
 use serde_json::Value;
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn newsie(args: &[&str]) -> std::process::Output {
     let out = Command::new(env!("CARGO_BIN_EXE_newsie"))
@@ -26,23 +22,6 @@ fn newsie(args: &[&str]) -> std::process::Output {
         String::from_utf8_lossy(&out.stderr)
     );
     out
-}
-
-/// A Python that imports duckdb: $NEWSIE_DUCKDB_PYTHON, the venv scripts/test makes, or the
-/// system's.
-fn duckdb_python() -> Option<PathBuf> {
-    let mut candidates: Vec<PathBuf> = std::env::var_os("NEWSIE_DUCKDB_PYTHON")
-        .map(PathBuf::from)
-        .into_iter()
-        .collect();
-    candidates.push(root().join(".deps/duckdb/bin/python"));
-    candidates.push("python3".into());
-    candidates.into_iter().find(|py| {
-        Command::new(py)
-            .args(["-c", "import duckdb"])
-            .output()
-            .is_ok_and(|o| o.status.success())
-    })
 }
 
 fn csv_rows(path: &Path) -> Vec<BTreeMap<String, String>> {
@@ -168,7 +147,7 @@ fn tables_in_parquet_and_csv_and_duckdb_answers_from_them() {
     assert_eq!(first["article"], records[0]["id"].as_str().unwrap());
     assert_eq!(first["date"], records[0]["date"].as_str().unwrap());
 
-    let Some(python) = duckdb_python() else {
+    let Some(python) = common::python_with("duckdb", "NEWSIE_DUCKDB_PYTHON", "duckdb") else {
         eprintln!("SKIPPED (DuckDB part): no Python with duckdb (pip install duckdb, or run scripts/test)");
         return;
     };

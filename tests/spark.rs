@@ -11,23 +11,6 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// A Python that imports pyspark: $NEWSIE_PYSPARK_PYTHON, the venv scripts/test makes, or the
-/// system's.
-fn pyspark_python() -> Option<PathBuf> {
-    let mut candidates: Vec<PathBuf> = std::env::var_os("NEWSIE_PYSPARK_PYTHON")
-        .map(PathBuf::from)
-        .into_iter()
-        .collect();
-    candidates.push(root().join(".deps/pyspark/bin/python"));
-    candidates.push("python3".into());
-    candidates.into_iter().find(|py| {
-        Command::new(py)
-            .args(["-c", "import pyspark"])
-            .output()
-            .is_ok_and(|o| o.status.success())
-    })
-}
-
 #[test]
 fn spark_output_equals_the_single_process_output() {
     let java = Command::new("java").arg("-version").output();
@@ -35,7 +18,7 @@ fn spark_output_equals_the_single_process_output() {
         eprintln!("SKIPPED: no Java, which Spark needs");
         return;
     }
-    let Some(python) = pyspark_python() else {
+    let Some(python) = common::python_with("pyspark", "NEWSIE_PYSPARK_PYTHON", "pyspark") else {
         eprintln!("SKIPPED: no PySpark (pip install pyspark, or run scripts/test)");
         return;
     };

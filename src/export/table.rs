@@ -214,47 +214,23 @@ impl ParquetTable {
             .enumerate()
             .map(|(i, t)| {
                 let cells = self.rows.iter().map(|r| &r[i]);
+                // one builder per type, each cell of another type a null
+                macro_rules! column {
+                    ($builder:ty, $variant:ident, $value:expr) => {{
+                        let mut b = <$builder>::new();
+                        cells.for_each(|c| match c {
+                            Cell::$variant(x) => b.append_option($value(x)),
+                            _ => b.append_null(),
+                        });
+                        Arc::new(b.finish()) as ArrayRef
+                    }};
+                }
                 let array: ArrayRef = match t {
-                    Type::Str => {
-                        let mut b = StringBuilder::new();
-                        cells.for_each(|c| match c {
-                            Cell::Str(s) => b.append_option(s.as_deref()),
-                            _ => b.append_null(),
-                        });
-                        Arc::new(b.finish())
-                    }
-                    Type::Int => {
-                        let mut b = Int64Builder::new();
-                        cells.for_each(|c| match c {
-                            Cell::Int(n) => b.append_option(*n),
-                            _ => b.append_null(),
-                        });
-                        Arc::new(b.finish())
-                    }
-                    Type::Float => {
-                        let mut b = Float64Builder::new();
-                        cells.for_each(|c| match c {
-                            Cell::Float(x) => b.append_option(*x),
-                            _ => b.append_null(),
-                        });
-                        Arc::new(b.finish())
-                    }
-                    Type::Bool => {
-                        let mut b = BooleanBuilder::new();
-                        cells.for_each(|c| match c {
-                            Cell::Bool(x) => b.append_option(*x),
-                            _ => b.append_null(),
-                        });
-                        Arc::new(b.finish())
-                    }
-                    Type::Date => {
-                        let mut b = Date32Builder::new();
-                        cells.for_each(|c| match c {
-                            Cell::Date(d) => b.append_option(*d),
-                            _ => b.append_null(),
-                        });
-                        Arc::new(b.finish())
-                    }
+                    Type::Str => column!(StringBuilder, Str, Option::<String>::as_deref),
+                    Type::Int => column!(Int64Builder, Int, |x: &Option<i64>| *x),
+                    Type::Float => column!(Float64Builder, Float, |x: &Option<f64>| *x),
+                    Type::Bool => column!(BooleanBuilder, Bool, |x: &Option<bool>| *x),
+                    Type::Date => column!(Date32Builder, Date, |x: &Option<i32>| *x),
                 };
                 array
             })

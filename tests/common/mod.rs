@@ -151,3 +151,25 @@ pub fn tiny_models(dir: &Path) -> PathBuf {
     }
     out
 }
+
+/// A Python that imports `module`: the one `$env_var` names, the venv scripts/test links at
+/// `.deps/<venv>`, or the system's `python3`.
+pub fn python_with(module: &str, env_var: &str, venv: &str) -> Option<PathBuf> {
+    let mut candidates: Vec<PathBuf> = std::env::var_os(env_var)
+        .map(PathBuf::from)
+        .into_iter()
+        .collect();
+    candidates.push(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join(".deps")
+            .join(venv)
+            .join("bin/python"),
+    );
+    candidates.push("python3".into());
+    candidates.into_iter().find(|py| {
+        Command::new(py)
+            .args(["-c", &format!("import {module}")])
+            .output()
+            .is_ok_and(|o| o.status.success())
+    })
+}
