@@ -150,10 +150,11 @@ impl Form {
             .file_name()
             .map(|n| n.to_string_lossy().to_ascii_lowercase())
             .unwrap_or_default();
-        let name = name.strip_suffix(".gz").unwrap_or(&name);
-        if name.ends_with(".warc") {
+        // pages and archives may be gzipped; a .txt.gz is read as JSONL, as before pages
+        let bare = name.strip_suffix(".gz").unwrap_or(&name);
+        if bare.ends_with(".warc") {
             Form::Warc
-        } else if name.ends_with(".html") || name.ends_with(".htm") {
+        } else if bare.ends_with(".html") || bare.ends_with(".htm") {
             Form::Page
         } else if name.ends_with(".txt") {
             Form::Text
@@ -444,7 +445,10 @@ impl Corpus {
                     self.sources.pop_front();
                     let read = std::fs::read(&path).and_then(|b| {
                         self.bytes_read.fetch_add(b.len() as u64, Ordering::Relaxed);
-                        if path.extension().is_some_and(|x| x == "gz") {
+                        if path
+                            .extension()
+                            .is_some_and(|x| x.eq_ignore_ascii_case("gz"))
+                        {
                             let mut out = Vec::new();
                             MultiGzDecoder::new(&b[..]).read_to_end(&mut out)?;
                             Ok(out)
@@ -670,6 +674,25 @@ mod tests {
                 Input::Bad { error, .. } => Err(error.kind.as_str()),
             };
             assert_eq!(got.as_deref().map_err(|e| *e), *want, "{line}");
+        }
+    }
+
+    #[test]
+    fn forms_and_page_ids_by_name() {
+        let table: &[(&str, Form, &str)] = &[
+            ("a/story.html", Form::Page, "story"),
+            ("story.HTM.gz", Form::Page, "story"),
+            ("crawl.warc.gz", Form::Warc, "crawl.warc"),
+            ("note.txt", Form::Text, "note.txt"),
+            ("notes.txt.gz", Form::Jsonl, "notes.txt"),
+            ("corpus.jsonl", Form::Jsonl, "corpus.jsonl"),
+        ];
+        for (name, form, id) in table {
+            let p = std::path::Path::new(name);
+            assert_eq!(Form::of(p), *form, "{name}");
+            if *form == Form::Page {
+                assert_eq!(page_id(p), *id, "{name}");
+            }
         }
     }
 
