@@ -198,3 +198,73 @@ print(json.dumps({"top": top, "types": types, "rows": rows}))
         assert_eq!(got["rows"][t], table(t).len(), "{t}");
     }
 }
+
+#[test]
+fn copies_point_at_the_original_and_can_be_left_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = |name: &str| dir.path().join(name).to_str().unwrap().to_string();
+    let sample = common::sample_path();
+    newsie(&[
+        "extract",
+        sample.to_str().unwrap(),
+        "--quiet",
+        "-o",
+        &d("run.jsonl"),
+    ]);
+    // every article with words again under a new id, later: a second paper's copy of it
+    let run = std::fs::read_to_string(d("run.jsonl")).unwrap();
+    let mut both = run.clone();
+    let mut originals = BTreeMap::new();
+    for line in run.lines() {
+        let mut r: Value = serde_json::from_str(line).unwrap();
+        if r["words"] == 0 {
+            continue; // an empty text is no story: nothing to copy
+        }
+        let id = r["id"].as_str().unwrap().to_string();
+        r["id"] = format!("{id}-copy").into();
+        if let Some(date) = r["date"].as_str() {
+            r["date"] = format!("{}-28", &date[..7]).into();
+        }
+        both.push_str(&format!("{r}\n"));
+        originals.insert(
+            format!("{id}-copy"),
+            (id, r["positions"].as_array().unwrap().len()),
+        );
+    }
+    std::fs::write(d("both.jsonl"), both).unwrap();
+    let input = d("both.jsonl");
+    for drop in [true, false] {
+        let mut args = vec!["export", &input, "--format", "csv", "-o"];
+        let out = d(if drop { "dropped" } else { "kept" });
+        args.push(&out);
+        args.push("--quiet");
+        if drop {
+            args.push("--drop-duplicates");
+        }
+        newsie(&args);
+        let articles = csv_rows(&Path::new(&out).join("articles.csv"));
+        let positions = csv_rows(&Path::new(&out).join("positions.csv"));
+        let records = run.lines().count();
+        if drop {
+            assert_eq!(articles.len(), records);
+            assert!(articles.iter().all(|a| !a["article"].ends_with("-copy")));
+            assert!(positions.iter().all(|p| !p["article"].ends_with("-copy")));
+        } else {
+            assert_eq!(articles.len(), records + originals.len());
+            for a in &articles {
+                match originals.get(&a["article"]) {
+                    Some((original, _)) => {
+                        assert_eq!(&a["duplicate_of"], original);
+                        assert_eq!(a["similarity"], "1");
+                    }
+                    None => assert_eq!(a["duplicate_of"], ""),
+                }
+            }
+            let copied: usize = originals.values().map(|o| o.1).sum();
+            assert_eq!(
+                positions.len(),
+                csv_rows(&Path::new(&d("dropped")).join("positions.csv")).len() + copied
+            );
+        }
+    }
+}
