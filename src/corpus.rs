@@ -132,7 +132,10 @@ enum Source {
     },
     Text(PathBuf),
     Page(PathBuf),
-    Warc(WarcReader<Box<dyn BufRead + Send>>),
+    Warc {
+        name: String,
+        reader: WarcReader<Box<dyn BufRead + Send>>,
+    },
 }
 
 /// What a file's name says it holds.
@@ -300,7 +303,10 @@ impl Corpus {
                 } else {
                     Box::new(BufReader::with_capacity(1 << 16, r))
                 };
-                sources.push_back(Source::Warc(WarcReader::new(r)));
+                sources.push_back(Source::Warc {
+                    name,
+                    reader: WarcReader::new(r),
+                });
             } else if name.ends_with(".gz") {
                 total = None; // compressed size says little about progress
                 let r = MultiGzDecoder::new(Counting {
@@ -469,15 +475,18 @@ impl Corpus {
                         },
                     }));
                 }
-                Source::Warc(reader) => match reader.next() {
+                Source::Warc { name, reader } => match reader.next() {
                     Some(web::warc::WarcItem::Page(p)) => {
                         return Some(Ok(page_input(p.id, &p.html, p.url.as_deref())))
                     }
                     Some(web::warc::WarcItem::Torn { id, message }) => {
+                        // cut before its id: the archive and the record's number name it
+                        let id =
+                            id.unwrap_or_else(|| format!("{name}#{}", reader.counts.records + 1));
                         return Some(Ok(Input::Bad {
-                            id,
+                            id: Some(id),
                             error: bad(ErrorKind::Unreadable, message, None),
-                        }))
+                        }));
                     }
                     None => {
                         let counts = std::mem::take(&mut reader.counts);

@@ -36,7 +36,7 @@ pub enum WarcItem {
 /// Records read and skipped, by why (`request`, `non-HTML response`, …).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct WarcCounts {
-    /// Every record met.
+    /// Every record met, a torn one included.
     pub records: u64,
     /// HTML responses handed on as pages.
     pub pages: u64,
@@ -109,6 +109,7 @@ impl<R: BufRead> Iterator for WarcReader<R> {
                 let start: String = line.trim().chars().take(40).collect();
                 return self.torn(None, format!("not a WARC record header: {start:?}"));
             }
+            self.counts.records += 1;
             let mut headers = BTreeMap::new();
             loop {
                 line.clear();
@@ -123,7 +124,6 @@ impl<R: BufRead> Iterator for WarcReader<R> {
                     Err(e) => return self.torn(None, format!("cannot read on: {e}")),
                 }
             }
-            self.counts.records += 1;
             let id = record_id(&headers);
             let Some(len) = headers
                 .get("content-length")
@@ -354,6 +354,15 @@ mod tests {
                 message: "the archive ends inside the record of http://a.com/y".into()
             }
         );
-        assert_eq!(counts.pages, 1);
+        assert_eq!((counts.pages, counts.records), (1, 5));
+        // cut inside the headers, before the record's id
+        let mut bytes = record("request", "1", "http://a.com/x", b"GET / HTTP/1.1\r\n\r\n");
+        bytes.extend_from_slice(b"WARC/1.0\r\nWARC-Type: response\r\n");
+        let (got, counts) = items(&bytes);
+        assert_eq!(counts.records, 2);
+        assert!(
+            matches!(&got[0], WarcItem::Torn { id: None, .. }),
+            "{got:?}"
+        );
     }
 }
