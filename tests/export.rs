@@ -39,6 +39,12 @@ fn csv_rows(path: &Path) -> Vec<BTreeMap<String, String>> {
         .collect()
 }
 
+/// The sample corpus's records, written to `out`.
+fn extract_sample(out: &str) {
+    let sample = common::sample_path();
+    newsie(&["extract", sample.to_str().unwrap(), "--quiet", "-o", out]);
+}
+
 /// The five speakers with the most `oppose` positions (ties by name) and their articles,
 /// counted from the records themselves.
 fn top_opposers(records: &[Value]) -> Vec<(String, i64, String)> {
@@ -67,14 +73,7 @@ fn top_opposers(records: &[Value]) -> Vec<(String, i64, String)> {
 fn tables_in_parquet_and_csv_and_duckdb_answers_from_them() {
     let dir = tempfile::tempdir().unwrap();
     let d = |name: &str| dir.path().join(name).to_str().unwrap().to_string();
-    let sample = common::sample_path();
-    newsie(&[
-        "extract",
-        sample.to_str().unwrap(),
-        "--quiet",
-        "-o",
-        &d("records.jsonl"),
-    ]);
+    extract_sample(&d("records.jsonl"));
     let records: Vec<Value> = std::fs::read_to_string(d("records.jsonl"))
         .unwrap()
         .lines()
@@ -203,16 +202,9 @@ print(json.dumps({"top": top, "types": types, "rows": rows}))
 fn copies_point_at_the_original_and_can_be_left_out() {
     let dir = tempfile::tempdir().unwrap();
     let d = |name: &str| dir.path().join(name).to_str().unwrap().to_string();
-    let sample = common::sample_path();
-    newsie(&[
-        "extract",
-        sample.to_str().unwrap(),
-        "--quiet",
-        "-o",
-        &d("run.jsonl"),
-    ]);
+    extract_sample(&d("records.jsonl"));
     // every article with words again under a new id, later: a second paper's copy of it
-    let run = std::fs::read_to_string(d("run.jsonl")).unwrap();
+    let run = std::fs::read_to_string(d("records.jsonl")).unwrap();
     let mut both = run.clone();
     let mut originals = BTreeMap::new();
     for line in run.lines() {
