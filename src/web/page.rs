@@ -132,13 +132,23 @@ fn boilerplate(line: &str, k: &str) -> bool {
     {
         return words <= 40;
     }
+    // read on the line itself: a byline has no sentence stop, a credit its colon
     let short = SHORT.get_or_init(|| {
         Regex::new(
-            r"^(by |updated|published|first published|posted|photo|image|credit|reach the reporter|follow (us|him|her)|tempo de leitura|sign up|subscribe)|(sign up for|subscribe to) (our|the) .*newsletter|logged in to post|protected by recaptcha",
+            r"(?i)^(by\s[^.!?]{2,60}$|(updated|published|first published|posted)\b.*(:|\d)|(photo|image|picture|photograph|credit)s?( credit)?\s*[:/|]|reach the reporters?\b|follow (us|him|her) on\b|tempo de leitura|sign up\b|subscribe\b)|(sign up for|subscribe to) (our|the) .*newsletter|logged in to post|protected by recaptcha",
         )
         .expect("short-line pattern")
     });
-    words <= 25 && (short.is_match(k) || (words <= 12 && dated(line)))
+    let sentence = line.ends_with(['.', '!', '?', '"', '”']);
+    let dateline = dated(line) && (!sentence || clock(line));
+    words <= 25 && (short.is_match(line) || (words <= 12 && dateline))
+}
+
+/// A time of day ("11:08"): datelines have one, a story's sentence about a date seldom does.
+fn clock(line: &str) -> bool {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| Regex::new(r"\b\d{1,2}:\d{2}\b").expect("clock pattern"))
+        .is_match(line)
 }
 
 /// A date in a line: "18 Nov 2019", "November 18, 2019", "2019-11-18", "05/10/2018".
@@ -209,6 +219,13 @@ mod tests {
             ("Get the latest updates right in your inbox. Subscribe to our newsletters.", false),
             ("Talks resumed on 18 Nov 2019 after a week in which both sides traded accusations over the border and the strikes.", true),
             ("Workers said they would subscribe to the new plan only if the company raised wages for all of them.", true),
+            ("By the end of the year, the council will have spent $3m on repairs.", true),
+            ("Imagine a bridge that nobody can cross.", true),
+            ("Photographers were kept out of the hall.", true),
+            ("The vote is set for March 5, 2024.", true),
+            ("Photo: Maria Lopez / The Herald", false),
+            ("By Maria Lopez", false),
+            ("on Monday, November 18th, 2019 at 11:08 a.m.", false),
         ];
         let story = "A story about the council and the bridge that it closed.";
         for (line, kept) in table {
