@@ -16,7 +16,7 @@ use duplicates::Item;
 use std::collections::{BTreeMap, HashMap};
 use std::fs::File;
 use std::io::BufReader;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use table::{days, Cell, Format, TableWriter, Type};
 
 /// What to export and how.
@@ -382,12 +382,4 @@ fn write_record(
         )?;
     }
     Ok(())
-}
-
-/// The tables a folder holds after an export in `format`: for checks and messages.
-pub fn table_path(dir: &Path, name: &str, format: Format) -> PathBuf {
-    dir.join(match format {
-        Format::Parquet => format!("{name}.parquet"),
-        Format::Csv => format!("{name}.csv"),
-    })
 }
