@@ -166,7 +166,8 @@ fn text(meta: &serde_json::Map<String, serde_json::Value>, key: &str) -> Option<
 struct Quote {
     text: String,
     first_date: Option<i32>,
-    articles: Vec<String>,
+    articles: usize,
+    last_article: String,
     positions: usize,
     speakers: HashMap<String, usize>,
 }
@@ -228,7 +229,7 @@ pub fn export(o: &Options) -> Result<Summary> {
             id.into(),
             q.text.into(),
             Cell::Date(q.first_date),
-            q.articles.len().into(),
+            q.articles.into(),
             q.positions.into(),
             speakers.first().map(|s| s.0.clone()).into(),
             list.join("; ").into(),
@@ -351,8 +352,10 @@ fn write_record(
                 q.text = quoted(&p.content.text, p.kind == Kind::Mixed);
             }
             q.positions += 1;
-            if q.articles.last() != Some(&r.id) {
-                q.articles.push(r.id.clone());
+            // a record's positions come together: a new id is a new article
+            if q.articles == 0 || q.last_article != r.id {
+                q.articles += 1;
+                q.last_article = r.id.clone();
             }
             if let Some(d) = date {
                 q.first_date = Some(q.first_date.map_or(d, |f| f.min(d)));
