@@ -16,11 +16,7 @@ pub const SHINGLE: usize = 5;
 /// The MinHash signature of a text's word 5-gram shingles (lowercased, letters and digits
 /// only); a text of fewer words has its words as one shingle, an empty one all `u32::MAX`.
 pub fn minhash(text: &str) -> [u32; HASHES] {
-    let words: Vec<String> = text
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect();
+    let words: Vec<String> = crate::segment::plain_words(text).collect();
     let mut sig = [u32::MAX; HASHES];
     let mut add = |gram: &[String]| {
         let x = gram.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, w| {

@@ -182,11 +182,7 @@ pub fn quoted(content: &str, quoted_only: bool) -> String {
 /// single spaces), 16 hex digits, so that the same words quoted anywhere get the same id.
 pub fn quote_id(content: &str, quoted_only: bool) -> Option<String> {
     let text = quoted(content, quoted_only);
-    let words: Vec<String> = text
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect();
+    let words: Vec<String> = crate::segment::plain_words(&text).collect();
     if words.is_empty() {
         return None;
     }

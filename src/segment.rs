@@ -45,6 +45,14 @@ impl Stage for Segment {
     }
 }
 
+/// A text's words as they are compared across texts: runs of letters and digits, lowercased
+/// (punctuation, case and spacing do not count).
+pub fn plain_words(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+}
+
 /// Fills `doc.tokens`, `doc.sentences`, `doc.quotes` and `doc.quotations` from `doc.text`.
 pub fn annotate(doc: &mut Doc) {
     doc.tokens = words(&doc.text);

@@ -19,18 +19,9 @@ pub fn half(key: &str) -> &'static str {
     }
 }
 
-/// Lowercased words (runs of letters and digits).
-fn words(text: &str) -> Vec<String> {
-    text.to_lowercase()
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_string)
-        .collect()
-}
-
 /// The set of word 4-grams (a shorter text: its words as one shingle).
 pub fn shingles(text: &str) -> HashSet<String> {
-    let w = words(text);
+    let w: Vec<String> = crate::segment::plain_words(text).collect();
     if w.len() < 4 {
         return (!w.is_empty()).then(|| w.join(" ")).into_iter().collect();
     }

@@ -69,10 +69,7 @@ fn cue_span(text: &str, g: &GoldInner) -> Option<(usize, usize)> {
 
 /// Lowercased words of letters and digits.
 fn words(s: &str) -> HashSet<String> {
-    s.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect()
+    crate::segment::plain_words(s).collect()
 }
 
 /// A speaker's words as compared: lowercased, without a leading "the".

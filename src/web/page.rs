@@ -59,13 +59,7 @@ pub fn read(html: &[u8], url: Option<&str>) -> Option<Page> {
 /// on many news sites: the headline repeated, bylines and datelines, advertisement and gallery
 /// labels, credits, newsletter calls, and "more stories" lists with their headlines.
 pub fn clean(text: &str, title: Option<&str>) -> String {
-    let key = |s: &str| {
-        s.to_lowercase()
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|w| !w.is_empty())
-            .collect::<Vec<_>>()
-            .join(" ")
-    };
+    let key = |s: &str| crate::segment::plain_words(s).collect::<Vec<_>>().join(" ");
     let title = title.map(key).unwrap_or_default();
     let mut out: Vec<&str> = Vec::new();
     let mut in_list = false;
