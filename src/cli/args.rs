@@ -290,8 +290,8 @@ pub enum EvalCommand {
         /// Folds of the cross-validation.
         #[arg(long, default_value_t = 5)]
         folds: usize,
-        /// L2 penalty on the weights.
-        #[arg(long, default_value_t = 0.001)]
+        /// L2 penalty on the weights (0.0001: the best of 0.01 to 0.00001 by cross-validation).
+        #[arg(long, default_value_t = 0.0001)]
         l2: f32,
         /// Write the weights fitted on every training collection here (JSON, the layout of
         /// src/places/ranker.json).
