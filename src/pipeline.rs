@@ -12,7 +12,7 @@ use crate::doc::Doc;
 use crate::entities::Entities;
 use crate::fingerprint::Fingerprint;
 use crate::gazetteer::Gazetteer;
-use crate::model::{self, Head, Precision};
+use crate::model::{self, Precision, TokenClassifier};
 use crate::ner::{self, Ner};
 use crate::output::RecordSink;
 use crate::places::{Places, Resolver, Weights};
@@ -64,10 +64,12 @@ pub struct Summary {
     pub first_duplicate: Option<String>,
 }
 
-/// The model heads a run uses, run on the same windows, batch by batch.
+/// The models a run uses, run on the same windows, batch by batch, and the heads it reads.
 pub struct Models {
-    /// Each a model and the head it is.
-    pub heads: Vec<Head>,
+    /// The models, each with one head or more.
+    pub models: Vec<Box<dyn TokenClassifier>>,
+    /// The heads read ("ner", "attribution"), in order.
+    pub heads: Vec<String>,
 }
 
 impl Models {
@@ -79,7 +81,8 @@ impl Models {
             wanted.push(attribution::HEAD);
         }
         Ok(Models {
-            heads: model::load_heads(dir, precision, &wanted).map_err(Error::Model)?,
+            models: model::load_heads(dir, precision, &wanted).map_err(Error::Model)?,
+            heads: wanted.into_iter().map(String::from).collect(),
         })
     }
 }
@@ -99,7 +102,7 @@ impl Pipeline {
     /// extract's stages: segment, the models, and the decoding stages of the heads they have;
     /// places when there is a gazetteer.
     pub fn new(models: Models, gazetteer: Option<Gazetteer>, opts: Options) -> Result<Self> {
-        let tag = Arc::new(Tag::new(models.heads, opts.batch_size).map_err(Error::Model)?);
+        let tag = Arc::new(Tag::new(models, opts.batch_size).map_err(Error::Model)?);
         let gazetteer = gazetteer.map(Arc::new);
         let mut stages: Vec<Box<dyn Stage>> = vec![
             Box::new(Segment),

@@ -1,6 +1,7 @@
 //! The model stage: every model head over the same windows, batched across a chunk of articles.
 //!
-//! The windows of the whole chunk are sorted by length and run through each model, batch by
+//! A model may hold several heads over one encoder (one forward pass feeds them all). The
+//! windows of the whole chunk are sorted by length and run through each model, batch by
 //! batch (libtorch uses its own threads for each batch; rayon is idle meanwhile: no
 //! oversubscription). A window's scores do not depend on the other windows of its batch (see
 //! [`windows::batches`]), so neither the thread count nor the batch or chunk size changes them.
@@ -8,7 +9,8 @@
 //! stages to read.
 
 use crate::doc::{Doc, WordScores};
-use crate::model::{Head, Scores};
+use crate::model::{Scores, TokenClassifier};
+use crate::pipeline::Models;
 use crate::stage::{Layer, Stage};
 use crate::windows::{self, Window, WindowSpec};
 use anyhow::{bail, Result};
@@ -22,8 +24,10 @@ use tokenizers::Tokenizer;
 pub struct Tag {
     // Models are Send, not Sync (libtorch tensors): one thread runs them at a time; rayon's
     // workers only touch the tokenizer, which is shared.
-    heads: Mutex<Vec<Head>>,
+    models: Mutex<Vec<Box<dyn TokenClassifier>>>,
+    /// The heads read, in order; `at` says which model and which of its heads each is.
     names: Vec<String>,
+    at: Vec<(usize, usize)>,
     labels: Vec<Vec<String>>,
     provenance: Vec<(String, Value)>,
     tokenizer: Tokenizer,
@@ -34,34 +38,54 @@ pub struct Tag {
 }
 
 impl Tag {
-    /// The heads, which must share their windows and vocabulary (one set of windows feeds all).
-    pub fn new(heads: Vec<Head>, batch_size: usize) -> Result<Self> {
-        let Some(first) = heads.first() else {
+    /// The models' wanted heads; the models must share their windows and vocabulary (one set
+    /// of windows feeds all).
+    pub fn new(models: Models, batch_size: usize) -> Result<Self> {
+        let Models { models, heads } = models;
+        let Some(first) = models.first() else {
             bail!("no model to run");
         };
-        let tok = first.model.tokenizer().clone();
+        let tok = first.tokenizer().clone();
         let (Some(cls), Some(sep)) = (tok.token_to_id("[CLS]"), tok.token_to_id("[SEP]")) else {
-            bail!("the {} model's tokenizer has no [CLS] / [SEP]", first.name);
+            bail!(
+                "the {} model's tokenizer has no [CLS] / [SEP]",
+                first.heads()[0].name
+            );
         };
-        let spec = first.model.spec();
-        for h in &heads[1..] {
-            if h.model.spec() != spec || h.model.tokenizer().get_vocab(true) != tok.get_vocab(true)
-            {
+        let spec = first.spec();
+        for m in &models[1..] {
+            if m.spec() != spec || m.tokenizer().get_vocab(true) != tok.get_vocab(true) {
                 bail!(
                     "the {} model's windows or vocabulary differ from the {} model's",
-                    h.name,
-                    first.name
+                    m.heads()[0].name,
+                    first.heads()[0].name
                 );
             }
         }
+        let mut at = Vec::new();
+        let mut labels = Vec::new();
+        for name in &heads {
+            let found = models.iter().enumerate().find_map(|(i, m)| {
+                let k = m.heads().iter().position(|h| &h.name == name)?;
+                Some((i, k, m.heads()[k].labels.clone()))
+            });
+            let Some((i, k, l)) = found else {
+                bail!("no model has the {name} head");
+            };
+            at.push((i, k));
+            labels.push(l);
+        }
+        let provenance = heads
+            .iter()
+            .zip(&at)
+            .map(|(name, &(i, _))| (name.clone(), models[i].provenance()))
+            .collect();
         Ok(Tag {
-            names: heads.iter().map(|h| h.name.clone()).collect(),
-            labels: heads.iter().map(|h| h.model.labels().to_vec()).collect(),
-            provenance: heads
-                .iter()
-                .map(|h| (h.name.clone(), h.model.provenance()))
-                .collect(),
-            heads: Mutex::new(heads),
+            names: heads,
+            at,
+            labels,
+            provenance,
+            models: Mutex::new(models),
             tokenizer: tok,
             spec,
             cls,
@@ -100,15 +124,24 @@ impl Tag {
         self.classify_heads(windows, &vec![true; self.names.len()])
     }
 
-    /// As `classify`, with only the heads marked.
+    /// As `classify`, with only the heads marked (a model none of whose heads is marked is not
+    /// run).
     fn classify_heads(&self, windows: &[Window], run: &[bool]) -> Result<Vec<Vec<Scores>>> {
         let mut scores: Vec<Vec<Scores>> = vec![Vec::new(); windows.len()];
-        let heads = self.heads.lock().unwrap_or_else(|e| e.into_inner());
+        let models = self.models.lock().unwrap_or_else(|e| e.into_inner());
+        let used: Vec<usize> = (0..models.len())
+            .filter(|&i| self.at.iter().zip(run).any(|(a, &r)| r && a.0 == i))
+            .collect();
         for batch in windows::batches(windows, self.batch_size.load(Ordering::Relaxed)) {
             let refs: Vec<&Window> = batch.iter().map(|&i| &windows[i]).collect();
-            for (h, _) in heads.iter().zip(run).filter(|(_, &r)| r) {
-                for (&i, s) in batch.iter().zip(h.model.classify(&refs)?) {
-                    scores[i].push(s);
+            let mut out: Vec<Option<Vec<Vec<Scores>>>> = (0..models.len()).map(|_| None).collect();
+            for &i in &used {
+                out[i] = Some(models[i].classify(&refs)?);
+            }
+            for (&(i, k), _) in self.at.iter().zip(run).filter(|(_, &r)| r) {
+                let per_window = out[i].as_mut().expect("run above");
+                for (&w, s) in batch.iter().zip(per_window.iter_mut()) {
+                    scores[w].push(std::mem::take(&mut s[k]));
                 }
             }
         }

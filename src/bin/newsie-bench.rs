@@ -82,10 +82,7 @@ fn main() -> Result<()> {
             ..opts.clone()
         },
     )?;
-    let bare = newsie::tag::Tag::new(
-        Models::load(&a.models, precision, true)?.heads,
-        a.batch_size,
-    )?;
+    let bare = newsie::tag::Tag::new(Models::load(&a.models, precision, true)?, a.batch_size)?;
 
     // the corpus, repeated, as a temporary JSONL file so extract reads it like any input
     let text =

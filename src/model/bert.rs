@@ -1,10 +1,10 @@
 //! The BERT token classifier on libtorch (rust-bert): loading a folder (config, tokenizer, weights
 //! over a base), precision, the forward pass.
 
-use super::{base_dirs, Manifest, Precision, Scores, TokenClassifier};
+use super::{base_dirs, HeadSpec, Manifest, Precision, Scores, TokenClassifier};
 use crate::windows::{Window, WindowSpec};
 use anyhow::{anyhow, bail, Context, Result};
-use rust_bert::bert::{BertConfig, BertForTokenClassification};
+use rust_bert::bert::{BertConfig, BertEmbeddings, BertModel};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use tch::{nn, Device, Kind, Tensor};
@@ -12,13 +12,17 @@ use tokenizers::Tokenizer;
 
 pub(super) const ISA_CAP: &str = "ONEDNN_MAX_CPU_ISA";
 
-/// A BERT token classifier on libtorch (rust-bert), CPU.
+/// A BERT token classifier on libtorch (rust-bert), CPU: one encoder and one linear head per
+/// task. A Hugging Face `BertForTokenClassification` folder is the one-head case (`classifier`,
+/// labels in `config.json`); a folder whose `newsie.json` lists several tasks keeps each head
+/// at `heads.<task>`, its labels under `heads` there.
 pub struct BertTagger {
-    pub(super) model: BertForTokenClassification,
+    pub(super) encoder: BertModel<BertEmbeddings>,
+    pub(super) linears: Vec<nn::Linear>,
+    pub(super) heads: Vec<HeadSpec>,
     // Owns the weights `model` points into.
     pub(super) _vs: nn::VarStore,
     pub(super) tokenizer: Tokenizer,
-    pub(super) labels: Vec<String>,
     pub(super) spec: WindowSpec,
     pub(super) provenance: Value,
 }
@@ -36,17 +40,34 @@ impl BertTagger {
             .with_context(|| format!("cannot read {}", config_path.display()))?;
         let config: BertConfig = serde_json::from_str(&config_text)
             .with_context(|| format!("{} is not a BERT config", config_path.display()))?;
-        let id2label = config
-            .id2label
-            .clone()
-            .ok_or_else(|| anyhow!("{} has no id2label", config_path.display()))?;
-        let mut labels = vec![String::new(); id2label.len()];
-        for (i, l) in id2label {
-            let slot = labels
-                .get_mut(i as usize)
-                .ok_or_else(|| anyhow!("{}: label ids are not 0..n", config_path.display()))?;
-            *slot = l;
-        }
+        let tasks = manifest.tasks(dir);
+        let heads: Vec<HeadSpec> = if manifest.heads.is_empty() {
+            let [task] = tasks.as_slice() else {
+                bail!(
+                    "{}/newsie.json lists {} tasks and no labels for them under \"heads\"",
+                    dir.display(),
+                    tasks.len()
+                );
+            };
+            vec![HeadSpec {
+                name: task.clone(),
+                labels: config_labels(&config, &config_path)?,
+            }]
+        } else {
+            tasks
+                .iter()
+                .map(|t| match manifest.heads.get(t) {
+                    Some(labels) if !labels.is_empty() => Ok(HeadSpec {
+                        name: t.clone(),
+                        labels: labels.clone(),
+                    }),
+                    _ => Err(anyhow!(
+                        "{}/newsie.json: task {t} has no labels under \"heads\"",
+                        dir.display()
+                    )),
+                })
+                .collect::<Result<_>>()?
+        };
 
         let base = match &manifest.base {
             Some(b) => {
@@ -78,8 +99,20 @@ impl BertTagger {
         tokenizer.with_padding(None);
 
         let mut vs = nn::VarStore::new(Device::Cpu);
-        let model = BertForTokenClassification::new(vs.root(), &config)
-            .map_err(|e| anyhow!("{}: {e}", config_path.display()))?;
+        let root = vs.root();
+        let encoder = BertModel::new_with_optional_pooler(&root / "bert", &config, false);
+        let linear = |p: nn::Path, labels: usize| {
+            nn::linear(p, config.hidden_size, labels as i64, Default::default())
+        };
+        let linears: Vec<nn::Linear> = match heads.as_slice() {
+            [one] if manifest.heads.is_empty() => {
+                vec![linear(&root / "classifier", one.labels.len())]
+            }
+            _ => heads
+                .iter()
+                .map(|h| linear(&root / "heads" / h.name.as_str(), h.labels.len()))
+                .collect(),
+        };
         let mut files: Vec<PathBuf> = base.iter().map(|b| b.join("model.safetensors")).collect();
         if manifest.weights.is_empty() {
             let st = dir.join("model.safetensors");
@@ -128,14 +161,31 @@ impl BertTagger {
                 .unwrap_or_default()
         });
         Ok(BertTagger {
-            model,
+            encoder,
+            linears,
+            heads,
             _vs: vs,
             tokenizer,
-            labels,
             spec,
             provenance: Value::String(format!("{name} ({})", precision_name(precision, kind))),
         })
     }
+}
+
+/// The labels of a one-head folder's `config.json` (`id2label`, ids 0..n).
+fn config_labels(config: &BertConfig, path: &Path) -> Result<Vec<String>> {
+    let id2label = config
+        .id2label
+        .clone()
+        .ok_or_else(|| anyhow!("{} has no id2label", path.display()))?;
+    let mut labels = vec![String::new(); id2label.len()];
+    for (i, l) in id2label {
+        let slot = labels
+            .get_mut(i as usize)
+            .ok_or_else(|| anyhow!("{}: label ids are not 0..n", path.display()))?;
+        *slot = l;
+    }
+    Ok(labels)
 }
 
 /// As the record's provenance says it: outputs of `fast` are told apart, since only they may
@@ -226,8 +276,8 @@ pub(super) fn load_layers(vs: &mut nn::VarStore, files: &[PathBuf]) -> Result<()
 }
 
 impl TokenClassifier for BertTagger {
-    fn labels(&self) -> &[String] {
-        &self.labels
+    fn heads(&self) -> &[HeadSpec] {
+        &self.heads
     }
     fn spec(&self) -> WindowSpec {
         self.spec
@@ -239,7 +289,7 @@ impl TokenClassifier for BertTagger {
         self.provenance.clone()
     }
 
-    fn classify(&self, batch: &[&Window]) -> Result<Vec<Scores>> {
+    fn classify(&self, batch: &[&Window]) -> Result<Vec<Vec<Scores>>> {
         if batch.is_empty() {
             return Ok(vec![]);
         }
@@ -256,29 +306,44 @@ impl TokenClassifier for BertTagger {
             mask[row..row + w.ids.len()].fill(1);
         }
         let shape = [n as i64, width as i64];
-        let probs = tch::no_grad(|| {
-            let out = self.model.forward_t(
-                Some(&Tensor::from_slice(&ids).view(shape)),
-                Some(&Tensor::from_slice(&mask).view(shape)),
-                Some(&Tensor::from_slice(&types).view(shape)),
-                None,
-                None,
-                false,
-            );
-            out.logits.to_kind(Kind::Float).softmax(-1, Kind::Float)
-        });
-        let labels = self.labels.len();
-        let flat: Vec<f32> = Vec::<f32>::try_from(probs.flatten(0, -1)).context("model output")?;
-        Ok(batch
-            .iter()
-            .enumerate()
-            .map(|(r, w)| {
+        let probs = tch::no_grad(|| -> Result<Vec<Tensor>> {
+            let out = self
+                .encoder
+                .forward_t(
+                    Some(&Tensor::from_slice(&ids).view(shape)),
+                    Some(&Tensor::from_slice(&mask).view(shape)),
+                    Some(&Tensor::from_slice(&types).view(shape)),
+                    None,
+                    None,
+                    None,
+                    None,
+                    false,
+                )
+                .map_err(|e| anyhow!("encoder: {e}"))?;
+            // dropout is the identity at inference
+            Ok(self
+                .linears
+                .iter()
+                .map(|l| {
+                    out.hidden_state
+                        .apply(l)
+                        .to_kind(Kind::Float)
+                        .softmax(-1, Kind::Float)
+                })
+                .collect())
+        })?;
+        let mut out: Vec<Vec<Scores>> = (0..n).map(|_| Vec::with_capacity(probs.len())).collect();
+        for (p, head) in probs.iter().zip(&self.heads) {
+            let labels = head.labels.len();
+            let flat: Vec<f32> = Vec::<f32>::try_from(p.flatten(0, -1)).context("model output")?;
+            for (r, w) in batch.iter().enumerate() {
                 let start = r * width * labels;
-                Scores {
+                out[r].push(Scores {
                     labels,
                     probs: flat[start..start + w.ids.len() * labels].to_vec(),
-                }
-            })
-            .collect())
+                });
+            }
+        }
+        Ok(out)
     }
 }

@@ -1,6 +1,6 @@
 //! Models of the same labels, windows and vocabulary, their probabilities averaged.
 
-use super::{BertTagger, Manifest, Precision, Scores, TokenClassifier};
+use super::{BertTagger, HeadSpec, Manifest, Precision, Scores, TokenClassifier};
 use crate::windows::{Window, WindowSpec};
 use anyhow::{bail, Context, Result};
 use serde_json::Value;
@@ -11,6 +11,8 @@ use tokenizers::Tokenizer;
 /// seeds of one recipe err in different places, so their mean errs less than any of them.
 pub struct Ensemble {
     members: Vec<BertTagger>,
+    /// The members' heads under the ensemble's task names.
+    heads: Vec<HeadSpec>,
     provenance: Value,
 }
 
@@ -22,7 +24,9 @@ impl Ensemble {
             let tagger = BertTagger::load(&path, precision)
                 .with_context(|| format!("member {m} of {}", dir.display()))?;
             if let Some(first) = members.first() {
-                if tagger.labels != first.labels
+                let labels =
+                    |t: &BertTagger| t.heads.iter().map(|h| h.labels.clone()).collect::<Vec<_>>();
+                if labels(&tagger) != labels(first)
                     || tagger.spec != first.spec
                     || tagger.tokenizer.get_vocab(true) != first.tokenizer.get_vocab(true)
                 {
@@ -43,16 +47,37 @@ impl Ensemble {
             .map(|m| m.provenance.as_str().unwrap_or_default())
             .collect();
         let provenance = Value::String(format!("{name} = mean of [{}]", each.join(", ")));
+        let tasks = manifest.tasks(dir);
+        let Some(first) = members.first() else {
+            bail!("{}: an ensemble of no members", dir.display());
+        };
+        if tasks.len() != first.heads.len() {
+            bail!(
+                "{}: {} tasks for members of {} heads",
+                dir.display(),
+                tasks.len(),
+                first.heads.len()
+            );
+        }
+        let heads = tasks
+            .into_iter()
+            .zip(&first.heads)
+            .map(|(name, h)| HeadSpec {
+                name,
+                labels: h.labels.clone(),
+            })
+            .collect();
         Ok(Ensemble {
             members,
+            heads,
             provenance,
         })
     }
 }
 
 impl TokenClassifier for Ensemble {
-    fn labels(&self) -> &[String] {
-        &self.members[0].labels
+    fn heads(&self) -> &[HeadSpec] {
+        &self.heads
     }
     fn spec(&self) -> WindowSpec {
         self.members[0].spec
@@ -64,10 +89,14 @@ impl TokenClassifier for Ensemble {
         self.provenance.clone()
     }
 
-    fn classify(&self, batch: &[&Window]) -> Result<Vec<Scores>> {
+    fn classify(&self, batch: &[&Window]) -> Result<Vec<Vec<Scores>>> {
         let mut sum = self.members[0].classify(batch)?;
         for m in &self.members[1..] {
-            for (acc, s) in sum.iter_mut().zip(m.classify(batch)?) {
+            for (acc, s) in sum
+                .iter_mut()
+                .flatten()
+                .zip(m.classify(batch)?.iter().flatten())
+            {
                 acc.probs
                     .iter_mut()
                     .zip(&s.probs)
@@ -75,7 +104,7 @@ impl TokenClassifier for Ensemble {
             }
         }
         let n = self.members.len() as f32;
-        for s in &mut sum {
+        for s in sum.iter_mut().flatten() {
             s.probs.iter_mut().for_each(|p| *p /= n);
         }
         Ok(sum)

@@ -1,6 +1,7 @@
 //! The one model interface: a token classifier takes a batch of windows and returns, for every
-//! wordpiece of every window, a probability per label. A model trained here and any rust-bert
-//! compatible BERT token classifier in a local folder load the same way.
+//! wordpiece of every window, a probability per label of each head it has (one encoder may feed
+//! several heads: NER and attribution read the same windows). A model trained here and any
+//! rust-bert compatible BERT token classifier in a local folder load the same way.
 
 mod bert;
 mod ensemble;
@@ -11,7 +12,7 @@ use bert::ISA_CAP;
 pub use ensemble::Ensemble;
 
 use crate::windows::{Window, WindowSpec};
-use anyhow::{anyhow, bail, Context, Result};
+use anyhow::{bail, Context, Result};
 use serde::Deserialize;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -19,7 +20,7 @@ use tch::Kind;
 use tokenizers::Tokenizer;
 
 /// Label probabilities of one window: `len` rows of `labels` columns, row-major.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Scores {
     /// Labels per row.
     pub labels: usize,
@@ -34,18 +35,28 @@ impl Scores {
     }
 }
 
-/// Batch of windows in, per-token label scores out.
+/// A head of a model: the name of the task it serves ("ner", "attribution": which decoding
+/// stage reads it) and its labels, in column order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HeadSpec {
+    /// The task.
+    pub name: String,
+    /// The labels.
+    pub labels: Vec<String>,
+}
+
+/// Batch of windows in, per-token label scores of each head out.
 pub trait TokenClassifier: Send {
-    /// The labels, in column order.
-    fn labels(&self) -> &[String];
+    /// The heads, in the order of [`TokenClassifier::classify`]'s scores.
+    fn heads(&self) -> &[HeadSpec];
     /// How the model's windows are cut.
     fn spec(&self) -> WindowSpec;
     /// The tokenizer its windows are built with.
     fn tokenizer(&self) -> &Tokenizer;
     /// Provenance written into each record.
     fn provenance(&self) -> Value;
-    /// Label probabilities of every wordpiece of each window.
-    fn classify(&self, batch: &[&Window]) -> Result<Vec<Scores>>;
+    /// Per window, the label probabilities of every wordpiece for each head, in head order.
+    fn classify(&self, batch: &[&Window]) -> Result<Vec<Vec<Scores>>>;
 }
 
 /// `newsie.json` beside a model's `config.json`. Absent for a plain rust-bert / Hugging Face
@@ -54,9 +65,13 @@ pub trait TokenClassifier: Send {
 struct Manifest {
     #[serde(default)]
     name: Option<String>,
-    /// The head this model is ("ner", "attribution"): which decoding stage reads it.
+    /// The head this model is ("ner", "attribution": which decoding stage reads it), or the
+    /// heads of a model with several, in order.
     #[serde(default)]
-    task: Option<String>,
+    task: Option<Task>,
+    /// The labels of each head of a model with several (a single head's are in `config.json`).
+    #[serde(default)]
+    heads: std::collections::BTreeMap<String, Vec<String>>,
     /// Name of a base encoder folder in the newsie cache whose weights are loaded first.
     #[serde(default)]
     base: Option<String>,
@@ -73,7 +88,27 @@ struct Manifest {
     members: Vec<String>,
 }
 
+#[derive(Debug, Deserialize, Clone)]
+#[serde(untagged)]
+enum Task {
+    One(String),
+    Many(Vec<String>),
+}
+
 impl Manifest {
+    /// The heads' names: the `task`, else the folder's name (a plain rust-bert folder `ner/`).
+    fn tasks(&self, dir: &Path) -> Vec<String> {
+        match &self.task {
+            Some(Task::One(t)) => vec![t.clone()],
+            Some(Task::Many(ts)) => ts.clone(),
+            None => vec![dir
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned()],
+        }
+    }
+
     fn read(dir: &Path) -> Result<Self> {
         match std::fs::read_to_string(dir.join("newsie.json")) {
             Ok(s) => {
@@ -94,18 +129,14 @@ pub fn load(dir: &Path, precision: Precision) -> Result<Box<dyn TokenClassifier>
     Ok(Box::new(Ensemble::load(dir, &manifest, precision)?))
 }
 
-/// A model and the name of the head it is.
-pub struct Head {
-    /// The head's name ("ner", "attribution").
-    pub name: String,
-    /// The model.
-    pub model: Box<dyn TokenClassifier>,
-}
-
-/// The models of a folder that are the wanted heads, in the order asked. Each sub-folder is a
-/// model; its head is the `task` of its `newsie.json`, else the folder's name (a plain rust-bert
-/// folder named `ner/`).
-pub fn load_heads(dir: &Path, precision: Precision, wanted: &[&str]) -> Result<Vec<Head>> {
+/// The models of a folder that hold the wanted heads, each loaded once: every sub-folder is a
+/// model, whose heads are the `task` of its `newsie.json` (one name or a list), else the
+/// folder's name (a plain rust-bert folder named `ner/`). A head two folders hold is refused.
+pub fn load_heads(
+    dir: &Path,
+    precision: Precision,
+    wanted: &[&str],
+) -> Result<Vec<Box<dyn TokenClassifier>>> {
     let entries = std::fs::read_dir(dir)
         .with_context(|| format!("model folder {} does not exist", dir.display()))?;
     let mut folders: Vec<PathBuf> = entries
@@ -113,35 +144,35 @@ pub fn load_heads(dir: &Path, precision: Precision, wanted: &[&str]) -> Result<V
         .filter(|p| p.join("newsie.json").is_file() || p.join("config.json").is_file())
         .collect();
     folders.sort();
-    let mut by_head: Vec<(String, PathBuf)> = Vec::new();
-    for f in folders {
-        let task = Manifest::read(&f)?.task;
-        let head =
-            task.unwrap_or_else(|| f.file_name().unwrap_or_default().to_string_lossy().into());
-        if let Some((_, other)) = by_head.iter().find(|(h, _)| *h == head) {
-            bail!(
-                "{} and {} are both the {head} model; keep one",
-                other.display(),
-                f.display()
-            );
+    let mut by_head: Vec<(String, usize)> = Vec::new();
+    for (i, f) in folders.iter().enumerate() {
+        for head in Manifest::read(f)?.tasks(f) {
+            if let Some((_, other)) = by_head.iter().find(|(h, _)| *h == head) {
+                bail!(
+                    "{} and {} both have the {head} head; keep one",
+                    folders[*other].display(),
+                    f.display()
+                );
+            }
+            by_head.push((head, i));
         }
-        by_head.push((head, f));
     }
-    wanted
-        .iter()
-        .map(|&head| {
-            let what = || format!("cannot load the {head} model");
-            let Some((_, folder)) = by_head.iter().find(|(h, _)| h == head) else {
-                return Err(anyhow!(
-                    "no folder in {} has a {head} model (a newsie.json with \"task\": \"{head}\", or a folder named {head})",
-                    dir.display()
-                ))
-                .with_context(what);
-            };
-            Ok(Head {
-                name: head.to_string(),
-                model: load(folder, precision).with_context(what)?,
-            })
+    let mut needed: Vec<usize> = Vec::new();
+    for &head in wanted {
+        match by_head.iter().find(|(h, _)| h == head) {
+            Some(&(_, i)) if !needed.contains(&i) => needed.push(i),
+            Some(_) => {}
+            None => bail!(
+                "cannot load the {head} model: no folder in {} has a {head} head (a newsie.json with \"task\": \"{head}\", or a folder named {head})",
+                dir.display()
+            ),
+        }
+    }
+    needed
+        .into_iter()
+        .map(|i| {
+            let f = &folders[i];
+            load(f, precision).with_context(|| format!("cannot load the model in {}", f.display()))
         })
         .collect()
 }

@@ -173,3 +173,72 @@ pub fn python_with(module: &str, env_var: &str, venv: &str) -> Option<PathBuf> {
             .is_ok_and(|o| o.status.success())
     })
 }
+
+/// Tiny random models over one encoder: `two/` holds a one-head `ner` and a one-head
+/// `attribution` folder, `shared/` one folder with both heads; the same weights in both.
+pub fn tiny_shared(dir: &Path) -> (PathBuf, PathBuf) {
+    use tch::Tensor;
+    let tiny = tiny_models(dir);
+    let (two, shared) = (dir.join("two"), dir.join("shared"));
+    let read = |p: PathBuf| Tensor::read_safetensors(p).unwrap();
+    let ner = read(tiny.join("ner/model.safetensors"));
+    let attribution = read(tiny.join("attribution/model.safetensors"));
+    let mut both: Vec<(String, Tensor)> = Vec::new();
+    for (head, tensors) in [("ner", &ner), ("attribution", &attribution)] {
+        let folder = two.join(head);
+        std::fs::create_dir_all(&folder).unwrap();
+        for f in ["config.json", "newsie.json", "tokenizer.json"] {
+            std::fs::copy(tiny.join(head).join(f), folder.join(f)).unwrap();
+        }
+        // the ner model's encoder under each head
+        let mut one: Vec<(String, Tensor)> = ner
+            .iter()
+            .filter(|(n, _)| n.starts_with("bert."))
+            .map(|(n, t)| (n.clone(), t.shallow_clone()))
+            .collect();
+        for (n, t) in tensors.iter().filter(|(n, _)| n.starts_with("classifier.")) {
+            one.push((n.clone(), t.shallow_clone()));
+            let rest = n.strip_prefix("classifier.").unwrap();
+            both.push((format!("heads.{head}.{rest}"), t.shallow_clone()));
+        }
+        Tensor::write_safetensors(&one, folder.join("model.safetensors")).unwrap();
+    }
+    both.extend(
+        ner.iter()
+            .filter(|(n, _)| n.starts_with("bert."))
+            .map(|(n, t)| (n.clone(), t.shallow_clone())),
+    );
+    let folder = shared.join("both");
+    std::fs::create_dir_all(&folder).unwrap();
+    Tensor::write_safetensors(&both, folder.join("model.safetensors")).unwrap();
+    std::fs::copy(
+        tiny.join("ner/tokenizer.json"),
+        folder.join("tokenizer.json"),
+    )
+    .unwrap();
+    let labels = |head: &str| -> Value {
+        let c: Value = serde_json::from_str(
+            &std::fs::read_to_string(tiny.join(head).join("config.json")).unwrap(),
+        )
+        .unwrap();
+        let map = c["id2label"].as_object().unwrap();
+        (0..map.len())
+            .map(|i| map[&i.to_string()].clone())
+            .collect()
+    };
+    let mut config: Value =
+        serde_json::from_str(&std::fs::read_to_string(tiny.join("ner/config.json")).unwrap())
+            .unwrap();
+    let obj = config.as_object_mut().unwrap();
+    obj.remove("id2label");
+    obj.remove("label2id");
+    std::fs::write(folder.join("config.json"), config.to_string()).unwrap();
+    let one: Value =
+        serde_json::from_str(&std::fs::read_to_string(tiny.join("ner/newsie.json")).unwrap())
+            .unwrap();
+    let manifest = json!({"name": "tiny-shared", "task": ["ner", "attribution"],
+        "heads": {"ner": labels("ner"), "attribution": labels("attribution")},
+        "casing": one["casing"], "window": one["window"]});
+    std::fs::write(folder.join("newsie.json"), manifest.to_string()).unwrap();
+    (two, shared)
+}
