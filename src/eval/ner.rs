@@ -14,44 +14,54 @@ use std::path::Path;
 pub type ConllDoc = Vec<Vec<(String, String)>>;
 
 /// Reads CoNLL column files: first column the token, last the tag (IOB1 or IOB2, returned as BIO),
-/// blank lines between sentences, `-DOCSTART-` between documents.
+/// blank lines between sentences, `-DOCSTART-` between documents. Universal NER's layout is
+/// read too (a file that opens with a `#` comment): tab-separated index, token, tag; `#
+/// newdoc` between documents, other comments skipped.
 pub fn read_conll(path: &Path) -> Result<Vec<ConllDoc>> {
     let f = std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
     let mut docs: Vec<ConllDoc> = Vec::new();
     let (mut doc, mut sent): (ConllDoc, Vec<(String, String)>) = (Vec::new(), Vec::new());
+    let mut uner = None;
     for (n, line) in BufReader::new(f).lines().enumerate() {
         let line = line.with_context(|| format!("{}: line {}", path.display(), n + 1))?;
-        let cols: Vec<&str> = line.split_whitespace().collect();
-        if cols.is_empty() {
+        let uner = *uner.get_or_insert(line.starts_with('#'));
+        let cols: Vec<&str> = if uner {
+            line.split('\t').filter(|c| !c.is_empty()).collect()
+        } else {
+            line.split_whitespace().collect()
+        };
+        let new_doc = if uner {
+            line.starts_with("# newdoc")
+        } else {
+            cols.first() == Some(&"-DOCSTART-")
+        };
+        if cols.is_empty() || new_doc || (uner && line.starts_with('#')) {
             if !sent.is_empty() {
                 doc.push(std::mem::take(&mut sent));
             }
-        } else if cols[0] == "-DOCSTART-" {
-            if !sent.is_empty() {
-                doc.push(std::mem::take(&mut sent));
-            }
-            if !doc.is_empty() {
+            if new_doc && !doc.is_empty() {
                 docs.push(std::mem::take(&mut doc));
             }
-        } else {
-            if cols.len() < 2 {
-                bail!(
-                    "{}: line {}: expected token and tag columns",
-                    path.display(),
-                    n + 1
-                );
-            }
-            let tag = cols[cols.len() - 1];
-            let typed = |p: &str| tag.strip_prefix(p).is_some_and(|t| !t.is_empty());
-            if tag != "O" && !typed("B-") && !typed("I-") {
-                bail!(
-                    "{}: line {}: tag {tag:?} is not O, B-TYPE or I-TYPE",
-                    path.display(),
-                    n + 1
-                );
-            }
-            sent.push((cols[0].to_string(), tag.to_string()));
+            continue;
         }
+        let (word, tag) = match (uner, cols.as_slice()) {
+            (true, [_, word, tag, ..]) => (*word, *tag),
+            (false, [word, .., tag]) => (*word, *tag),
+            _ => bail!(
+                "{}: line {}: expected token and tag columns",
+                path.display(),
+                n + 1
+            ),
+        };
+        let typed = |p: &str| tag.strip_prefix(p).is_some_and(|t| !t.is_empty());
+        if tag != "O" && !typed("B-") && !typed("I-") {
+            bail!(
+                "{}: line {}: tag {tag:?} is not O, B-TYPE or I-TYPE",
+                path.display(),
+                n + 1
+            );
+        }
+        sent.push((word.to_string(), tag.to_string()));
     }
     if !sent.is_empty() {
         doc.push(sent);
@@ -174,17 +184,26 @@ impl std::fmt::Display for NerReport {
     }
 }
 
-/// Entity-level precision / recall / F1 of the pipeline's mentions against gold CoNLL spans.
-/// With `predictions`, writes `token gold pred` lines (blank line between sentences).
+/// Entity-level precision / recall / F1 of the pipeline's mentions against gold CoNLL spans, over
+/// the types the gold uses (predictions of other types are left out). With `predictions`, writes `token gold pred` lines (blank line between sentences).
 pub fn eval_ner(
     pipeline: &Pipeline,
     path: &Path,
     mut predictions: Option<&mut dyn Write>,
 ) -> Result<NerReport> {
     let gold_docs = read_conll(path)?;
+    // a type the gold never tags (Universal NER has no MISC) is left out of the score
+    let gold_types: HashSet<String> = gold_docs
+        .iter()
+        .flatten()
+        .flatten()
+        .filter_map(|(_, t)| t.get(2..).map(String::from))
+        .collect();
     let mut counts: BTreeMap<String, Prf> = EntityType::all()
         .iter()
-        .map(|t| (format!("{t:?}"), Prf::default()))
+        .map(|t| format!("{t:?}"))
+        .filter(|t| gold_types.contains(t))
+        .map(|t| (t, Prf::default()))
         .collect();
     let (mut sentences, mut tokens) = (0, 0);
     for (c, chunk) in gold_docs.chunks(CHUNK_ARTICLES).enumerate() {
@@ -213,6 +232,7 @@ pub fn eval_ner(
                 .mentions
                 .iter()
                 .map(|m| (m.tokens.clone(), format!("{:?}", m.label)))
+                .filter(|(_, t)| gold_types.contains(t))
                 .collect();
             for (span, t) in &pred_spans {
                 let c = counts.entry(t.clone()).or_default();
@@ -314,5 +334,29 @@ mod tests {
         assert_eq!(doc.text, "EU rejects\nPeter\n");
         assert_eq!(doc.token_text(2), "Peter");
         assert_eq!(doc.sentences[1].tokens, 2..3);
+    }
+
+    #[test]
+    fn both_layouts_read_to_the_same_documents() {
+        let conll = "-DOCSTART- -X- -X- O\n\nEU NNP B-NP I-ORG\nrejects VBZ B-VP O\n\nPeter NNP B-NP I-PER\n\n-DOCSTART- -X- -X- O\n\nParis NNP B-NP I-LOC\n";
+        let uner = "# newdoc id = a\n# sent_id = a-1\n# text = EU rejects\n1\tEU\tB-ORG\t-\t-\n2\trejects\tO\t-\t-\n\n# sent_id = a-2\n1\tPeter\tB-PER\t-\t-\n\n# newdoc id = b\n# sent_id = b-1\n1\tParis\tB-LOC\t-\t-\n";
+        let dir = tempfile::tempdir().unwrap();
+        let read = |name: &str, text: &str| {
+            let p = dir.path().join(name);
+            std::fs::write(&p, text).unwrap();
+            read_conll(&p).unwrap()
+        };
+        let want: Vec<ConllDoc> = vec![
+            vec![
+                vec![
+                    ("EU".into(), "B-ORG".into()),
+                    ("rejects".into(), "O".into()),
+                ],
+                vec![("Peter".into(), "B-PER".into())],
+            ],
+            vec![vec![("Paris".into(), "B-LOC".into())]],
+        ];
+        assert_eq!(read("a.conll", conll), want);
+        assert_eq!(read("a.iob2", uner), want);
     }
 }
