@@ -6,6 +6,9 @@ and an empty label, never PolNeAR's text; `--show` prints each with its sentence
 
     scripts/stance_sample.py ../shared/data/polnear/dev -n 210 --seed 15 > sample.jsonl
     scripts/stance_sample.py ../shared/data/polnear/dev --show sample.jsonl
+
+`--skip K` draws the next positions of the same shuffle (K = the items drawn before), so a later
+sample never repeats an earlier one.
 """
 import argparse
 import json
@@ -49,6 +52,7 @@ def main():
     ap.add_argument("root")
     ap.add_argument("-n", type=int, default=210)
     ap.add_argument("--seed", type=int, default=15)
+    ap.add_argument("--skip", type=int, default=0, help="leave out the first K of the shuffle")
     ap.add_argument("--show")
     a = ap.parse_args()
     if a.show:
@@ -61,7 +65,7 @@ def main():
         return
     pool = list(attributions(a.root))
     random.Random(a.seed).shuffle(pool)
-    for r in pool[: a.n]:
+    for r in pool[a.skip : a.skip + a.n]:
         r["label"] = None
         print(json.dumps(r))
 
