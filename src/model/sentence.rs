@@ -114,20 +114,13 @@ impl SentenceEncoder {
             let shape = [n as i64, width as i64];
             let vectors = tch::no_grad(|| -> Result<Tensor> {
                 let mask = Tensor::from_slice(&mask).view(shape);
-                let out = self
-                    .model
-                    .forward_t(
-                        Some(&Tensor::from_slice(&ids).view(shape)),
-                        Some(&mask),
-                        Some(&Tensor::zeros(shape, (Kind::Int64, Device::Cpu))),
-                        None,
-                        None,
-                        None,
-                        None,
-                        false,
-                    )
-                    .map_err(|e| anyhow!("encoder: {e}"))?;
-                let hidden = out.hidden_state.to_kind(Kind::Float);
+                let hidden = super::bert::encode(
+                    &self.model,
+                    &Tensor::from_slice(&ids).view(shape),
+                    &mask,
+                    &Tensor::zeros(shape, (Kind::Int64, Device::Cpu)),
+                )?
+                .to_kind(Kind::Float);
                 let m = mask.to_kind(Kind::Float).unsqueeze(-1);
                 let sum = (hidden * &m).sum_dim_intlist(1, false, Kind::Float);
                 let mean = sum / m.sum_dim_intlist(1, false, Kind::Float).clamp_min(1.0);
