@@ -34,6 +34,7 @@ from train_tagger import (
     read_conll,
     read_polnear,
     spans,
+    start,
     write_delta,
 )
 
@@ -172,12 +173,7 @@ def main():
     ap.add_argument("--threads", type=int, default=0)
     args = ap.parse_args()
 
-    random.seed(args.seed)
-    torch.manual_seed(args.seed)
-    device = "cuda" if torch.cuda.is_available() else "cpu"
-    if args.threads:
-        torch.set_num_threads(args.threads)
-    log("device", device, "torch", torch.__version__, "args", vars(args))
+    device = start(args)
 
     pieces = Pieces(os.path.join(args.base, "tokenizer.json"))
     label2id = {h: {l: i for i, l in enumerate(labels_of(t))} for h, t in HEADS.items()}

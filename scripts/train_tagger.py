@@ -293,6 +293,17 @@ def save(model, config, out, args, labels, scores, base_emb):
         json.dump(manifest, f, indent=2)
 
 
+def start(args):
+    """Seeds and threads as the arguments say; logs them. Returns the device."""
+    random.seed(args.seed)
+    torch.manual_seed(args.seed)
+    device = "cuda" if torch.cuda.is_available() else "cpu"
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    log("device", device, "torch", torch.__version__, "args", vars(args))
+    return device
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--task", default="ner", choices=["ner", "attribution"])
@@ -325,12 +336,7 @@ def main():
     ap.add_argument("--threads", type=int, default=0)
     args = ap.parse_args()
 
-    random.seed(args.seed)
-    torch.manual_seed(args.seed)
-    device = "cuda" if torch.cuda.is_available() else "cpu"
-    if args.threads:
-        torch.set_num_threads(args.threads)
-    log("device", device, "torch", torch.__version__, "args", vars(args))
+    device = start(args)
 
     if args.task == "ner":
         types, read = NER_TYPES, read_conll
