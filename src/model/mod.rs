@@ -157,24 +157,25 @@ pub fn load_heads(
             by_head.push((head, i));
         }
     }
-    let mut needed: Vec<usize> = Vec::new();
+    // in the order asked, each folder loaded when first needed: the first problem is reported
+    let (mut models, mut loaded): (Vec<Box<dyn TokenClassifier>>, Vec<usize>) = Default::default();
     for &head in wanted {
-        match by_head.iter().find(|(h, _)| h == head) {
-            Some(&(_, i)) if !needed.contains(&i) => needed.push(i),
-            Some(_) => {}
-            None => bail!(
+        let Some(&(_, i)) = by_head.iter().find(|(h, _)| h == head) else {
+            bail!(
                 "cannot load the {head} model: no folder in {} has a {head} head (a newsie.json with \"task\": \"{head}\", or a folder named {head})",
                 dir.display()
-            ),
+            );
+        };
+        if !loaded.contains(&i) {
+            let f = &folders[i];
+            models.push(
+                load(f, precision)
+                    .with_context(|| format!("cannot load the {head} model in {}", f.display()))?,
+            );
+            loaded.push(i);
         }
     }
-    needed
-        .into_iter()
-        .map(|i| {
-            let f = &folders[i];
-            load(f, precision).with_context(|| format!("cannot load the model in {}", f.display()))
-        })
-        .collect()
+    Ok(models)
 }
 
 #[derive(Debug, Deserialize)]
