@@ -102,7 +102,8 @@ impl Pipeline {
     /// extract's stages: segment, the models, and the decoding stages of the heads they have;
     /// places when there is a gazetteer.
     pub fn new(models: Models, gazetteer: Option<Gazetteer>, opts: Options) -> Result<Self> {
-        let tag = Arc::new(Tag::new(models, opts.batch_size).map_err(Error::Model)?);
+        let tag =
+            Arc::new(Tag::new(models.models, models.heads, opts.batch_size).map_err(Error::Model)?);
         let gazetteer = gazetteer.map(Arc::new);
         let mut stages: Vec<Box<dyn Stage>> = vec![
             Box::new(Segment),

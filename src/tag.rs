@@ -10,7 +10,6 @@
 
 use crate::doc::{Doc, WordScores};
 use crate::model::{Scores, TokenClassifier};
-use crate::pipeline::Models;
 use crate::stage::{Layer, Stage};
 use crate::windows::{self, Window, WindowSpec};
 use anyhow::{bail, Result};
@@ -38,10 +37,13 @@ pub struct Tag {
 }
 
 impl Tag {
-    /// The models' wanted heads; the models must share their windows and vocabulary (one set
-    /// of windows feeds all).
-    pub fn new(models: Models, batch_size: usize) -> Result<Self> {
-        let Models { models, heads } = models;
+    /// The heads named, of these models; the models must share their windows and vocabulary
+    /// (one set of windows feeds all).
+    pub fn new(
+        models: Vec<Box<dyn TokenClassifier>>,
+        heads: Vec<String>,
+        batch_size: usize,
+    ) -> Result<Self> {
         let Some(first) = models.first() else {
             bail!("no model to run");
         };

@@ -25,10 +25,8 @@ fn a_shared_encoder_scores_as_the_one_head_models_with_its_weights() {
         .collect();
     assert_eq!(names, ["ner", "attribution"]);
     let load = |d: &Path| Models::load(d, Precision::F32, true).unwrap();
-    let (a, b) = (
-        Tag::new(load(&two), 8).unwrap(),
-        Tag::new(load(&shared), 8).unwrap(),
-    );
+    let tag = |m: Models| Tag::new(m.models, m.heads, 8).unwrap();
+    let (a, b) = (tag(load(&two)), tag(load(&shared)));
     assert_eq!(load(&shared).models.len(), 1, "one model, both heads");
     assert_eq!(a.labels("attribution"), b.labels("attribution"));
 

@@ -82,7 +82,8 @@ fn main() -> Result<()> {
             ..opts.clone()
         },
     )?;
-    let bare = newsie::tag::Tag::new(Models::load(&a.models, precision, true)?, a.batch_size)?;
+    let models = Models::load(&a.models, precision, true)?;
+    let bare = newsie::tag::Tag::new(models.models, models.heads, a.batch_size)?;
 
     // the corpus, repeated, as a temporary JSONL file so extract reads it like any input
     let text =
