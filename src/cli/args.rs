@@ -5,6 +5,9 @@ use newsie::corpus::Shard;
 use newsie::model::Precision;
 use std::path::PathBuf;
 
+/// The splits of the stance set (tests/data/stance.jsonl).
+const SPLITS: [&str; 4] = ["train", "test", "fresh", "extra"];
+
 #[derive(Parser)]
 #[command(
     name = "newsie",
@@ -263,13 +266,18 @@ pub enum EvalCommand {
         /// PolNeAR dev (`text/` inside) for the set's PolNeAR items; without it they are left out.
         #[arg(long)]
         polnear: Option<PathBuf>,
-        /// The split scored: train, test (the third kept aside) or all.
-        #[arg(long, default_value = "test", value_parser = ["train", "test", "all"])]
+        /// The split scored: train, test (the third kept aside), fresh (kept aside for the next
+        /// weights), extra (labelled later, not fitted on by the bundled weights) or all.
+        #[arg(long, default_value = "test", value_parser = ["train", "test", "fresh", "extra", "all"])]
         split: String,
-        /// Also K-fold cross-validation on the train split.
+        /// The splits `--fit` and `--folds` learn from (comma-separated); other than `train`, the
+        /// scores of weights fitted on them are printed too.
+        #[arg(long, default_value = "train", value_delimiter = ',', value_parser = SPLITS)]
+        fit_on: Vec<String>,
+        /// Also K-fold cross-validation on the splits fitted on.
         #[arg(long, default_value_t = 0)]
         folds: usize,
-        /// Fit the weights on the train split and write them here (JSON).
+        /// Fit the weights on `--fit-on` and write them here (JSON).
         #[arg(long)]
         fit: Option<PathBuf>,
         /// Print the scores as JSON.

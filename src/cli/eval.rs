@@ -99,6 +99,7 @@ pub fn eval_stance(
     set: &Path,
     polnear: Option<&Path>,
     split: &str,
+    fit_on: &[String],
     folds: usize,
     fit: Option<&Path>,
     json: bool,
@@ -107,13 +108,19 @@ pub fn eval_stance(
     let items = stance::read_stance(set).setup()?;
     let examples = stance::examples(&items, polnear).setup()?;
     if let Some(out) = fit {
-        let model = stance::fit(&examples);
+        let model = stance::fit(&examples, fit_on);
         let text = serde_json::to_string_pretty(&model).expect("weights serialize");
         std::fs::write(out, text + "\n")
             .with_context(|| format!("cannot write {}", out.display()))
             .running()?;
     }
-    let report = stance::eval_stance(&examples, split, folds, items.len() - examples.len());
+    let report = stance::eval_stance(
+        &examples,
+        split,
+        fit_on,
+        folds,
+        items.len() - examples.len(),
+    );
     print_report(&report, json)
 }
 

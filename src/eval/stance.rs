@@ -206,14 +206,19 @@ pub const STEPS: usize = 3000;
 /// What `newsie eval stance` prints.
 #[derive(Debug, Clone, Serialize)]
 pub struct StanceReport {
-    /// The split scored (`train`, `test` or `all`).
+    /// The split scored (`train`, `test`, `fresh`, `extra` or `all`).
     pub split: String,
+    /// The splits fitted on (by `--fit` and the cross-validation).
+    pub fit_on: Vec<String>,
     /// The bundled weights.
     pub model: Scores,
+    /// Weights fitted on `fit_on`, when that is not the train split the bundled ones were fitted
+    /// on, scored on the same split.
+    pub refit: Option<Scores>,
     /// The cue-word rule.
     pub cue_rule: Scores,
-    /// K-fold cross-validation on the train split (weights fitted on K-1 folds, scored on the
-    /// one left), when asked for.
+    /// K-fold cross-validation on the splits fitted on (weights fitted on K-1 folds, scored on
+    /// the one left), when asked for.
     pub cross_validation: Option<Scores>,
     /// Kappa of the blind relabelling and how many it covers.
     pub kappa: f64,
@@ -223,10 +228,12 @@ pub struct StanceReport {
     pub left_out: usize,
 }
 
-/// Scores the bundled weights and the rule on a split (`all` for every item).
+/// Scores the bundled weights and the rule on a split (`all` for every item); `fit_on` are the
+/// splits the cross-validation (and a refit, when they are not just `train`) learn from.
 pub fn eval_stance(
     examples: &[Example],
     split: &str,
+    fit_on: &[String],
     folds: usize,
     left_out: usize,
 ) -> StanceReport {
@@ -239,28 +246,42 @@ pub fn eval_stance(
         .iter()
         .filter_map(|e| e.relabel.map(|r| (e.label, r)))
         .collect();
+    let refit = (fit_on != ["train"]).then(|| {
+        let m = fit(examples, fit_on);
+        Scores::new(chosen.iter().map(|e| (e.label, m.predict(&e.x))))
+    });
     StanceReport {
         split: split.to_string(),
+        fit_on: fit_on.to_vec(),
         model: Scores::new(chosen.iter().map(|e| (e.label, model.predict(&e.x)))),
+        refit,
         cue_rule: Scores::new(chosen.iter().map(|e| (e.label, e.rule))),
-        cross_validation: (folds > 1).then(|| cross_validate(examples, folds)),
+        cross_validation: (folds > 1).then(|| cross_validate(examples, fit_on, folds)),
         kappa: kappa(&relabels),
         relabelled: relabels.len(),
         left_out,
     }
 }
 
-/// Fits the weights on the train split.
-pub fn fit(examples: &[Example]) -> StanceModel {
-    let train: Vec<&Example> = examples.iter().filter(|e| e.split == "train").collect();
+/// The examples of the given splits.
+fn of_splits<'a>(examples: &'a [Example], splits: &[String]) -> Vec<&'a Example> {
+    examples
+        .iter()
+        .filter(|e| splits.contains(&e.split))
+        .collect()
+}
+
+/// Fits the weights on the given splits (the bundled ones: `train`).
+pub fn fit(examples: &[Example], on: &[String]) -> StanceModel {
+    let train = of_splits(examples, on);
     let xs: Vec<Vec<f32>> = train.iter().map(|e| e.x.clone()).collect();
     let ys: Vec<Stance> = train.iter().map(|e| e.label).collect();
     StanceModel::fit(&xs, &ys, L2, STEPS)
 }
 
-/// K-fold cross-validation over the train split (fold = position in the file modulo K).
-pub fn cross_validate(examples: &[Example], k: usize) -> Scores {
-    let train: Vec<&Example> = examples.iter().filter(|e| e.split == "train").collect();
+/// K-fold cross-validation over the given splits (fold = position among them modulo K).
+pub fn cross_validate(examples: &[Example], on: &[String], k: usize) -> Scores {
+    let train = of_splits(examples, on);
     let mut pairs = Vec::new();
     for fold in 0..k {
         let (held, rest): (Vec<_>, Vec<_>) =
@@ -300,10 +321,14 @@ impl fmt::Display for StanceReport {
         }
         writeln!(f, "model (bundled weights)")?;
         write!(f, "{}", self.model)?;
+        if let Some(refit) = &self.refit {
+            writeln!(f, "model fitted on {}", self.fit_on.join(", "))?;
+            write!(f, "{refit}")?;
+        }
         writeln!(f, "cue-word rule")?;
         write!(f, "{}", self.cue_rule)?;
         if let Some(cv) = &self.cross_validation {
-            writeln!(f, "cross-validation on the train split")?;
+            writeln!(f, "cross-validation on {}", self.fit_on.join(", "))?;
             write!(f, "{cv}")?;
         }
         writeln!(
@@ -386,7 +411,8 @@ mod tests {
     fn the_model_beats_the_cue_rule_on_the_written_third_kept_aside() {
         let written: Vec<StanceItem> = set().into_iter().filter(|i| i.set == "written").collect();
         let examples = examples(&written, None).unwrap();
-        let report = eval_stance(&examples, "test", 0, 0);
+        let report = eval_stance(&examples, "test", &["train".to_string()], 0, 0);
+        assert!(report.refit.is_none());
         assert!(report.model.n >= 30, "{}", report.model.n);
         assert!(
             report.model.macro_f1 >= report.cue_rule.macro_f1 + 0.15,
@@ -398,7 +424,7 @@ mod tests {
     fn the_bundled_weights_are_what_the_fit_gives() {
         let Some(dir) = polnear_dev() else { return };
         let examples = examples(&set(), Some(&dir)).unwrap();
-        let fitted = fit(&examples);
+        let fitted = fit(&examples, &["train".to_string()]);
         let bundled = StanceModel::bundled();
         for (a, b) in fitted
             .weights
@@ -411,6 +437,19 @@ mod tests {
                 "{a} vs {b}: run newsie eval stance --fit"
             );
         }
+    }
+
+    #[test]
+    fn fit_on_other_splits_scores_those_weights_and_cross_validates_over_them() {
+        let written: Vec<StanceItem> = set().into_iter().filter(|i| i.set == "written").collect();
+        let examples = examples(&written, None).unwrap();
+        let on = ["train".to_string(), "test".to_string()];
+        let report = eval_stance(&examples, "test", &on, 3, 0);
+        let refit = report.refit.expect("weights fitted on train and test");
+        assert_eq!(refit.n, report.model.n);
+        assert_eq!(report.cross_validation.unwrap().n, examples.len());
+        // fitted on the split it is scored on, they do at least as well as the bundled weights
+        assert!(refit.macro_f1 >= report.model.macro_f1, "{refit:?}");
     }
 
     #[test]
