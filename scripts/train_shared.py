@@ -11,6 +11,11 @@ predictions dropped when --uner-dev is given: their mean) and the PolNeAR dev sc
 A run writes a resumable state to --state every --save-every steps and at each epoch's end;
 --resume continues from it (same flags), so a run on a machine that stops survives.
 
+The same script trains the teacher (scripts/train-teacher): --base pointing at all-mpnet-base-v2
+(an MPNet encoder, which has no token types: casing goes in as a learned embedding added to the
+word embeddings) and --heads ner. An MPNet run saves its whole weights in fp16, for soft labels;
+newsie does not load it.
+
 Runs on CPU (torch 2.4 + transformers 4.44) and on a GPU machine (torch 2.11 + transformers 5.x).
 """
 import argparse
@@ -22,7 +27,7 @@ import sys
 import time
 
 import torch
-from transformers import BertConfig, BertModel
+from transformers import AutoConfig, BertModel, MPNetModel
 
 from train_tagger import (
     ATTRIBUTION_TYPES,
@@ -74,18 +79,39 @@ def read_iob2(path):
 
 
 class Shared(torch.nn.Module):
-    """An encoder and one linear head per task."""
+    """An encoder and one linear head per task. A BERT encoder reads casing as token types (four
+    rows, the new ones from type 0); an MPNet encoder has none, so casing is an embedding of its
+    own, from zero, added to the word embeddings."""
 
     def __init__(self, base, config, heads):
         super().__init__()
-        self.bert = BertModel.from_pretrained(base, config=config, add_pooling_layer=False)
+        if config.model_type == "mpnet":
+            self.mpnet = MPNetModel.from_pretrained(base, config=config, add_pooling_layer=False)
+            self.casing = torch.nn.Embedding(4, config.hidden_size)
+            torch.nn.init.zeros_(self.casing.weight)
+        else:
+            self.bert = BertModel.from_pretrained(base, config=config, add_pooling_layer=False)
+            old = self.bert.embeddings.token_type_embeddings.weight.data
+            emb = torch.nn.Embedding(4, old.shape[1])
+            emb.weight.data[:] = old[0]
+            emb.weight.data[: old.shape[0]] = old
+            self.bert.embeddings.token_type_embeddings = emb
+            self.bert.config.type_vocab_size = 4
         self.dropout = torch.nn.Dropout(config.hidden_dropout_prob)
         self.heads = torch.nn.ModuleDict(
             {h: torch.nn.Linear(config.hidden_size, len(labels_of(t))) for h, t in heads.items()}
         )
 
+    @property
+    def encoder(self):
+        return self.mpnet if hasattr(self, "mpnet") else self.bert
+
     def forward(self, head, ids, types, mask):
-        h = self.bert(input_ids=ids, token_type_ids=types, attention_mask=mask).last_hidden_state
+        if hasattr(self, "mpnet"):
+            emb = self.mpnet.embeddings.word_embeddings(ids) + self.casing(types)
+            h = self.mpnet(inputs_embeds=emb, attention_mask=mask).last_hidden_state
+        else:
+            h = self.bert(input_ids=ids, token_type_ids=types, attention_mask=mask).last_hidden_state
         return self.heads[head](self.dropout(h))
 
 
@@ -111,27 +137,75 @@ def evaluate(model, head, examples, labels, device, drop=()):
     return 2 * prec * rec / max(prec + rec, 1e-9)
 
 
+def soft_examples(pairs, pieces, core, context):
+    """Windows over the soft-labelled documents: (ids, types, first pieces of core words, the
+    teacher's probabilities of those words)."""
+    ex = []
+    for doc, probs in pairs:
+        windows = make_examples([[[(w, "O") for w in s] for s in doc]], pieces, {"O": 0}, core, context, True)
+        at = 0
+        for ids, types, labels in windows:
+            k = sum(1 for x in labels if x != -100)
+            ex.append((ids, types, labels, probs[at : at + k].float()))
+            at += k
+        assert at == probs.shape[0], "soft labels for other words"
+    return ex
+
+
+def soft_batches(examples, size, shuffle, rng):
+    """As train_tagger.batches, with the teacher's probabilities at the core words' first pieces."""
+    order = list(range(len(examples)))
+    if shuffle:
+        rng.shuffle(order)
+    for k in range(0, len(order), size):
+        chunk = [examples[i] for i in order[k : k + size]]
+        m, n_labels = max(len(e[0]) for e in chunk), chunk[0][3].shape[1]
+        ids, types, mask = (torch.zeros(len(chunk), m, dtype=torch.long) for _ in range(3))
+        labels = torch.full((len(chunk), m), -100, dtype=torch.long)
+        target = torch.zeros(len(chunk), m, n_labels)
+        for r, (a, t, l, p) in enumerate(chunk):
+            ids[r, : len(a)], types[r, : len(a)], labels[r, : len(a)] = (torch.tensor(x) for x in (a, t, l))
+            mask[r, : len(a)] = 1
+            target[r, : len(l)][torch.tensor(l) != -100] = p
+        yield ids, types, mask, labels, target
+
+
 def save(model, config, out, args, scores, base_emb):
-    write_delta(model, out, args.train_embeddings, base_emb)
+    if hasattr(model, "mpnet"):
+        # a teacher: whole weights (newsie does not load MPNet), for soft labels
+        from safetensors.torch import save_file
+
+        os.makedirs(out, exist_ok=True)
+        sd = {k: v.detach().to(torch.float16).cpu().contiguous() for k, v in model.state_dict().items()}
+        save_file(sd, os.path.join(out, "model.safetensors"), metadata={"format": "pt"})
+        for name in ("tokenizer.json",):
+            with open(os.path.join(args.base, name), "rb") as src, open(os.path.join(out, name), "wb") as dst:
+                dst.write(src.read())
+    else:
+        write_delta(model, out, args.train_embeddings, base_emb)
+    heads = {h: HEADS[h] for h in args.heads}
     cfg = config.to_dict()
-    cfg["architectures"] = ["BertModel"]
+    cfg["architectures"] = [type(model.encoder).__name__]
     for k in ("_name_or_path", "transformers_version", "torch_dtype", "dtype", "id2label", "label2id"):
         cfg.pop(k, None)
     with open(os.path.join(out, "config.json"), "w") as f:
         json.dump(cfg, f, indent=2, sort_keys=True)
     manifest = {
         "name": args.name,
-        "task": list(HEADS),
-        "heads": {h: labels_of(t) for h, t in HEADS.items()},
-        "base": "all-minilm-l6-v2",
+        "task": list(heads),
+        "heads": {h: labels_of(t) for h, t in heads.items()},
+        "base": os.path.basename(os.path.normpath(args.base)),
         "weights": ["delta.safetensors"],
         "casing": True,
         "window": {"core": args.core, "context": args.context},
         "trained": {
-            "data": {"ner": os.path.basename(args.ner_train), "attribution": os.path.basename(args.attribution_train)},
+            "data": {h: os.path.basename(getattr(args, f"{h}_train")) for h in heads},
+            "soft_labels": args.soft and os.path.basename(args.soft),
             "dev": {
-                "ner": [os.path.basename(p) for p in [args.ner_dev, args.uner_dev] if p],
-                "attribution": os.path.basename(args.attribution_dev),
+                h: [os.path.basename(p) for p in [args.ner_dev, args.uner_dev] if p]
+                if h == "ner"
+                else os.path.basename(args.attribution_dev)
+                for h in heads
             },
             "epochs": args.epochs,
             "ner_repeat": args.ner_repeat,
@@ -153,8 +227,9 @@ def main():
     ap.add_argument("--ner-train", required=True)
     ap.add_argument("--ner-dev", required=True)
     ap.add_argument("--uner-dev", default=None, help="UNER-EWT dev (.iob2): chooses the checkpoint too")
-    ap.add_argument("--attribution-train", required=True)
-    ap.add_argument("--attribution-dev", required=True)
+    ap.add_argument("--attribution-train")
+    ap.add_argument("--attribution-dev")
+    ap.add_argument("--heads", default="ner,attribution", help="the tasks trained (comma-separated)")
     ap.add_argument("--out", required=True)
     ap.add_argument("--state", required=True, help="resumable training state (an ignored folder)")
     ap.add_argument("--resume", action="store_true")
@@ -171,19 +246,27 @@ def main():
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--save-every", type=int, default=300)
     ap.add_argument("--threads", type=int, default=0)
+    ap.add_argument("--soft", help="the teacher's NER labels (scripts/teacher_labels.py) to learn from too")
     args = ap.parse_args()
+    args.heads = args.heads.split(",")
+    if any(h not in HEADS for h in args.heads):
+        ap.error(f"--heads: each of {', '.join(HEADS)}")
+    if "attribution" in args.heads and not (args.attribution_train and args.attribution_dev):
+        ap.error("the attribution head needs --attribution-train and --attribution-dev")
 
     device = start(args)
 
     pieces = Pieces(os.path.join(args.base, "tokenizer.json"))
-    label2id = {h: {l: i for i, l in enumerate(labels_of(t))} for h, t in HEADS.items()}
-    data = {
-        "ner": (read_conll(args.ner_train), read_conll(args.ner_dev)),
-        "attribution": (
+    heads = {h: HEADS[h] for h in args.heads}
+    label2id = {h: {l: i for i, l in enumerate(labels_of(t))} for h, t in heads.items()}
+    data = {}
+    if "ner" in heads:
+        data["ner"] = (read_conll(args.ner_train), read_conll(args.ner_dev))
+    if "attribution" in heads:
+        data["attribution"] = (
             read_polnear(args.attribution_train, args.newsie, True),
             read_polnear(args.attribution_dev, args.newsie, False),
-        ),
-    }
+        )
     uner = read_iob2(args.uner_dev) if args.uner_dev else None
     if args.limit:
         data = {h: (tr[: args.limit], dv[: max(1, args.limit // 4)]) for h, (tr, dv) in data.items()}
@@ -193,20 +276,29 @@ def main():
         train[h] = make_examples(tr, pieces, label2id[h], args.core, args.context, True)
         dev[h] = make_examples(dv, pieces, label2id[h], args.core, args.context, True)
         log(f"{h}: train windows {len(train[h])}, dev windows {len(dev[h])}")
-    uner_dev = make_examples(uner, pieces, label2id["ner"], args.core, args.context, True) if uner else None
+    tasks = list(heads)
+    if args.soft:
+        # the teacher's soft labels: more NER batches, over text no one scores on
+        if "ner" not in heads:
+            ap.error("--soft teaches the NER head: --heads must have ner")
+        soft = torch.load(args.soft, weights_only=False)
+        assert soft["labels"] == labels_of(NER_TYPES), "soft labels for other NER labels"
+        pairs = list(zip(soft["docs"], soft["probs"]))[: args.limit or None]
+        train["soft"] = soft_examples(pairs, pieces, args.core, args.context)
+        tasks.append("soft")
+        log(f"soft: train windows {len(train['soft'])} from {args.soft}")
+    uner_dev = (
+        make_examples(uner, pieces, label2id["ner"], args.core, args.context, True)
+        if uner and "ner" in heads
+        else None
+    )
 
-    config = BertConfig.from_pretrained(args.base)
-    config.type_vocab_size = 4
-    model = Shared(args.base, BertConfig.from_pretrained(args.base), HEADS)
-    # casing as 4 token types, new rows from type 0 (as train_tagger.py)
-    old = model.bert.embeddings.token_type_embeddings.weight.data
-    emb = torch.nn.Embedding(4, old.shape[1])
-    emb.weight.data[:] = old[0]
-    emb.weight.data[: old.shape[0]] = old
-    model.bert.embeddings.token_type_embeddings = emb
-    model.bert.config.type_vocab_size = 4
-    base_emb = model.bert.embeddings.word_embeddings.weight.detach().cpu().clone()
-    model.bert.embeddings.word_embeddings.weight.requires_grad = args.train_embeddings
+    config = AutoConfig.from_pretrained(args.base)
+    model = Shared(args.base, AutoConfig.from_pretrained(args.base), heads)
+    if config.model_type != "mpnet":
+        config.type_vocab_size = 4
+    base_emb = model.encoder.embeddings.word_embeddings.weight.detach().cpu().clone()
+    model.encoder.embeddings.word_embeddings.weight.requires_grad = args.train_embeddings
     model.to(device)
 
     def decays(n, p):
@@ -220,9 +312,8 @@ def main():
         ],
         lr=args.lr,
     )
-    per_epoch = args.ner_repeat * math.ceil(len(train["ner"]) / args.batch) + math.ceil(
-        len(train["attribution"]) / args.batch
-    )
+    repeat = {"ner": args.ner_repeat, "attribution": 1, "soft": 1}
+    per_epoch = sum(repeat[h] * math.ceil(len(train[h]) / args.batch) for h in tasks)
     steps = args.epochs * per_epoch
     warm = max(1, int(0.06 * steps))
     sched = torch.optim.lr_scheduler.LambdaLR(
@@ -261,18 +352,28 @@ def main():
         # the epoch's batch order depends on the seed and the epoch only, so a resumed run
         # skips exactly the batches it had done
         rng = random.Random(args.seed * 1000 + epoch)
-        order = [("ner", b) for _ in range(args.ner_repeat) for b in batches(train["ner"], args.batch, True, rng)]
-        order += [("attribution", b) for b in batches(train["attribution"], args.batch, True, rng)]
+        order = [
+            (h, b)
+            for h in tasks
+            for _ in range(repeat[h])
+            for b in (soft_batches if h == "soft" else batches)(train[h], args.batch, True, rng)
+        ]
         rng.shuffle(order)
-        t0, total, n = time.time(), {h: 0.0 for h in HEADS}, {h: 0 for h in HEADS}
+        t0, total, n = time.time(), {h: 0.0 for h in tasks}, {h: 0 for h in tasks}
         first = start_step if epoch == start_epoch else 0
         for i in range(first, len(order)):
-            head, (ids, types, mask, lab) = order[i]
+            head, (ids, types, mask, lab, *target) = order[i]
             with torch.autocast(device_type=device, dtype=torch.bfloat16, enabled=args.bf16):
-                logits = model(head, ids.to(device), types.to(device), mask.to(device))
-            loss = torch.nn.functional.cross_entropy(
-                logits.float().reshape(-1, logits.shape[-1]), lab.to(device).reshape(-1), ignore_index=-100
-            )
+                logits = model("ner" if head == "soft" else head, ids.to(device), types.to(device), mask.to(device))
+            if head == "soft":
+                # cross-entropy against the teacher's probabilities (KL divergence but a constant)
+                sel = lab.to(device) != -100
+                logp = torch.nn.functional.log_softmax(logits.float()[sel], -1)
+                loss = -(target[0].to(device)[sel] * logp).sum(-1).mean()
+            else:
+                loss = torch.nn.functional.cross_entropy(
+                    logits.float().reshape(-1, logits.shape[-1]), lab.to(device).reshape(-1), ignore_index=-100
+                )
             loss.backward()
             torch.nn.utils.clip_grad_norm_(params, 1.0)
             opt.step()
@@ -281,22 +382,27 @@ def main():
             total[head] += loss.item()
             n[head] += 1
             if (i + 1) % 200 == 0:
-                losses = " ".join(f"{h} {total[h] / max(1, n[h]):.4f}" for h in HEADS)
+                losses = " ".join(f"{h} {total[h] / max(1, n[h]):.4f}" for h in tasks)
                 log(f"epoch {epoch + 1} step {i + 1}/{len(order)} loss {losses} ({time.time() - t0:.0f}s)")
-                total, n = {h: 0.0 for h in HEADS}, {h: 0 for h in HEADS}
+                total, n = {h: 0.0 for h in tasks}, {h: 0 for h in tasks}
             if (i + 1) % args.save_every == 0:
                 checkpoint(epoch, i + 1)
-        s = {
-            "conll_dev": round(evaluate(model, "ner", dev["ner"], labels_of(NER_TYPES), device), 4),
-            "attribution_dev": round(
+        s, means = {}, []
+        if "ner" in heads:
+            s["conll_dev"] = round(evaluate(model, "ner", dev["ner"], labels_of(NER_TYPES), device), 4)
+            ner = s["conll_dev"]
+            if uner_dev is not None:
+                s["uner_dev"] = round(
+                    evaluate(model, "ner", uner_dev, labels_of(NER_TYPES), device, drop=("MISC",)), 4
+                )
+                ner = (ner + s["uner_dev"]) / 2
+            means.append(ner)
+        if "attribution" in heads:
+            s["attribution_dev"] = round(
                 evaluate(model, "attribution", dev["attribution"], labels_of(ATTRIBUTION_TYPES), device), 4
-            ),
-        }
-        ner = s["conll_dev"]
-        if uner_dev is not None:
-            s["uner_dev"] = round(evaluate(model, "ner", uner_dev, labels_of(NER_TYPES), device, drop=("MISC",)), 4)
-            ner = (ner + s["uner_dev"]) / 2
-        s["mean"] = round((ner + s["attribution_dev"]) / 2, 4)
+            )
+            means.append(s["attribution_dev"])
+        s["mean"] = round(sum(means) / len(means), 4)
         scores.append(s)
         log(f"epoch {epoch + 1} done in {time.time() - t0:.0f}s, dev {s}")
         if s["mean"] >= max(x["mean"] for x in scores):

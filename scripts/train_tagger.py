@@ -92,28 +92,38 @@ def read_brat(path):
     return spans
 
 
+def segment(newsie, items):
+    """[(id, text)] -> [(words as (start, end), sentences as (first, end) word ranges)] by
+    `newsie segment`, as at inference."""
+    import subprocess
+
+    lines = [json.dumps({"id": n, "text": t}) for n, t in items]
+    out = subprocess.run(
+        [newsie, "segment", "-"], input="\n".join(lines) + "\n", capture_output=True, text=True, check=True
+    ).stdout
+    segs = []
+    for (n, _), line in zip(items, out.splitlines()):
+        seg = json.loads(line)
+        assert seg["id"] == n, (seg["id"], n)
+        segs.append((seg["words"], seg["sentences"]))
+    assert len(segs) == len(items), "newsie segment left out a document"
+    return segs
+
+
 def read_polnear(split_dir, newsie, all_annotators=False):
     """Documents -> sentences -> (word, BIO tag) from a PolNeAR split. Where an article has several
     annotators' files the first in name order is used, so results repeat; with all_annotators
     (training only) each file is one more document."""
-    import subprocess
-
     text_dir, ann_dir = os.path.join(split_dir, "text"), os.path.join(split_dir, "attributions")
     names = sorted(f[:-4] for f in os.listdir(text_dir) if f.endswith(".txt"))
     anns = sorted(os.listdir(ann_dir))
-    lines = []
+    items = []
     for n in names:
         with open(os.path.join(text_dir, n + ".txt"), encoding="utf-8") as f:
-            lines.append(json.dumps({"id": n, "text": f.read()}))
-    out = subprocess.run(
-        [newsie, "segment", "-"], input="\n".join(lines) + "\n", capture_output=True, text=True, check=True
-    ).stdout
+            items.append((n, f.read()))
     docs = []
-    for n, line, raw in zip(names, out.splitlines(), lines):
-        seg, text = json.loads(line), json.loads(raw)["text"]
-        assert seg["id"] == n, (seg["id"], n)
+    for (n, text), (words, sentences) in zip(items, segment(newsie, items)):
         mine = [a for a in anns if a.startswith(n + "_") and a.endswith(".ann")]
-        words = seg["words"]
         for ann in (mine if all_annotators else mine[:1]) or [None]:
             tags = ["O"] * len(words)
             for label, parts in read_brat(os.path.join(ann_dir, ann)) if ann else []:
@@ -121,9 +131,7 @@ def read_polnear(split_dir, newsie, all_annotators=False):
                     inside = [i for i, (ws, we) in enumerate(words) if ws < e and we > s]
                     for k, i in enumerate(inside):
                         tags[i] = ("B-" if k == 0 else "I-") + label
-            docs.append(
-                [[(text[words[i][0] : words[i][1]], tags[i]) for i in range(a, b)] for a, b in seg["sentences"]]
-            )
+            docs.append([[(text[words[i][0] : words[i][1]], tags[i]) for i in range(a, b)] for a, b in sentences])
     return docs
 
 
@@ -136,9 +144,11 @@ class Pieces:
         self.tok = Tokenizer.from_file(tokenizer_path)
         self.tok.no_truncation()
         self.tok.no_padding()
+        # BERT's special tokens, or MPNet's (the teacher's)
+        special = lambda a, b: a if self.tok.token_to_id(a) is not None else b  # noqa: E731
         self.unk = self.tok.token_to_id("[UNK]")
-        self.cls = self.tok.token_to_id("[CLS]")
-        self.sep = self.tok.token_to_id("[SEP]")
+        self.cls = self.tok.token_to_id(special("[CLS]", "<s>"))
+        self.sep = self.tok.token_to_id(special("[SEP]", "</s>"))
         self.cache = {}
 
     def words(self, words):

@@ -1,0 +1,127 @@
+#!/usr/bin/env python3
+"""The teacher's soft NER labels over text that no evaluation reads, for the shared student.
+
+Reads CoNLL-2003 train (its words), PolNeAR train (every article once) and the texts of LGL and
+GeoVirus (XML, `<text>` of each article), segments what is raw text with `newsie segment` as
+extract does, runs the teacher (scripts/train-teacher) over the same windows as training, and
+saves, per document, its sentences' words and the teacher's probabilities of each NER label per
+word (first wordpiece), fp16. Never give it CoNLL testa/testb, PolNeAR dev or the UNER files:
+the student is scored on those.
+
+    scripts/teacher_labels.py --base ~/.cache/newsie/all-mpnet-base-v2 \\
+      --teacher runs/teacher/model --conll ../shared/data/conll2003/eng.train \\
+      --polnear ../shared/data/polnear/train --xml ../shared/data/geo/lgl.xml \\
+      --xml ../shared/data/geo/GeoVirus.xml --out runs/teacher/soft.pt
+"""
+import argparse
+import os
+import sys
+import time
+import xml.etree.ElementTree as ET
+
+import torch
+from safetensors.torch import load_file
+from transformers import AutoConfig
+
+from train_shared import HEADS, Shared, labels_of
+from train_tagger import NER_TYPES, Pieces, log, make_examples, read_conll, read_polnear, segment
+
+
+def xml_docs(path, newsie):
+    """Each article's text in an LGL / GeoVirus file, as sentences of words."""
+    items = []
+    for i, art in enumerate(ET.parse(path).getroot().iter("article")):
+        text = art.findtext("text") or ""
+        if text.strip():
+            items.append((f"{os.path.basename(path)}-{i}", text))
+    return [
+        [[text[words[k][0] : words[k][1]] for k in range(a, b)] for a, b in sentences]
+        for (_, text), (words, sentences) in zip(items, segment(newsie, items))
+    ]
+
+
+def pad(chunk):
+    """Windows as padded tensors, in the order given (train_tagger.batches sorts them)."""
+    m = max(len(e[0]) for e in chunk)
+    ids, types, mask = (torch.zeros(len(chunk), m, dtype=torch.long) for _ in range(3))
+    sel = torch.full((len(chunk), m), -100, dtype=torch.long)
+    for r, (a, t, l) in enumerate(chunk):
+        ids[r, : len(a)], types[r, : len(a)], sel[r, : len(a)] = torch.tensor(a), torch.tensor(t), torch.tensor(l)
+        mask[r, : len(a)] = 1
+    return ids, types, mask, sel
+
+
+@torch.no_grad()
+def label(model, docs, pieces, core, context, batch, device):
+    """Per document, the teacher's label probabilities per word ([words, labels], fp16)."""
+    model.eval()
+    out = []
+    for d, doc in enumerate(docs):
+        tagged = [[(w, "O") for w in s] for s in doc]
+        ex = make_examples([tagged], pieces, {"O": 0}, core, context, True)
+        rows = []
+        # windows in order, each core word's first piece in order: the document's words in order
+        for k in range(0, len(ex), batch):
+            ids, types, mask, sel = pad(ex[k : k + batch])
+            probs = model("ner", ids.to(device), types.to(device), mask.to(device)).float().softmax(-1).cpu()
+            for r in range(ids.shape[0]):
+                rows.append(probs[r][sel[r] != -100])
+        probs = torch.cat(rows) if rows else torch.zeros(0, len(labels_of(NER_TYPES)))
+        assert probs.shape[0] == sum(len(s) for s in doc), "a word without a label"
+        out.append(probs.to(torch.float16))
+        if (d + 1) % 200 == 0:
+            log(f"{d + 1} of {len(docs)} documents")
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--newsie", default="target/release/newsie")
+    ap.add_argument("--base", required=True, help="the teacher's PyPI base (all-mpnet-base-v2)")
+    ap.add_argument("--teacher", required=True, help="runs/teacher/model")
+    ap.add_argument("--conll", action="append", default=[])
+    ap.add_argument("--polnear", action="append", default=[])
+    ap.add_argument("--xml", action="append", default=[])
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--core", type=int, default=128)
+    ap.add_argument("--context", type=int, default=64)
+    ap.add_argument("--batch", type=int, default=32)
+    ap.add_argument("--limit", type=int, default=0, help="the first N documents of each source")
+    ap.add_argument("--threads", type=int, default=0)
+    args = ap.parse_args()
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    device = "cuda" if torch.cuda.is_available() else "cpu"
+
+    sources = []
+    for p in args.conll:
+        sources.append((p, [[[w for w, _ in s] for s in doc] for doc in read_conll(p)]))
+    for p in args.polnear:
+        sources.append((p, [[[w for w, _ in s] for s in doc] for doc in read_polnear(p, args.newsie, False)]))
+    for p in args.xml:
+        sources.append((p, xml_docs(p, args.newsie)))
+    if args.limit:
+        sources = [(p, docs[: args.limit]) for p, docs in sources]
+
+    model = Shared(args.base, AutoConfig.from_pretrained(args.base), {"ner": HEADS["ner"]})
+    weights = load_file(os.path.join(args.teacher, "model.safetensors"))
+    model.load_state_dict({k: v.float() for k, v in weights.items()})
+    model.to(device)
+    pieces = Pieces(os.path.join(args.base, "tokenizer.json"))
+
+    out = {"labels": labels_of(NER_TYPES), "teacher": args.teacher, "docs": [], "probs": [], "source": []}
+    for path, docs in sources:
+        t0 = time.time()
+        probs = label(model, docs, pieces, args.core, args.context, args.batch, device)
+        out["docs"] += docs
+        out["probs"] += probs
+        out["source"] += [os.path.basename(os.path.normpath(path))] * len(docs)
+        words = sum(p.shape[0] for p in probs)
+        log(f"{path}: {len(docs)} documents, {words} words in {time.time() - t0:.0f}s")
+    os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
+    torch.save(out, args.out)
+    log("saved", args.out)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
