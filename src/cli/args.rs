@@ -259,15 +259,15 @@ pub enum EvalCommand {
     },
     /// Stance on the labelled set (tests/data/stance.jsonl, docs/stance.md): accuracy, macro-F1
     /// and confusion of the bundled weights beside the cue-word rule; `--fit` writes new weights
-    /// fitted on the train split.
+    /// fitted on the splits `--fit-on` names (the train split by default).
     Stance {
         #[arg(long, default_value = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/stance.jsonl"))]
         set: PathBuf,
         /// PolNeAR dev (`text/` inside) for the set's PolNeAR items; without it they are left out.
         #[arg(long)]
         polnear: Option<PathBuf>,
-        /// The split scored: train, test (the third kept aside), fresh (kept aside for the next
-        /// weights), extra (labelled later, not fitted on by the bundled weights) or all.
+        /// The split scored: train, test (the third kept aside), fresh (labelled before any
+        /// weights saw them), extra (labelled later, not fitted on by the bundled weights) or all.
         #[arg(long, default_value = "test", value_parser = ["train", "test", "fresh", "extra", "all"])]
         split: String,
         /// The splits `--fit` and `--folds` learn from (comma-separated); other than `train`, the
