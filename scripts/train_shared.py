@@ -23,6 +23,7 @@ import json
 import math
 import os
 import random
+import shutil
 import sys
 import time
 
@@ -178,9 +179,7 @@ def save(model, config, out, args, scores, base_emb):
         os.makedirs(out, exist_ok=True)
         sd = {k: v.detach().to(torch.float16).cpu().contiguous() for k, v in model.state_dict().items()}
         save_file(sd, os.path.join(out, "model.safetensors"), metadata={"format": "pt"})
-        for name in ("tokenizer.json",):
-            with open(os.path.join(args.base, name), "rb") as src, open(os.path.join(out, name), "wb") as dst:
-                dst.write(src.read())
+        shutil.copy(os.path.join(args.base, "tokenizer.json"), out)
     else:
         write_delta(model, out, args.train_embeddings, base_emb)
     heads = {h: HEADS[h] for h in args.heads}
@@ -195,7 +194,7 @@ def save(model, config, out, args, scores, base_emb):
         "task": list(heads),
         "heads": {h: labels_of(t) for h, t in heads.items()},
         "base": os.path.basename(os.path.normpath(args.base)),
-        "weights": ["delta.safetensors"],
+        "weights": ["model.safetensors" if hasattr(model, "mpnet") else "delta.safetensors"],
         "casing": True,
         "window": {"core": args.core, "context": args.context},
         "trained": {
