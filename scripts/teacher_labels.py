@@ -24,7 +24,7 @@ from safetensors.torch import load_file
 from transformers import AutoConfig
 
 from train_shared import HEADS, Shared, labels_of
-from train_tagger import NER_TYPES, Pieces, log, make_examples, read_conll, read_polnear, segment
+from train_tagger import NER_TYPES, Pieces, log, pad, make_examples, read_conll, read_polnear, segment
 
 
 def xml_docs(path, newsie):
@@ -38,17 +38,6 @@ def xml_docs(path, newsie):
         [[text[words[k][0] : words[k][1]] for k in range(a, b)] for a, b in sentences]
         for (_, text), (words, sentences) in zip(items, segment(newsie, items))
     ]
-
-
-def pad(chunk):
-    """Windows as padded tensors, in the order given (train_tagger.batches sorts them)."""
-    m = max(len(e[0]) for e in chunk)
-    ids, types, mask = (torch.zeros(len(chunk), m, dtype=torch.long) for _ in range(3))
-    sel = torch.full((len(chunk), m), -100, dtype=torch.long)
-    for r, (a, t, l) in enumerate(chunk):
-        ids[r, : len(a)], types[r, : len(a)], sel[r, : len(a)] = torch.tensor(a), torch.tensor(t), torch.tensor(l)
-        mask[r, : len(a)] = 1
-    return ids, types, mask, sel
 
 
 @torch.no_grad()

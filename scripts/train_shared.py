@@ -37,6 +37,7 @@ from train_tagger import (
     batches,
     log,
     make_examples,
+    pad,
     read_conll,
     read_polnear,
     spans,
@@ -160,13 +161,9 @@ def soft_batches(examples, size, shuffle, rng):
         rng.shuffle(order)
     for k in range(0, len(order), size):
         chunk = [examples[i] for i in order[k : k + size]]
-        m, n_labels = max(len(e[0]) for e in chunk), chunk[0][3].shape[1]
-        ids, types, mask = (torch.zeros(len(chunk), m, dtype=torch.long) for _ in range(3))
-        labels = torch.full((len(chunk), m), -100, dtype=torch.long)
-        target = torch.zeros(len(chunk), m, n_labels)
-        for r, (a, t, l, p) in enumerate(chunk):
-            ids[r, : len(a)], types[r, : len(a)], labels[r, : len(a)] = (torch.tensor(x) for x in (a, t, l))
-            mask[r, : len(a)] = 1
+        ids, types, mask, labels = pad([e[:3] for e in chunk])
+        target = torch.zeros(*labels.shape, chunk[0][3].shape[1])
+        for r, (_, _, l, p) in enumerate(chunk):
             target[r, : len(l)][torch.tensor(l) != -100] = p
         yield ids, types, mask, labels, target
 

@@ -198,18 +198,22 @@ def batches(examples, size, shuffle, rng):
     else:
         order.sort(key=lambda i: len(examples[i][0]))
     for k in range(0, len(order), size):
-        chunk = [examples[i] for i in order[k : k + size]]
-        m = max(len(e[0]) for e in chunk)
-        ids = torch.zeros(len(chunk), m, dtype=torch.long)
-        types = torch.zeros(len(chunk), m, dtype=torch.long)
-        mask = torch.zeros(len(chunk), m, dtype=torch.long)
-        labels = torch.full((len(chunk), m), -100, dtype=torch.long)
-        for r, (a, t, l) in enumerate(chunk):
-            ids[r, : len(a)] = torch.tensor(a)
-            types[r, : len(a)] = torch.tensor(t)
-            mask[r, : len(a)] = 1
-            labels[r, : len(a)] = torch.tensor(l)
-        yield ids, types, mask, labels
+        yield pad([examples[i][:3] for i in order[k : k + size]])
+
+
+def pad(chunk):
+    """Windows (ids, types, labels) as padded tensors ids, types, mask, labels, in the order given."""
+    m = max(len(e[0]) for e in chunk)
+    ids = torch.zeros(len(chunk), m, dtype=torch.long)
+    types = torch.zeros(len(chunk), m, dtype=torch.long)
+    mask = torch.zeros(len(chunk), m, dtype=torch.long)
+    labels = torch.full((len(chunk), m), -100, dtype=torch.long)
+    for r, (a, t, l) in enumerate(chunk):
+        ids[r, : len(a)] = torch.tensor(a)
+        types[r, : len(a)] = torch.tensor(t)
+        mask[r, : len(a)] = 1
+        labels[r, : len(a)] = torch.tensor(l)
+    return ids, types, mask, labels
 
 
 # ---------------------------------------------------------------- evaluation (entity-level F1)
