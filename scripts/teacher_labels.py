@@ -1,12 +1,16 @@
 #!/usr/bin/env python3
-"""The teacher's soft NER labels over text that no evaluation reads, for the shared student.
+"""A teacher's soft labels for one head over text that no evaluation reads, for the shared student.
 
 Reads CoNLL-2003 train (its words), PolNeAR train (every article once) and the texts of LGL and
 GeoVirus (XML, `<text>` of each article), segments what is raw text with `newsie segment` as
-extract does, runs the teacher (scripts/train-teacher) over the same windows as training, and
-saves, per document, its sentences' words and the teacher's probabilities of each NER label per
-word (first wordpiece), fp16. Never give it CoNLL testa/testb, PolNeAR dev or the UNER files:
-the student is scored on those.
+extract does, runs the teacher over the same windows as training, and saves, per document, its
+sentences' words and the teacher's probabilities of each of the head's labels per word (first
+wordpiece), fp16. Never give it CoNLL testa/testb, PolNeAR dev or the UNER files: the student is
+scored on those.
+
+The teacher is either a run of scripts/train-teacher (an MPNet folder with whole weights,
+`model.safetensors`, the NER head) or a one-head newsie model folder over the MiniLM base
+(`delta.safetensors`, e.g. models/attribution: the current tagger teaching the student's head).
 
     scripts/teacher_labels.py --base ~/.cache/newsie/all-mpnet-base-v2 \\
       --teacher runs/teacher/model --conll ../shared/data/conll2003/eng.train \\
@@ -14,6 +18,7 @@ the student is scored on those.
       --xml ../shared/data/geo/GeoVirus.xml --out runs/teacher/soft.pt
 """
 import argparse
+import json
 import os
 import sys
 import time
@@ -24,7 +29,7 @@ from safetensors.torch import load_file
 from transformers import AutoConfig
 
 from train_shared import HEADS, Shared, labels_of
-from train_tagger import NER_TYPES, Pieces, log, pad, make_examples, read_conll, read_polnear, segment
+from train_tagger import Pieces, log, pad, make_examples, read_conll, read_polnear, segment
 
 
 def xml_docs(path, newsie):
@@ -41,7 +46,7 @@ def xml_docs(path, newsie):
 
 
 @torch.no_grad()
-def label(model, docs, pieces, core, context, batch, device):
+def label(model, head, docs, pieces, core, context, batch, device):
     """Per document, the teacher's label probabilities per word ([words, labels], fp16)."""
     model.eval()
     out = []
@@ -52,10 +57,10 @@ def label(model, docs, pieces, core, context, batch, device):
         # windows in order, each core word's first piece in order: the document's words in order
         for k in range(0, len(ex), batch):
             ids, types, mask, sel = pad(ex[k : k + batch])
-            probs = model("ner", ids.to(device), types.to(device), mask.to(device)).float().softmax(-1).cpu()
+            probs = model(head, ids.to(device), types.to(device), mask.to(device)).float().softmax(-1).cpu()
             for r in range(ids.shape[0]):
                 rows.append(probs[r][sel[r] != -100])
-        probs = torch.cat(rows) if rows else torch.zeros(0, len(labels_of(NER_TYPES)))
+        probs = torch.cat(rows) if rows else torch.zeros(0, len(labels_of(HEADS[head])))
         assert probs.shape[0] == sum(len(s) for s in doc), "a word without a label"
         out.append(probs.to(torch.float16))
         if (d + 1) % 200 == 0:
@@ -63,11 +68,35 @@ def label(model, docs, pieces, core, context, batch, device):
     return out
 
 
+def load_teacher(base, folder):
+    """The teacher model and the head it teaches: an MPNet run's whole weights (NER), or a
+    one-head newsie folder's delta over the MiniLM base (its `task`)."""
+    whole = os.path.join(folder, "model.safetensors")
+    if os.path.exists(whole):
+        model = Shared(base, AutoConfig.from_pretrained(base), {"ner": HEADS["ner"]})
+        model.load_state_dict({k: v.float() for k, v in load_file(whole).items()})
+        return model, "ner"
+    with open(os.path.join(folder, "newsie.json")) as f:
+        head = json.load(f)["task"]
+    model = Shared(base, AutoConfig.from_pretrained(base), {head: HEADS[head]})
+    # a BertForTokenClassification delta: its classifier is this head; the word embeddings stay
+    # the base's
+    delta = {
+        (f"heads.{head}." + k[len("classifier.") :] if k.startswith("classifier.") else k): v.float()
+        for k, v in load_file(os.path.join(folder, "delta.safetensors")).items()
+    }
+    missing, unexpected = model.load_state_dict(delta, strict=False)
+    assert not unexpected and all("word_embeddings" in k or "position_ids" in k for k in missing), (
+        f"{folder}: not a delta over {base} (missing {missing}, unexpected {unexpected})"
+    )
+    return model, head
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--newsie", default="target/release/newsie")
-    ap.add_argument("--base", required=True, help="the teacher's PyPI base (all-mpnet-base-v2)")
-    ap.add_argument("--teacher", required=True, help="runs/teacher/model")
+    ap.add_argument("--base", required=True, help="the teacher's PyPI base (all-mpnet-base-v2, all-minilm-l6-v2)")
+    ap.add_argument("--teacher", required=True, help="runs/teacher/model, or a one-head newsie model folder")
     ap.add_argument("--conll", action="append", default=[])
     ap.add_argument("--polnear", action="append", default=[])
     ap.add_argument("--xml", action="append", default=[])
@@ -92,16 +121,14 @@ def main():
     if args.limit:
         sources = [(p, docs[: args.limit]) for p, docs in sources]
 
-    model = Shared(args.base, AutoConfig.from_pretrained(args.base), {"ner": HEADS["ner"]})
-    weights = load_file(os.path.join(args.teacher, "model.safetensors"))
-    model.load_state_dict({k: v.float() for k, v in weights.items()})
+    model, head = load_teacher(args.base, args.teacher)
     model.to(device)
     pieces = Pieces(os.path.join(args.base, "tokenizer.json"))
 
-    out = {"labels": labels_of(NER_TYPES), "teacher": args.teacher, "docs": [], "probs": [], "source": []}
+    out = {"head": head, "labels": labels_of(HEADS[head]), "teacher": args.teacher, "docs": [], "probs": [], "source": []}
     for path, docs in sources:
         t0 = time.time()
-        probs = label(model, docs, pieces, args.core, args.context, args.batch, device)
+        probs = label(model, head, docs, pieces, args.core, args.context, args.batch, device)
         out["docs"] += docs
         out["probs"] += probs
         out["source"] += [os.path.basename(os.path.normpath(path))] * len(docs)

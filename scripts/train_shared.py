@@ -16,6 +16,10 @@ The same script trains the teacher (scripts/train-teacher): --base pointing at a
 word embeddings) and --heads ner. An MPNet run saves its whole weights in fp16, for soft labels;
 newsie does not load it.
 
+--soft FILE (repeatable, scripts/teacher_labels.py) adds a teacher's probabilities for one head
+over more text as batches of their own, each loss the cross-entropy against them: the MPNet
+teacher's for NER, the current attribution tagger's for attribution.
+
 Runs on CPU (torch 2.4 + transformers 4.44) and on a GPU machine (torch 2.11 + transformers 5.x).
 """
 import argparse
@@ -196,7 +200,7 @@ def save(model, config, out, args, scores, base_emb):
         "window": {"core": args.core, "context": args.context},
         "trained": {
             "data": {h: os.path.basename(getattr(args, f"{h}_train")) for h in heads},
-            "soft_labels": args.soft and os.path.basename(args.soft),
+            "soft_labels": [os.path.basename(p) for p in args.soft],
             "dev": {
                 h: [os.path.basename(p) for p in [args.ner_dev, args.uner_dev] if p]
                 if h == "ner"
@@ -242,7 +246,10 @@ def main():
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--save-every", type=int, default=300)
     ap.add_argument("--threads", type=int, default=0)
-    ap.add_argument("--soft", help="the teacher's NER labels (scripts/teacher_labels.py) to learn from too")
+    ap.add_argument(
+        "--soft", action="append", default=[],
+        help="a teacher's labels for one head (scripts/teacher_labels.py) to learn from too; repeatable",
+    )
     args = ap.parse_args()
     args.heads = args.heads.split(",")
     if any(h not in HEADS for h in args.heads):
@@ -273,16 +280,20 @@ def main():
         dev[h] = make_examples(dv, pieces, label2id[h], args.core, args.context, True)
         log(f"{h}: train windows {len(train[h])}, dev windows {len(dev[h])}")
     tasks = list(heads)
-    if args.soft:
-        # the teacher's soft labels: more NER batches, over text no one scores on
-        if "ner" not in heads:
-            ap.error("--soft teaches the NER head: --heads must have ner")
-        soft = torch.load(args.soft, weights_only=False)
-        assert soft["labels"] == labels_of(NER_TYPES), "soft labels for other NER labels"
+    taught = {}  # soft task -> the head it teaches
+    for path in args.soft:
+        # a teacher's soft labels: more batches for its head, over text no one scores on
+        soft = torch.load(path, weights_only=False)
+        head = soft.get("head", "ner")
+        if head not in heads:
+            ap.error(f"--soft {path} teaches the {head} head: --heads must have it")
+        assert soft["labels"] == labels_of(HEADS[head]), f"{path}: soft labels for other {head} labels"
         pairs = list(zip(soft["docs"], soft["probs"]))[: args.limit or None]
-        train["soft"] = soft_examples(pairs, pieces, args.core, args.context)
-        tasks.append("soft")
-        log(f"soft: train windows {len(train['soft'])} from {args.soft}")
+        task = f"soft_{head}"
+        assert task not in taught, f"two --soft files for the {head} head"
+        train[task], taught[task] = soft_examples(pairs, pieces, args.core, args.context), head
+        tasks.append(task)
+        log(f"{task}: train windows {len(train[task])} from {path}")
     uner_dev = (
         make_examples(uner, pieces, label2id["ner"], args.core, args.context, True)
         if uner and "ner" in heads
@@ -308,7 +319,7 @@ def main():
         ],
         lr=args.lr,
     )
-    repeat = {"ner": args.ner_repeat, "attribution": 1, "soft": 1}
+    repeat = {"ner": args.ner_repeat, "attribution": 1, **{t: 1 for t in taught}}
     per_epoch = sum(repeat[h] * math.ceil(len(train[h]) / args.batch) for h in tasks)
     steps = args.epochs * per_epoch
     warm = max(1, int(0.06 * steps))
@@ -352,7 +363,7 @@ def main():
             (h, b)
             for h in tasks
             for _ in range(repeat[h])
-            for b in (soft_batches if h == "soft" else batches)(train[h], args.batch, True, rng)
+            for b in (soft_batches if h in taught else batches)(train[h], args.batch, True, rng)
         ]
         rng.shuffle(order)
         t0, total, n = time.time(), {h: 0.0 for h in tasks}, {h: 0 for h in tasks}
@@ -360,8 +371,8 @@ def main():
         for i in range(first, len(order)):
             head, (ids, types, mask, lab, *target) = order[i]
             with torch.autocast(device_type=device, dtype=torch.bfloat16, enabled=args.bf16):
-                logits = model("ner" if head == "soft" else head, ids.to(device), types.to(device), mask.to(device))
-            if head == "soft":
+                logits = model(taught.get(head, head), ids.to(device), types.to(device), mask.to(device))
+            if head in taught:
                 # cross-entropy against the teacher's probabilities (KL divergence but a constant)
                 sel = lab.to(device) != -100
                 logp = torch.nn.functional.log_softmax(logits.float()[sel], -1)
