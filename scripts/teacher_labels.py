@@ -15,7 +15,7 @@ The teacher is either a run of scripts/train-teacher (an MPNet folder with whole
     scripts/teacher_labels.py --base ~/.cache/newsie/all-mpnet-base-v2 \\
       --teacher runs/teacher/model --conll ../shared/data/conll2003/eng.train \\
       --polnear ../shared/data/polnear/train --xml ../shared/data/geo/lgl.xml \\
-      --xml ../shared/data/geo/GeoVirus.xml --out runs/teacher/soft.pt
+      --xml ../shared/data/geo/GeoVirus.xml --out runs/distil/ner-mpnet.pt
 """
 import argparse
 import json
