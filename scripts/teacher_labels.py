@@ -69,16 +69,18 @@ def label(model, head, docs, pieces, core, context, batch, device):
 
 
 def load_teacher(base, folder):
-    """The teacher model and the head it teaches: an MPNet run's whole weights (NER), or a
-    one-head newsie folder's delta over the MiniLM base (its `task`)."""
+    """The teacher model and the head it teaches (the one `task` of its newsie.json): an MPNet
+    run's whole weights, or a one-head newsie folder's delta over the MiniLM base."""
+    with open(os.path.join(folder, "newsie.json")) as f:
+        task = json.load(f)["task"]
+    tasks = [task] if isinstance(task, str) else task
+    assert len(tasks) == 1, f"{folder}: a teacher teaches one head, this one has {tasks}"
+    head = tasks[0]
+    model = Shared(base, AutoConfig.from_pretrained(base), {head: HEADS[head]})
     whole = os.path.join(folder, "model.safetensors")
     if os.path.exists(whole):
-        model = Shared(base, AutoConfig.from_pretrained(base), {"ner": HEADS["ner"]})
         model.load_state_dict({k: v.float() for k, v in load_file(whole).items()})
-        return model, "ner"
-    with open(os.path.join(folder, "newsie.json")) as f:
-        head = json.load(f)["task"]
-    model = Shared(base, AutoConfig.from_pretrained(base), {head: HEADS[head]})
+        return model, head
     # a BertForTokenClassification delta: its classifier is this head; the word embeddings stay
     # the base's
     delta = {

@@ -284,7 +284,9 @@ def main():
     for path in args.soft:
         # a teacher's soft labels: more batches for its head, over text no one scores on
         soft = torch.load(path, weights_only=False)
-        head = soft.get("head", "ner")
+        if "head" not in soft:
+            ap.error(f"--soft {path} names no head: make it with scripts/teacher_labels.py")
+        head = soft["head"]
         if head not in heads:
             ap.error(f"--soft {path} teaches the {head} head: --heads must have it")
         assert soft["labels"] == labels_of(HEADS[head]), f"{path}: soft labels for other {head} labels"
