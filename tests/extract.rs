@@ -958,6 +958,15 @@ fn eval_roles_reads_titles_and_affiliations() {
     }
 }
 
+/// Exact and overlap F1 of Source, Cue and Content in an `eval attribution` report above these.
+fn attribution_floors(report: &Value, floors: [(f64, f64); 3]) {
+    for (role, (exact, overlap)) in ["Source", "Cue", "Content"].into_iter().zip(floors) {
+        let e = report["exact"][role]["f1"].as_f64().unwrap();
+        let o = report["overlap"][role]["f1"].as_f64().unwrap();
+        assert!(e > exact && o > overlap, "{role}: exact {e} overlap {o}");
+    }
+}
+
 #[test]
 fn eval_attribution_on_polnear_dev() {
     let dir = root().join("../shared/data/polnear/dev");
@@ -980,15 +989,7 @@ fn eval_attribution_on_polnear_dev() {
     ]);
     assert_eq!(report["articles"], 84);
     // the floors the shipped model must keep (its scores are in models/attribution/MODEL_CARD.md)
-    for (role, exact, overlap) in [
-        ("Source", 0.78, 0.83),
-        ("Cue", 0.71, 0.82),
-        ("Content", 0.56, 0.87),
-    ] {
-        let e = report["exact"][role]["f1"].as_f64().unwrap();
-        let o = report["overlap"][role]["f1"].as_f64().unwrap();
-        assert!(e > exact && o > overlap, "{role}: exact {e} overlap {o}");
-    }
+    attribution_floors(&report, [(0.78, 0.83), (0.71, 0.82), (0.56, 0.87)]);
     // one brat file per article, each E line joining a cue and a content
     let anns: Vec<_> = std::fs::read_dir(preds.path()).unwrap().collect();
     assert_eq!(anns.len(), 84);
@@ -1036,15 +1037,7 @@ fn the_fast_model_keeps_its_floors_on_the_dev_sets() {
         "--json",
     ]);
     // below models/fast/MODEL_CARD.md's figures (0.802 / 0.732 / 0.579, 0.850 / 0.843 / 0.899)
-    for (role, exact, overlap) in [
-        ("Source", 0.78, 0.83),
-        ("Cue", 0.71, 0.82),
-        ("Content", 0.55, 0.87),
-    ] {
-        let e = report["exact"][role]["f1"].as_f64().unwrap();
-        let o = report["overlap"][role]["f1"].as_f64().unwrap();
-        assert!(e > exact && o > overlap, "{role}: exact {e} overlap {o}");
-    }
+    attribution_floors(&report, [(0.78, 0.83), (0.71, 0.82), (0.55, 0.87)]);
 }
 
 #[test]
