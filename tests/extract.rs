@@ -636,12 +636,8 @@ fn the_fast_model_is_one_encoder_that_finds_what_the_pair_finds() {
         pair.1.len()
     );
     assert!(pair.0.len() > 50 && pair.1.len() > 30);
-    const ENTITY_SHARE: f64 = 0.0;
-    const POSITION_SHARE: f64 = 0.0;
-    assert!(
-        e >= ENTITY_SHARE && p >= POSITION_SHARE,
-        "entities {e:.3}, positions {p:.3}"
-    );
+    // 0.988 and 0.882 at the model's commit: a guard against a broken folder, not a point lost
+    assert!(e >= 0.9 && p >= 0.8, "entities {e:.3}, positions {p:.3}");
 }
 
 #[test]
