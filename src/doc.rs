@@ -255,6 +255,11 @@ pub struct Position {
     /// The source was inferred (no source words next to the cue: the subject of a coordinated
     /// clause, the noun a relative clause hangs on).
     pub inferred: bool,
+    /// The probability that this is a position a reader would name (the precision stage);
+    /// the record's `confidence` where it is set.
+    pub probability: Option<f32>,
+    /// Below the precision threshold, kept only because the run asked for every candidate.
+    pub candidate: bool,
 }
 
 /// An article and all annotations the stages add to it.
@@ -291,6 +296,9 @@ pub struct Doc {
     /// Per-word label probabilities of each model head ("ner", "attribution"), which the
     /// decoding stages read.
     pub heads: BTreeMap<String, WordScores>,
+    /// The language of the text (ISO 639-3) where it is reliably not English; `None` for
+    /// English and for texts too short to tell.
+    pub language: Option<String>,
     /// What a stage outside the core adds, by the stage's name; written to the record's
     /// `extensions` as it is.
     pub extensions: BTreeMap<String, Value>,

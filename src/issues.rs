@@ -106,7 +106,7 @@ pub fn read_positions(reader: impl BufRead) -> Result<(Vec<Member>, usize)> {
         members.extend(record.positions.into_iter().map(|p| Member {
             article: record.id.clone(),
             position: p.id,
-            speaker: p.speaker.map(|s| s.name),
+            speaker: p.speaker.and_then(|s| s.name),
             stance: p.stance,
             content: p.content.text,
         }))

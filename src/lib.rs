@@ -29,6 +29,9 @@
 //!     chunk_bytes: 1 << 19,
 //!     nested: true,
 //!     place_threshold: newsie::places::THRESHOLD,
+//!     position_threshold: None,
+//!     all_candidates: false,
+//!     all_languages: false,
 //! };
 //! let pipeline = Pipeline::new(models, None, options)?; // no gazetteer: no places
 //! let corpus = Corpus::open(&[repo.join("corpus/sample.jsonl")], Fields::default())?;
@@ -55,6 +58,7 @@ pub mod export;
 pub mod fingerprint;
 pub mod gazetteer;
 pub mod issues;
+pub mod language;
 pub mod model;
 pub mod ner;
 pub mod output;

@@ -32,17 +32,23 @@ fn main() -> ExitCode {
             eval::eval_nested(&set, json, &run)
         }
         Command::Eval(EvalCommand::Roles { set, json, run }) => eval::eval_roles(&set, json, &run),
+        Command::Eval(EvalCommand::Positions(a)) => eval::eval_positions(a),
         Command::Eval(EvalCommand::Stance {
             set,
             polnear,
             split,
+            pages,
+            positions,
             fit_on,
             folds,
             fit,
             json,
         }) => eval::eval_stance(
             &set,
-            polnear.as_deref(),
+            eval::StanceTexts {
+                polnear: polnear.as_deref(),
+                pages: pages.as_deref().map(|p| (p, positions.as_path())),
+            },
             &split,
             &fit_on,
             folds,

@@ -6,12 +6,15 @@
 //! depend on the other windows of its batch, so neither the thread count nor the batch or chunk
 //! size changes the output.
 
-use crate::attribution::{self, Attribution, Nested, Roles, SignedQuotations, Speakers, Stances};
+use crate::attribution::{
+    self, Attribution, Nested, PrecisionStage, Roles, SignedQuotations, Speakers, Stances,
+};
 use crate::corpus::{Article, Input};
 use crate::doc::Doc;
 use crate::entities::Entities;
 use crate::fingerprint::Fingerprint;
 use crate::gazetteer::Gazetteer;
+use crate::language::Language;
 use crate::model::{self, Precision, TokenClassifier};
 use crate::ner::{self, Ner};
 use crate::output::RecordSink;
@@ -47,6 +50,12 @@ pub struct Options {
     /// Places resolved with less confidence are marked `"confident": false`
     /// (`places::THRESHOLD` by default).
     pub place_threshold: f32,
+    /// Candidates less probable than this are not positions (`None`: the bundled weights').
+    pub position_threshold: Option<f32>,
+    /// Positions below the precision threshold are kept, marked `candidate`.
+    pub all_candidates: bool,
+    /// Positions of texts in other languages than English are kept.
+    pub all_languages: bool,
 }
 
 /// Counts for the summary line.
@@ -107,6 +116,7 @@ impl Pipeline {
         let gazetteer = gazetteer.map(Arc::new);
         let mut stages: Vec<Box<dyn Stage>> = vec![
             Box::new(Segment),
+            Box::new(Language),
             Box::new(Fingerprint),
             Box::new(tag.clone()),
         ];
@@ -123,6 +133,11 @@ impl Pipeline {
                 stages.push(Box::new(Nested::new(tag.clone()).map_err(Error::Model)?));
             }
             stages.push(Box::new(Roles));
+            let mut precision = PrecisionStage::new(opts.all_candidates, opts.all_languages);
+            if let Some(t) = opts.position_threshold {
+                precision.threshold = t;
+            }
+            stages.push(Box::new(precision));
         }
         if let Some(g) = &gazetteer {
             stages.push(Box::new(Places {
@@ -344,6 +359,9 @@ mod tests {
             chunk_bytes: CHUNK_BYTES,
             nested: true,
             place_threshold: crate::places::THRESHOLD,
+            position_threshold: None,
+            all_candidates: false,
+            all_languages: false,
         }
     }
 

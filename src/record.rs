@@ -75,6 +75,7 @@ impl Doc {
             entities,
             places,
             focus: self.focus.clone(),
+            language: self.language.clone(),
             positions,
             extensions: self.extensions.clone(),
             error: None,
@@ -101,9 +102,11 @@ impl Doc {
             SpeakerRecord {
                 entity: p.speaker.map(|e| format!("E{}", e + 1)),
                 name: match (p.speaker, &p.antecedent) {
-                    (Some(e), _) => self.entities[e].name.clone(),
-                    (None, Some(a)) => self.text_span(a, chars).text,
-                    (None, None) => span.text.clone(),
+                    (Some(e), _) => Some(self.entities[e].name.clone()),
+                    (None, Some(a)) => Some(self.text_span(a, chars).text),
+                    // a pronoun that points at no one named is no one's name
+                    (None, None) if is_pronoun(&span.text) => None,
+                    (None, None) => Some(span.text.clone()),
                 },
                 role: p.role.as_ref().map(|r| r.title.clone()),
                 affiliation: p.role.as_ref().and_then(|r| r.affiliation.clone()),
@@ -140,11 +143,44 @@ impl Doc {
             },
             kind: p.kind,
             stance: p.stance,
-            confidence: round4(p.confidence),
+            confidence: round4(p.probability.unwrap_or(p.confidence)),
+            candidate: p.candidate,
             reported_by: p.reported_by.map(|r| format!("P{}", r + 1)),
             quote_id,
         }
     }
+}
+
+/// Personal and demonstrative pronouns, which name no one by themselves.
+const PRONOUNS: &[&str] = &[
+    "i",
+    "we",
+    "you",
+    "he",
+    "she",
+    "it",
+    "they",
+    "me",
+    "us",
+    "him",
+    "her",
+    "them",
+    "this",
+    "that",
+    "these",
+    "those",
+    "who",
+    "one",
+    "someone",
+    "somebody",
+    "everyone",
+    "everybody",
+];
+
+/// The source's words are a pronoun alone.
+fn is_pronoun(text: &str) -> bool {
+    let t = text.trim().to_lowercase();
+    PRONOUNS.contains(&t.as_str())
 }
 
 /// Double quotation marks: single ones are also apostrophes ("don’t").
@@ -350,8 +386,9 @@ pub struct TextSpan {
 pub struct SpeakerRecord {
     /// Id of the entity the source names, if any.
     pub entity: Option<String>,
-    /// The entity's name, or the source's text when it names no entity.
-    pub name: String,
+    /// The entity's name, or the source's text when it names no entity; null when that text is
+    /// a pronoun alone ("he", "they", "I") that points at no one the article names.
+    pub name: Option<String>,
     /// The speaker's role where the article gives one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
@@ -395,8 +432,13 @@ pub struct PositionRecord {
     pub kind: Kind,
     /// support, oppose or neutral.
     pub stance: Stance,
-    /// The mean probability of its parts' tags.
+    /// The probability that this is a position a reader would name (calibrated on
+    /// hand-labelled web pages, docs/positions.md).
     pub confidence: f64,
+    /// Present (true) when the confidence is below the precision threshold and the run kept
+    /// every candidate (`--all-candidates`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub candidate: bool,
     /// Id of the position whose content reports this one; absent at the top level.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reported_by: Option<String>,
@@ -505,6 +547,9 @@ pub struct Record {
     /// Main countries of the article.
     #[serde(default)]
     pub focus: Vec<String>,
+    /// The text's language (ISO 639-3) where it is reliably not English; absent for English.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
     /// Its reported positions.
     #[serde(default)]
     pub positions: Vec<PositionRecord>,
@@ -541,6 +586,7 @@ impl Record {
             entities: vec![],
             places: vec![],
             focus: vec![],
+            language: None,
             positions: vec![],
             extensions: BTreeMap::new(),
             error: Some(error),

@@ -17,6 +17,8 @@ use std::sync::Arc;
 pub enum Layer {
     /// Words, sentences, quotation marks and quotations (`segment`).
     Words,
+    /// The text's language, where it is reliably not English.
+    Language,
     /// Per-word label probabilities of a model head, by the head's name (`Doc::heads`).
     Head(String),
     /// Named-entity mentions.
@@ -29,6 +31,9 @@ pub enum Layer {
     Speakers,
     /// Each position's stance.
     Stances,
+    /// Each position's probability of being one (`confidence`), those below the threshold
+    /// dropped or marked, and each speech act once.
+    Checked,
     /// People's roles, on entities and on positions' speakers.
     Roles,
     /// Places resolved to gazetteer entries, and the article's focus.

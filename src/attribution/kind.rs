@@ -4,7 +4,7 @@ use crate::doc::{Doc, Kind};
 use std::ops::Range;
 
 /// Whether each word of the Doc is inside a quotation.
-pub(super) fn quoted_words(doc: &Doc) -> Vec<bool> {
+pub(crate) fn quoted_words(doc: &Doc) -> Vec<bool> {
     let mut quoted = vec![false; doc.tokens.len()];
     for q in &doc.quotations {
         let first = doc.tokens.partition_point(|t| t.start < q.start);

@@ -16,12 +16,14 @@
 mod group;
 mod kind;
 mod nested;
+pub mod precision;
 pub mod role;
 mod signed;
 mod speaker;
 pub mod stance;
 
 pub use nested::Nested;
+pub use precision::PrecisionStage;
 pub use role::Roles;
 pub use signed::SignedQuotations;
 pub use speaker::Speakers;
@@ -31,7 +33,8 @@ use crate::bio::{SpanType, Tagset};
 use crate::doc::Doc;
 use crate::stage::{Layer, Stage};
 use group::group;
-use kind::{kind, quoted_words};
+use kind::kind;
+pub(crate) use kind::quoted_words;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 /// A role in an attribution, as the tagger's labels name it.

@@ -39,7 +39,8 @@ impl Stage for Speakers {
             }
             // "the ministers, who rejected the plan": the speaker is the pronoun's noun
             if let Some(s) = &positions[i].source {
-                if s.len() == 1 && doc.token_text(s.start).eq_ignore_ascii_case("who") {
+                let word = doc.token_text(s.start).to_lowercase();
+                if s.len() == 1 && (word == "who" || word == "which") {
                     positions[i].antecedent = relative_antecedent(doc, s.start);
                 }
             }
@@ -147,7 +148,7 @@ fn inferred_source(doc: &Doc, earlier: &[Position], cue: &Range<usize>) -> Optio
         return None;
     }
     let before = doc.token_text(w - 1).to_lowercase();
-    if before == "who" {
+    if before == "who" || before == "which" {
         return relative_antecedent(doc, w - 1);
     }
     if before != "and" && before != "but" {
@@ -212,6 +213,44 @@ fn noun_phrase_ending(doc: &Doc, end: usize, floor: usize) -> Option<Range<usize
         .map(|s| s..end)
 }
 
+/// Words that end a description's noun and start what qualifies it.
+const QUALIFIERS: &[&str] = &[
+    "of", "for", "with", "in", "on", "at", "from", "to", "by", "familiar", "briefed", "close",
+    "who", "which", "that", "when",
+];
+
+/// Nouns by which news calls an organisation it has named.
+const ORGANISATION_NOUNS: &[&str] = &[
+    "company",
+    "group",
+    "agency",
+    "firm",
+    "organization",
+    "organisation",
+    "brokerage",
+    "manufacturer",
+    "carrier",
+    "airline",
+    "bank",
+    "coalition",
+    "union",
+    "startup",
+    "retailer",
+    "network",
+    "newspaper",
+    "publication",
+    "ministry",
+    "department",
+    "office",
+    "automaker",
+    "band",
+    "club",
+    "charity",
+    "foundation",
+    "institute",
+    "court",
+];
+
 const PERSON_PRONOUNS: &[&str] = &[
     "he", "him", "his", "she", "her", "hers", "himself", "herself",
 ];
@@ -260,6 +299,23 @@ impl<'a> SpeakerIndex<'a> {
             .and_then(|m| self.entity_of[m])
             .or_else(|| self.pronoun(source, earlier))
             .or_else(|| self.described(source))
+            .or_else(|| self.organisation_noun(source))
+    }
+
+    /// "the company", "the group", "the agency": the organisation named last, within the last
+    /// three sentences (news names an organisation, then calls it by its kind).
+    fn organisation_noun(&self, source: &Range<usize>) -> Option<usize> {
+        let doc = self.doc;
+        let words: Vec<String> = lower_words(doc, source.clone()).collect();
+        let (first, head) = (words.first()?, words.last()?);
+        if first != "the" || words.len() > 3 || !ORGANISATION_NOUNS.contains(&head.as_str()) {
+            return None;
+        }
+        let sentence = sentence_of(doc, source.start);
+        self.before(source)
+            .take_while(|&(_, s)| s + 3 >= sentence)
+            .find(|&(m, _)| doc.mentions[m].label == EntityType::ORG)
+            .and_then(|(m, _)| self.entity_of[m])
     }
 
     /// Mentions ending before the source, nearest first, within the look-back, with their
@@ -324,7 +380,9 @@ impl<'a> SpeakerIndex<'a> {
     /// source's head (its last word) and most of its other words; the nearest of equals.
     fn described(&self, source: &Range<usize>) -> Option<usize> {
         let doc = self.doc;
+        // the noun before its qualifiers ("people familiar with the talks": people)
         let words: Vec<String> = lower_words(doc, source.clone())
+            .take_while(|w| !QUALIFIERS.contains(&w.as_str()))
             .filter(|w| !DETERMINERS.contains(&w.as_str()))
             .collect();
         let head = words.last()?;
@@ -376,10 +434,44 @@ fn named(doc: &Doc, source: &Range<usize>) -> Option<usize> {
     {
         bare.start += 1;
     }
-    (0..end)
+    // the head: the words before an apposition or a relative clause ("Rob Goldman, president
+    // of …", "the People's Daily, the party's mouthpiece")
+    let head_end = (bare.start + 1..bare.end)
+        .find(|&w| matches!(doc.token_text(w), "," | "(" | "who" | "which" | "that"))
+        .unwrap_or(bare.end);
+    let head = bare.start..head_end;
+    let inside: Vec<usize> = (0..end)
         .rev()
         .take_while(|&i| doc.mentions[i].tokens.end > source.start)
-        .filter(|&i| doc.mentions[i].label != EntityType::MISC || doc.mentions[i].tokens == bare)
+        .filter(|&i| doc.mentions[i].tokens.start < head.end)
+        .collect();
+    // a person named in the head is the speaker ("Ukrainian President Volodymyr Zelenskyy"),
+    // unless others are named by their tie to them ("friends of Mike Ford")
+    let tied = |m: usize| {
+        let start = doc.mentions[m].tokens.start;
+        start >= source.start + 2 && doc.token_text(start - 1) == "of" && {
+            let w = doc.token_text(start - 2);
+            w.ends_with('s') && w.chars().all(char::is_lowercase)
+        }
+    };
+    if let Some(&m) = inside
+        .iter()
+        .find(|&&m| doc.mentions[m].label == EntityType::PER)
+    {
+        return (!tied(m)).then_some(m);
+    }
+    // else a name that is the head's last word ("the White House", "Beijing"); a place only
+    // as the whole head: a name that qualifies a noun names no one ("US officials", "a
+    // spokesperson for the Foreign Office", "Middle East observers")
+    inside
+        .into_iter()
+        .filter(|&i| {
+            let m = &doc.mentions[i];
+            match m.label {
+                EntityType::ORG => m.tokens.end == head.end,
+                _ => m.tokens == head,
+            }
+        })
         .min_by_key(|&i| (rank(doc.mentions[i].label), std::cmp::Reverse(i)))
 }
 
@@ -513,7 +605,7 @@ mod tests {
             Speakers.annotate(&mut doc).unwrap();
             let record = doc.to_record(&serde_json::Value::Null);
             let last = record.positions.last().unwrap();
-            let got = last.speaker.as_ref().map(|s| s.name.as_str());
+            let got = last.speaker.as_ref().and_then(|s| s.name.as_deref());
             assert_eq!(got, want, "{text:?}");
             assert_eq!(
                 last.speaker.as_ref().is_some_and(|s| s.inferred),

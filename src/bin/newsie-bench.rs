@@ -51,6 +51,9 @@ fn main() -> Result<()> {
         chunk_bytes: newsie::pipeline::CHUNK_BYTES,
         nested: true,
         place_threshold: newsie::places::THRESHOLD,
+        position_threshold: None,
+        all_candidates: false,
+        all_languages: false,
     };
     // both models, as extract runs them; the bare forward pass runs the same two
     let start = Instant::now();

@@ -6,7 +6,7 @@ use newsie::model::Precision;
 use std::path::PathBuf;
 
 /// The splits of the stance set (tests/data/stance.jsonl).
-const SPLITS: [&str; 4] = ["train", "test", "fresh", "extra"];
+const SPLITS: [&str; 6] = ["train", "test", "fresh", "extra", "pages", "pages-heldout"];
 
 #[derive(Parser)]
 #[command(
@@ -154,6 +154,18 @@ pub struct RunArgs {
     /// `"confident": false`.
     #[arg(long, default_value_t = newsie::places::THRESHOLD, value_parser = threshold)]
     pub place_threshold: f32,
+    /// Candidate positions less probable than this (0 to 1) are not positions (default: the
+    /// threshold the bundled precision weights were fitted with).
+    #[arg(long, value_parser = threshold)]
+    pub position_threshold: Option<f32>,
+    /// Keep the candidate positions that are less probable than the precision threshold,
+    /// marked `"candidate": true`.
+    #[arg(long)]
+    pub all_candidates: bool,
+    /// Keep the positions of texts in other languages than English (the models read English:
+    /// such a record gets its `language` and, by default, no positions).
+    #[arg(long)]
+    pub all_languages: bool,
 }
 
 fn threshold(s: &str) -> Result<f32, String> {
@@ -206,6 +218,47 @@ pub struct ExtractArgs {
     pub run: RunArgs,
 }
 
+/// `newsie eval positions`.
+#[derive(Args)]
+pub struct PositionsArgs {
+    /// The labels (page ids, offsets, labels).
+    #[arg(long, default_value = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/positions-pages.jsonl"))]
+    pub gold: PathBuf,
+    /// Folder of the labelled pages (`<key>.html.gz`), run through the pipeline.
+    #[arg(long, required_unless_present = "records")]
+    pub pages: Option<PathBuf>,
+    /// Score these records instead (`newsie extract PAGES --with-text`).
+    #[arg(long, conflicts_with_all = ["pages", "fit"])]
+    pub records: Option<PathBuf>,
+    /// The pages scored: tune (fitted on), heldout (the third kept aside) or all.
+    #[arg(long, default_value = "tune", value_parser = ["tune", "heldout", "all"])]
+    pub split: String,
+    /// Fit the precision weights on the split's pages and write them here (JSON).
+    #[arg(long, requires = "pages")]
+    pub fit: Option<PathBuf>,
+    /// Folds by page for the threshold `--fit` chooses.
+    #[arg(long, default_value_t = 5)]
+    pub folds: usize,
+    /// L2 penalty of the fit.
+    #[arg(long, default_value_t = 0.001)]
+    pub l2: f32,
+    /// A PolNeAR split (`text/`, `attributions/`) whose candidates `--fit` learns from too,
+    /// so that the threshold keeps clean news' attributions.
+    #[arg(long, requires = "fit")]
+    pub polnear: Option<PathBuf>,
+    /// Every k-th article of `--polnear`, in name order.
+    #[arg(long, default_value_t = 6)]
+    pub polnear_every: usize,
+    /// The threshold `--fit` writes (default: the best pages F1 out of fold).
+    #[arg(long, requires = "fit", value_parser = threshold)]
+    pub threshold: Option<f32>,
+    /// Print the scores as JSON.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub run: RunArgs,
+}
+
 #[derive(Subcommand)]
 pub enum EvalCommand {
     /// Entity-level precision, recall and F1 on a CoNLL column file.
@@ -246,6 +299,10 @@ pub enum EvalCommand {
         #[command(flatten)]
         run: RunArgs,
     },
+    /// Positions on hand-labelled web pages (docs/positions.md): precision, recall, and of the
+    /// matched speaker right, stance right and fully right, per page, with the stance confusion;
+    /// `--fit` fits the precision stage's weights on the split's pages.
+    Positions(PositionsArgs),
     /// Speakers' roles and affiliations on a hand-labelled set (tests/data/roles.jsonl):
     /// precision and recall.
     Roles {
@@ -268,8 +325,15 @@ pub enum EvalCommand {
         polnear: Option<PathBuf>,
         /// The split scored: train, test (the third kept aside), fresh (labelled before any
         /// weights saw them), extra (labelled later, not fitted on by the bundled weights) or all.
-        #[arg(long, default_value = "test", value_parser = ["train", "test", "fresh", "extra", "all"])]
+        #[arg(long, default_value = "test", value_parser = ["train", "test", "fresh", "extra", "pages", "pages-heldout", "all"])]
         split: String,
+        /// The labelled web pages' folder (`../shared/data/article-extraction/html`): the
+        /// positions of `--positions` join the set as splits `pages` (tune) and `pages-heldout`.
+        #[arg(long)]
+        pages: Option<PathBuf>,
+        /// The positions labelled on those pages (docs/positions.md).
+        #[arg(long, default_value = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/positions-pages.jsonl"))]
+        positions: PathBuf,
         /// The splits `--fit` and `--folds` learn from (comma-separated); other than `train`, the
         /// scores of weights fitted on them are printed too.
         #[arg(long, default_value = "train", value_delimiter = ',', value_parser = SPLITS)]

@@ -84,6 +84,56 @@ pub fn eval_nested(set: &Path, json: bool, run: &RunArgs) -> Result<(), Failure>
     print_report(&report, json)
 }
 
+pub fn eval_positions(a: super::args::PositionsArgs) -> Result<(), Failure> {
+    let (gold, split, mut run) = (a.gold.as_path(), a.split.as_str(), a.run);
+    use newsie::eval::positions;
+    positions::read_gold(gold, split).setup()?;
+    if let Some(records) = &a.records {
+        let report = positions::eval_records(records, gold, split).setup()?;
+        return print_report(&report, a.json);
+    }
+    let pages = a
+        .pages
+        .as_deref()
+        .expect("clap requires --pages without --records");
+    if !pages.is_dir() {
+        return Err(Failure::Setup(anyhow::anyhow!(
+            "{} is not a folder of pages",
+            pages.display()
+        )));
+    }
+    // every candidate is kept: the fit learns from all, the scores leave the marked ones out
+    run.all_candidates = true;
+    let needs = Needs {
+        attribution: true,
+        nested: true,
+        ..NER_ONLY
+    };
+    let pipeline = pipeline(&run, false, needs).setup()?;
+    if let Some(out) = &a.fit {
+        let report = positions::fit_precision(
+            &pipeline,
+            pages,
+            gold,
+            &positions::FitOptions {
+                split,
+                polnear: a.polnear.as_deref().map(|p| (p, a.polnear_every)),
+                folds: a.folds,
+                l2: a.l2,
+                threshold: a.threshold,
+            },
+        )
+        .running()?;
+        let text = serde_json::to_string_pretty(&report.model).expect("weights serialize");
+        std::fs::write(out, text + "\n")
+            .with_context(|| format!("cannot write {}", out.display()))
+            .running()?;
+        return print_report(&report, a.json);
+    }
+    let report = positions::eval_positions(&pipeline, pages, gold, split).running()?;
+    print_report(&report, a.json)
+}
+
 pub fn eval_roles(set: &Path, json: bool, run: &RunArgs) -> Result<(), Failure> {
     newsie::eval::roles::read_roles(set).setup()?;
     let needs = Needs {
@@ -95,9 +145,16 @@ pub fn eval_roles(set: &Path, json: bool, run: &RunArgs) -> Result<(), Failure> 
     print_report(&report, json)
 }
 
+/// Where the set's texts are: PolNeAR dev for its PolNeAR items, and the labelled web pages
+/// with their positions file.
+pub struct StanceTexts<'a> {
+    pub polnear: Option<&'a Path>,
+    pub pages: Option<(&'a Path, &'a Path)>,
+}
+
 pub fn eval_stance(
     set: &Path,
-    polnear: Option<&Path>,
+    texts: StanceTexts,
     split: &str,
     fit_on: &[String],
     folds: usize,
@@ -106,7 +163,11 @@ pub fn eval_stance(
 ) -> Result<(), Failure> {
     use newsie::eval::stance;
     let items = stance::read_stance(set).setup()?;
-    let examples = stance::examples(&items, polnear).setup()?;
+    let mut examples = stance::examples(&items, texts.polnear).setup()?;
+    let left_out = items.len() - examples.len();
+    if let Some((dir, gold)) = texts.pages {
+        examples.extend(stance::page_examples(gold, dir).setup()?);
+    }
     if let Some(out) = fit {
         let model = stance::fit(&examples, fit_on);
         let text = serde_json::to_string_pretty(&model).expect("weights serialize");
@@ -114,13 +175,7 @@ pub fn eval_stance(
             .with_context(|| format!("cannot write {}", out.display()))
             .running()?;
     }
-    let report = stance::eval_stance(
-        &examples,
-        split,
-        fit_on,
-        folds,
-        items.len() - examples.len(),
-    );
+    let report = stance::eval_stance(&examples, split, fit_on, folds, left_out);
     print_report(&report, json)
 }
 

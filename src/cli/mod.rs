@@ -142,6 +142,9 @@ pub fn pipeline_with(
         chunk_bytes,
         nested: needs.nested && !run.no_nested,
         place_threshold: run.place_threshold,
+        position_threshold: run.position_threshold,
+        all_candidates: run.all_candidates,
+        all_languages: run.all_languages,
     };
     Pipeline::new(models, gazetteer, opts).context("cannot load the models")
 }

@@ -5,6 +5,7 @@ pub mod attribution;
 pub mod ner;
 pub mod nested;
 pub mod places;
+pub mod positions;
 pub mod ranker;
 pub mod roles;
 pub mod stance;

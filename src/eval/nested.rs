@@ -83,7 +83,9 @@ fn speaker_matches(p: &PositionRecord, g: &GoldInner) -> bool {
         return false;
     };
     match &g.entity {
-        Some(e) => s.entity.is_some() && s.name.eq_ignore_ascii_case(e),
+        Some(e) => {
+            s.entity.is_some() && s.name.as_deref().is_some_and(|n| n.eq_ignore_ascii_case(e))
+        }
         None => plain(&s.span.text) == plain(&g.speaker),
     }
 }

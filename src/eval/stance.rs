@@ -48,6 +48,8 @@ pub struct Example {
     pub label: Stance,
     /// The second label, if any.
     pub relabel: Option<Stance>,
+    /// A second stance the guideline allows (real pages' labels): a prediction of it is right.
+    pub alt: Option<Stance>,
     /// Its features.
     pub x: Vec<f32>,
     /// The cue-word rule's stance.
@@ -125,9 +127,68 @@ pub fn examples(items: &[StanceItem], polnear: Option<&Path>) -> Result<Vec<Exam
             split: item.split.clone(),
             label: item.label,
             relabel: item.relabel,
+            alt: None,
             x,
             rule: cue_rule(doc, &cue),
         });
+    }
+    Ok(out)
+}
+
+impl Example {
+    /// The gold label a prediction is scored against: the second label where it agrees with it.
+    pub fn gold_for(&self, pred: Stance) -> Stance {
+        if self.alt == Some(pred) {
+            pred
+        } else {
+            self.label
+        }
+    }
+
+    /// (gold, predicted) of a prediction.
+    fn pair(&self, pred: Stance) -> (Stance, Stance) {
+        (self.gold_for(pred), pred)
+    }
+}
+
+/// The positions labelled on real web pages (`tests/data/positions-pages.jsonl`,
+/// docs/positions.md) as stance examples: split `pages` (the tune pages) and `pages-heldout`;
+/// positions without a cue are left out (the features read the cue).
+pub fn page_examples(gold: &Path, dir: &Path) -> Result<Vec<Example>> {
+    let (pages, positions) = super::positions::read_gold(gold, "all")?;
+    let mut out = Vec::new();
+    for key in pages.keys() {
+        let Some(article) = super::positions::read_page(dir, key)? else {
+            continue;
+        };
+        let mut doc = article.into_doc();
+        crate::segment::annotate(&mut doc);
+        let chars = CharIndex::new(&doc.text);
+        for g in positions.iter().filter(|g| &g.page == key) {
+            let (Some(cue), Some(content), Some(label)) = (g.cue, &g.content, g.stance) else {
+                continue;
+            };
+            let cue = words(&doc, &chars, cue);
+            if cue.is_empty() {
+                continue;
+            }
+            let content: Vec<Range<usize>> =
+                content.iter().map(|&s| words(&doc, &chars, s)).collect();
+            out.push(Example {
+                id: format!("{key}:{}", g.n.unwrap_or(0)),
+                split: if g.split == "heldout" {
+                    "pages-heldout"
+                } else {
+                    "pages"
+                }
+                .to_string(),
+                label,
+                relabel: None,
+                alt: g.stance2,
+                x: features(&doc, &cue, &content),
+                rule: cue_rule(&doc, &cue),
+            });
+        }
     }
     Ok(out)
 }
@@ -248,14 +309,14 @@ pub fn eval_stance(
         .collect();
     let refit = (fit_on != ["train"]).then(|| {
         let m = fit(examples, fit_on);
-        Scores::new(chosen.iter().map(|e| (e.label, m.predict(&e.x))))
+        Scores::new(chosen.iter().map(|e| e.pair(m.predict(&e.x))))
     });
     StanceReport {
         split: split.to_string(),
         fit_on: fit_on.to_vec(),
-        model: Scores::new(chosen.iter().map(|e| (e.label, model.predict(&e.x)))),
+        model: Scores::new(chosen.iter().map(|e| e.pair(model.predict(&e.x)))),
         refit,
-        cue_rule: Scores::new(chosen.iter().map(|e| (e.label, e.rule))),
+        cue_rule: Scores::new(chosen.iter().map(|e| e.pair(e.rule))),
         cross_validation: (folds > 1).then(|| cross_validate(examples, fit_on, folds)),
         kappa: kappa(&relabels),
         relabelled: relabels.len(),
@@ -289,7 +350,7 @@ pub fn cross_validate(examples: &[Example], on: &[String], k: usize) -> Scores {
         let xs: Vec<Vec<f32>> = rest.iter().map(|(_, e)| e.x.clone()).collect();
         let ys: Vec<Stance> = rest.iter().map(|(_, e)| e.label).collect();
         let m = StanceModel::fit(&xs, &ys, L2, STEPS);
-        pairs.extend(held.iter().map(|(_, e)| (e.label, m.predict(&e.x))));
+        pairs.extend(held.iter().map(|(_, e)| e.pair(m.predict(&e.x))));
     }
     Scores::new(pairs)
 }

@@ -335,7 +335,7 @@ fn write_record(
                 article(),
                 p.id.as_str().into(),
                 speaker.and_then(|s| s.entity.clone()).into(),
-                speaker.map(|s| s.name.clone()).into(),
+                speaker.and_then(|s| s.name.clone()).into(),
                 speaker.and_then(|s| s.role.clone()).into(),
                 p.cue.text.as_str().into(),
                 p.content.text.as_str().into(),
@@ -360,8 +360,8 @@ fn write_record(
             if let Some(d) = date {
                 q.first_date = Some(q.first_date.map_or(d, |f| f.min(d)));
             }
-            if let Some(s) = speaker {
-                *q.speakers.entry(s.name.clone()).or_default() += 1;
+            if let Some(name) = speaker.and_then(|s| s.name.clone()) {
+                *q.speakers.entry(name).or_default() += 1;
             }
         }
     }

@@ -195,10 +195,10 @@ fn gather(title: &str, records: Vec<Record>, mut texts: HashMap<String, String>)
         };
         article.mentions.sort_by_key(|m| (m.0, m.1));
         for p in r.positions {
-            if let Some(s) = &p.speaker {
-                let k = *speakers.entry(s.name.clone()).or_insert_with(|| {
+            if let Some(name) = p.speaker.as_ref().and_then(|s| s.name.clone()) {
+                let k = *speakers.entry(name.clone()).or_insert_with(|| {
                     data.speakers.push(Speaker {
-                        name: s.name.clone(),
+                        name,
                         ..Speaker::default()
                     });
                     data.speakers.len() - 1
@@ -214,7 +214,7 @@ fn gather(title: &str, records: Vec<Record>, mut texts: HashMap<String, String>)
             article.positions.push(Position {
                 id: p.id,
                 speaker_span: p.speaker.as_ref().map(|s| [s.span.start, s.span.end]),
-                speaker: p.speaker.map(|s| s.name),
+                speaker: p.speaker.and_then(|s| s.name),
                 cue_span: [p.cue.start, p.cue.end],
                 content_spans: p.content.spans,
                 cue: article.text.is_none().then_some(p.cue.text),

@@ -1,0 +1,751 @@
+//! Positions on real web pages against hand labels (docs/positions.md): precision, recall, and
+//! of the matched, speaker right, stance right and fully right; per page and a stance confusion.
+//!
+//! A prediction matches a gold position when their cues overlap (their contents, for a gold
+//! position without a cue) and the prediction's content holds at least half of the gold
+//! content's words; one to one, the best overlaps first.
+
+use super::{read_jsonl, Prf};
+use crate::doc::Stance;
+use crate::record::{PositionRecord, Record};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::Path;
+
+/// One line of the gold file: a page (no `content`) or a position on it.
+#[derive(Debug, Clone, Deserialize)]
+pub struct GoldLine {
+    /// The page's key.
+    pub page: String,
+    /// `tune` or `heldout`.
+    pub split: String,
+    /// On a page line: the first 16 hex digits of the SHA-256 of the text labelled.
+    #[serde(default)]
+    pub sha: Option<String>,
+    /// The position's number on its page.
+    #[serde(default)]
+    pub n: Option<usize>,
+    /// Code point offsets of the cue.
+    #[serde(default)]
+    pub cue: Option<[usize; 2]>,
+    /// Code point offsets of each content piece; absent on a page line.
+    #[serde(default)]
+    pub content: Option<Vec<[usize; 2]>>,
+    /// Code point offsets of the source's words.
+    #[serde(default)]
+    pub speaker: Option<[usize; 2]>,
+    /// The speaker as the article names them most fully.
+    #[serde(default)]
+    pub resolved: Option<String>,
+    /// `n` of the position whose content holds this one.
+    #[serde(default)]
+    pub nested_in: Option<usize>,
+    /// The stance.
+    #[serde(default)]
+    pub stance: Option<Stance>,
+    /// A second stance the guideline allows.
+    #[serde(default)]
+    pub stance2: Option<Stance>,
+}
+
+/// The gold file: its pages (key → SHA) and positions, of the split asked for (`all`: both).
+pub fn read_gold(
+    path: &Path,
+    split: &str,
+) -> anyhow::Result<(BTreeMap<String, String>, Vec<GoldLine>)> {
+    let mut pages = BTreeMap::new();
+    let mut positions = vec![];
+    for (line, g) in read_jsonl::<GoldLine>(path)? {
+        if split != "all" && g.split != split {
+            continue;
+        }
+        match (&g.content, &g.sha) {
+            (None, Some(sha)) => {
+                pages.insert(g.page.clone(), sha.clone());
+            }
+            (Some(c), _) if !c.is_empty() && g.stance.is_some() => positions.push(g),
+            _ => anyhow::bail!(
+                "{}: line {line}: neither a page nor a position",
+                path.display()
+            ),
+        }
+    }
+    Ok((pages, positions))
+}
+
+/// The first 16 hex digits of the SHA-256 of a text, as the gold file keeps them.
+pub fn text_sha(text: &str) -> String {
+    use sha2::Digest;
+    let d = sha2::Sha256::digest(text.as_bytes());
+    d.iter().take(8).map(|b| format!("{b:02x}")).collect()
+}
+
+/// Per-page counts.
+#[derive(Debug, Default, Serialize)]
+pub struct PageCounts {
+    /// The page's key.
+    pub page: String,
+    /// Gold positions.
+    pub gold: usize,
+    /// Predicted positions.
+    pub predicted: usize,
+    /// Matched pairs.
+    pub matched: usize,
+    /// Matched with speaker and stance right.
+    pub fully_right: usize,
+}
+
+/// The scores.
+#[derive(Debug, Default, Serialize)]
+pub struct PositionsReport {
+    /// The split scored.
+    pub split: String,
+    /// Pages scored.
+    pub pages: usize,
+    /// Pages of the gold file whose text is not the one labelled (left out, named here).
+    pub changed_pages: Vec<String>,
+    /// Pages of the gold file with no record in the run (left out, named here).
+    pub missing_pages: Vec<String>,
+    /// Positions found and matched.
+    pub positions: Prf,
+    /// Of the matched: speaker right.
+    pub speaker_right: f64,
+    /// Of the matched: stance equal to a gold label.
+    pub stance_right: f64,
+    /// Matched with speaker and stance right, of the gold positions.
+    pub fully_right: f64,
+    /// Matched with speaker and stance right, of the predictions.
+    pub fully_right_of_predicted: f64,
+    /// Stance of the matched, gold (the label the prediction agreed with where it did) × predicted.
+    pub stance_confusion: BTreeMap<String, BTreeMap<String, usize>>,
+    /// Per page.
+    pub per_page: Vec<PageCounts>,
+}
+
+/// Scores the records of a run over the gold pages.
+pub fn score(
+    gold_pages: &BTreeMap<String, String>,
+    gold: &[GoldLine],
+    records: &[Record],
+    split: &str,
+) -> PositionsReport {
+    let mut report = PositionsReport {
+        split: split.into(),
+        ..Default::default()
+    };
+    let by_id: BTreeMap<&str, &Record> = records.iter().map(|r| (r.id.as_str(), r)).collect();
+    let (mut tp, mut n_pred, mut n_gold) = (0, 0, 0);
+    let (mut speaker_ok, mut stance_ok, mut full) = (0, 0, 0);
+    for (page, sha) in gold_pages {
+        let Some(rec) = by_id.get(page.as_str()) else {
+            report.missing_pages.push(page.clone());
+            continue;
+        };
+        let text = rec.text.as_deref().unwrap_or("");
+        if &text_sha(text) != sha {
+            report.changed_pages.push(page.clone());
+            continue;
+        }
+        let golds: Vec<&GoldLine> = gold.iter().filter(|g| &g.page == page).collect();
+        let preds: Vec<&PositionRecord> = rec.positions.iter().collect();
+        let words = word_spans(text);
+        let pairs = match_positions(&golds, &preds, &words);
+        let mut counts = PageCounts {
+            page: page.clone(),
+            gold: golds.len(),
+            predicted: preds.len(),
+            matched: pairs.len(),
+            fully_right: 0,
+        };
+        for (g, p) in pairs {
+            let (g, p) = (golds[g], preds[p]);
+            let sp = speaker_right(g, p, rec, text);
+            let st = Some(p.stance) == g.stance || Some(p.stance) == g.stance2;
+            let row = if Some(p.stance) == g.stance2 {
+                g.stance2
+            } else {
+                g.stance
+            };
+            *report
+                .stance_confusion
+                .entry(crate::record::name_of(row))
+                .or_default()
+                .entry(crate::record::name_of(p.stance))
+                .or_default() += 1;
+            speaker_ok += sp as usize;
+            stance_ok += st as usize;
+            if sp && st {
+                full += 1;
+                counts.fully_right += 1;
+            }
+        }
+        tp += counts.matched;
+        n_pred += counts.predicted;
+        n_gold += counts.gold;
+        report.pages += 1;
+        report.per_page.push(counts);
+    }
+    report.positions = Prf {
+        tp,
+        fp: n_pred - tp,
+        fn_: n_gold - tp,
+        ..Prf::default()
+    }
+    .finish();
+    let of = |k: usize, n: usize| k as f64 / n.max(1) as f64;
+    report.speaker_right = of(speaker_ok, tp);
+    report.stance_right = of(stance_ok, tp);
+    report.fully_right = of(full, n_gold);
+    report.fully_right_of_predicted = of(full, n_pred);
+    report
+}
+
+/// Code point spans of the words (runs of letters and digits) of a text.
+fn word_spans(text: &str) -> Vec<[usize; 2]> {
+    let mut out = vec![];
+    let mut start = None;
+    for (i, c) in text.chars().enumerate() {
+        match (c.is_alphanumeric(), start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                out.push([s, i]);
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        out.push([s, text.chars().count()]);
+    }
+    out
+}
+
+fn overlaps(a: [usize; 2], b: [usize; 2]) -> bool {
+    a[0] < b[1] && b[0] < a[1]
+}
+
+fn inside(w: [usize; 2], spans: &[[usize; 2]]) -> bool {
+    spans.iter().any(|s| s[0] <= w[0] && w[1] <= s[1])
+}
+
+/// The share of the gold content's words that the prediction's content holds.
+fn content_share(gold: &[[usize; 2]], pred: &[[usize; 2]], words: &[[usize; 2]]) -> f64 {
+    let gw: Vec<_> = words.iter().filter(|w| inside(**w, gold)).collect();
+    if gw.is_empty() {
+        return 0.0;
+    }
+    let held = gw.iter().filter(|w| inside(***w, pred)).count();
+    held as f64 / gw.len() as f64
+}
+
+/// Matched (gold index, prediction index) pairs, one to one, best content share first.
+fn match_positions(
+    golds: &[&GoldLine],
+    preds: &[&PositionRecord],
+    words: &[[usize; 2]],
+) -> Vec<(usize, usize)> {
+    let mut candidates = vec![];
+    for (gi, g) in golds.iter().enumerate() {
+        let gc = g.content.as_deref().unwrap_or_default();
+        for (pi, p) in preds.iter().enumerate() {
+            let pc = &p.content.spans;
+            let anchored = match g.cue {
+                Some(cue) => overlaps(cue, [p.cue.start, p.cue.end]),
+                None => gc.iter().any(|a| pc.iter().any(|b| overlaps(*a, *b))),
+            };
+            let share = content_share(gc, pc, words);
+            if anchored && share >= 0.5 {
+                candidates.push((share, gi, pi));
+            }
+        }
+    }
+    candidates.sort_by(|a, b| b.0.total_cmp(&a.0).then((a.1, a.2).cmp(&(b.1, b.2))));
+    let (mut gu, mut pu) = (vec![false; golds.len()], vec![false; preds.len()]);
+    let mut pairs = vec![];
+    for (_, gi, pi) in candidates {
+        if !gu[gi] && !pu[pi] {
+            gu[gi] = true;
+            pu[pi] = true;
+            pairs.push((gi, pi));
+        }
+    }
+    pairs
+}
+
+/// Lowercased words of a name, honorifics and punctuation left out.
+fn name_words(name: &str) -> Vec<String> {
+    const TITLES: &[&str] = &["mr", "mrs", "ms", "dr", "sir", "the"];
+    name.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .filter(|w| !TITLES.contains(&w.as_str()))
+        .collect()
+}
+
+/// Two names of one speaker: the same words, or one a part of the other ("Trump", "Donald
+/// Trump"; "Pentagon", "the Pentagon").
+fn same_name(a: &str, b: &str) -> bool {
+    let (a, b) = (name_words(a), name_words(b));
+    if a.is_empty() || b.is_empty() {
+        return false;
+    }
+    let (short, long) = if a.len() <= b.len() {
+        (&a, &b)
+    } else {
+        (&b, &a)
+    };
+    long.windows(short.len()).any(|w| w == short.as_slice())
+}
+
+/// The speaker is right when it names the gold speaker (by name, or by the same source words
+/// where the article names no one), and names no one where the gold names no one.
+fn speaker_right(g: &GoldLine, p: &PositionRecord, rec: &Record, text: &str) -> bool {
+    let entity_name = p.speaker.as_ref().and_then(|s| {
+        s.entity
+            .as_ref()
+            .and_then(|e| rec.entities.iter().find(|x| &x.id == e))
+            .map(|e| e.name.clone())
+    });
+    match (&g.resolved, p.speaker.as_ref()) {
+        (Some(r), Some(s)) => {
+            entity_name.as_deref().is_some_and(|n| same_name(n, r))
+                || s.name.as_deref().is_some_and(|n| same_name(n, r))
+        }
+        (Some(_), None) => false,
+        (None, None) => true,
+        (None, Some(s)) => {
+            // no one named: right when it names no entity and, where the gold has source
+            // words, points at them
+            entity_name.is_none()
+                && g.speaker.is_none_or(|gs| {
+                    let span = [s.span.start, s.span.end];
+                    overlaps(gs, span) || {
+                        let gt: String = text.chars().skip(gs[0]).take(gs[1] - gs[0]).collect();
+                        same_name(&gt, &s.span.text)
+                    }
+                })
+        }
+    }
+}
+
+impl fmt::Display for PositionsReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let p = &self.positions;
+        writeln!(
+            f,
+            "positions on {} pages ({}): precision {:.4}, recall {:.4}, F1 {:.4} ({} matched, {} predicted, {} gold)",
+            self.pages, self.split, p.precision, p.recall, p.f1, p.tp, p.tp + p.fp, p.tp + p.fn_
+        )?;
+        writeln!(
+            f,
+            "of the matched: speaker right {:.4}, stance right {:.4}; fully right {:.4} of gold, {:.4} of predicted",
+            self.speaker_right, self.stance_right, self.fully_right, self.fully_right_of_predicted
+        )?;
+        writeln!(f, "stance, gold (rows) x predicted:")?;
+        let names = ["support", "oppose", "neutral"];
+        writeln!(
+            f,
+            "  {:>8} {:>8} {:>8} {:>8}",
+            "", names[0], names[1], names[2]
+        )?;
+        for g in names {
+            let row = self.stance_confusion.get(g);
+            let n = |p: &str| row.and_then(|r| r.get(p)).copied().unwrap_or(0);
+            writeln!(
+                f,
+                "  {g:>8} {:>8} {:>8} {:>8}",
+                n(names[0]),
+                n(names[1]),
+                n(names[2])
+            )?;
+        }
+        writeln!(f, "per page (gold / predicted / matched / fully right):")?;
+        for c in &self.per_page {
+            writeln!(
+                f,
+                "  {} {:>3} {:>3} {:>3} {:>3}",
+                &c.page[..c.page.len().min(12)],
+                c.gold,
+                c.predicted,
+                c.matched,
+                c.fully_right
+            )?;
+        }
+        for (what, pages) in [
+            ("text changed", &self.changed_pages),
+            ("no record", &self.missing_pages),
+        ] {
+            if !pages.is_empty() {
+                writeln!(f, "left out, {what}: {}", pages.join(", "))?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The article of page `key` in a folder of `<key>.html` / `<key>.html.gz` pages, as extract
+/// reads it; `None` for a page with no article text.
+pub fn read_page(dir: &Path, key: &str) -> anyhow::Result<Option<crate::corpus::Article>> {
+    use anyhow::Context;
+    use std::io::Read;
+    let plain = dir.join(format!("{key}.html"));
+    let gz = dir.join(format!("{key}.html.gz"));
+    let html = if plain.is_file() {
+        std::fs::read(&plain).with_context(|| format!("cannot read {}", plain.display()))?
+    } else {
+        let f = std::fs::File::open(&gz)
+            .with_context(|| format!("no page {key} in {}", dir.display()))?;
+        let mut out = vec![];
+        flate2::read::GzDecoder::new(f)
+            .read_to_end(&mut out)
+            .with_context(|| format!("cannot read {}", gz.display()))?;
+        out
+    };
+    Ok(
+        match crate::corpus::page_input(key.to_string(), &html, None) {
+            crate::corpus::Input::Article(a) => Some(a),
+            crate::corpus::Input::Bad { .. } => None,
+        },
+    )
+}
+
+/// Reads the gold pages and runs them through the pipeline: their Docs, in the gold file's
+/// page order.
+pub fn page_docs(
+    pipeline: &crate::pipeline::Pipeline,
+    dir: &Path,
+    pages: &BTreeMap<String, String>,
+) -> anyhow::Result<Vec<crate::doc::Doc>> {
+    let mut articles = vec![];
+    for key in pages.keys() {
+        articles.extend(read_page(dir, key)?);
+    }
+    Ok(pipeline.docs(articles)?)
+}
+
+/// Records of Docs, the candidates below the threshold left out.
+fn records_of(docs: &[crate::doc::Doc]) -> Vec<Record> {
+    docs.iter()
+        .map(|d| {
+            let mut r = d.to_record(&serde_json::Value::Null);
+            r.positions.retain(|p| !p.candidate);
+            r
+        })
+        .collect()
+}
+
+/// Scores a pipeline (run with every candidate kept) on the gold pages of a split.
+pub fn eval_positions(
+    pipeline: &crate::pipeline::Pipeline,
+    dir: &Path,
+    gold: &Path,
+    split: &str,
+) -> anyhow::Result<PositionsReport> {
+    let (pages, positions) = read_gold(gold, split)?;
+    let docs = page_docs(pipeline, dir, &pages)?;
+    Ok(score(&pages, &positions, &records_of(&docs), split))
+}
+
+/// Scores the records of a run (`newsie extract PAGES --with-text`) on the gold pages of a split.
+pub fn eval_records(records: &Path, gold: &Path, split: &str) -> anyhow::Result<PositionsReport> {
+    use anyhow::Context;
+    let (pages, positions) = read_gold(gold, split)?;
+    let f = std::fs::File::open(records)
+        .with_context(|| format!("cannot read {}", records.display()))?;
+    let mut recs = vec![];
+    crate::record::for_each_record(std::io::BufReader::new(f), |mut r| {
+        r.positions.retain(|p| !p.candidate);
+        recs.push(r)
+    })?;
+    Ok(score(&pages, &positions, &recs, split))
+}
+
+/// How `fit_precision` fits.
+#[derive(Debug, Clone, Copy)]
+pub struct FitOptions<'a> {
+    /// The gold pages fitted on (`tune`).
+    pub split: &'a str,
+    /// A PolNeAR split whose candidates are fitted on too, every k-th article.
+    pub polnear: Option<(&'a Path, usize)>,
+    /// Folds by page of the cross-validation.
+    pub folds: usize,
+    /// The L2 penalty.
+    pub l2: f32,
+    /// The threshold written (default: the best pages F1 out of fold).
+    pub threshold: Option<f32>,
+}
+
+/// The precision model fitted on a split's pages, and what cross-validation by page says of it.
+#[derive(Debug, Serialize)]
+pub struct FitReport {
+    /// Candidates fitted on, and how many of them are positions.
+    pub candidates: usize,
+    /// Of them, matched to a gold position.
+    pub positives: usize,
+    /// Gold positions of the split (the most recall can reach is `positives` of them).
+    pub gold: usize,
+    /// Folds by page.
+    pub folds: usize,
+    /// News candidates fitted on too (PolNeAR), and how many of them are attributions.
+    pub news: (usize, usize),
+    /// Out-of-fold precision and recall on the pages at each threshold tried, and the news
+    /// candidates' F1 against their gold attributions.
+    pub curve: Vec<(f32, f64, f64, f64)>,
+    /// The threshold written: the one given, else the highest pages F1 out of fold.
+    pub threshold: f32,
+    /// The model fitted on every page of the split, with that threshold.
+    pub model: crate::attribution::precision::PrecisionModel,
+}
+
+impl fmt::Display for FitReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "{} candidates, {} of them positions, {} gold positions; {}-fold by page:",
+            self.candidates, self.positives, self.gold, self.folds
+        )?;
+        writeln!(
+            f,
+            "and {} news candidates, {} of them attributions",
+            self.news.0, self.news.1
+        )?;
+        for (t, p, r, k) in &self.curve {
+            let mark = if *t == self.threshold { " <" } else { "" };
+            writeln!(
+                f,
+                "  threshold {t:.2}: pages precision {p:.4}, recall {r:.4}; news F1 {k:.4}{mark}"
+            )?;
+        }
+        for (name, w) in self.model.features.iter().zip(&self.model.weights) {
+            writeln!(f, "  {name:>22} {w:+.3}")?;
+        }
+        writeln!(f, "  {:>22} {:+.3}", "bias", self.model.bias)
+    }
+}
+
+/// Fits the precision model on a split's pages (the pipeline keeps every candidate): each
+/// candidate is a position when it matches a gold one. The threshold is the one given, else the
+/// one with the best F1 over out-of-fold probabilities (folds by page).
+pub fn fit_precision(
+    pipeline: &crate::pipeline::Pipeline,
+    dir: &Path,
+    gold: &Path,
+    opts: &FitOptions,
+) -> anyhow::Result<FitReport> {
+    let FitOptions {
+        split,
+        polnear,
+        folds,
+        l2,
+        threshold,
+    } = *opts;
+    use crate::attribution::precision::{features, PrecisionModel};
+    let (pages, golds) = read_gold(gold, split)?;
+    let docs = page_docs(pipeline, dir, &pages)?;
+    let (mut xs, mut ys, mut page_of) = (vec![], vec![], vec![]);
+    // PolNeAR articles (every k-th of the split, in name order): a candidate is a position when
+    // its cue meets a gold cue
+    let mut news = (vec![], vec![]);
+    let mut news_gold = 0;
+    if let Some((dir, every)) = polnear {
+        let gold = super::attribution::read_polnear(dir)?;
+        let chosen: Vec<_> = gold.into_iter().step_by(every.max(1)).collect();
+        let articles = chosen
+            .iter()
+            .map(|g| crate::corpus::Article {
+                id: g.name.clone(),
+                text: g.text.clone(),
+                meta: Default::default(),
+                keep_text: false,
+            })
+            .collect();
+        news_gold = chosen.iter().map(|g| g.attributions.len()).sum();
+        for (doc, g) in pipeline.docs(articles)?.iter().zip(&chosen) {
+            let quoted = crate::attribution::quoted_words(doc);
+            let rec = doc.to_record(&serde_json::Value::Null);
+            for (i, p) in rec.positions.iter().enumerate() {
+                if p.reported_by.is_some() {
+                    continue;
+                }
+                let cue = [p.cue.start, p.cue.end];
+                let hit = g
+                    .attributions
+                    .iter()
+                    .any(|a| a.cue.iter().any(|&(s, e)| overlaps(cue, [s, e])));
+                news.0.push(features(doc, &quoted, i));
+                news.1.push(hit);
+            }
+        }
+    }
+    for (k, doc) in docs.iter().enumerate() {
+        let quoted = crate::attribution::quoted_words(doc);
+        let rec = doc.to_record(&serde_json::Value::Null);
+        let text = rec.text.as_deref().unwrap_or("");
+        let g: Vec<&GoldLine> = golds.iter().filter(|g| g.page == doc.id).collect();
+        let preds: Vec<&PositionRecord> = rec.positions.iter().collect();
+        let matched: Vec<usize> = match_positions(&g, &preds, &word_spans(text))
+            .into_iter()
+            .map(|(_, p)| p)
+            .collect();
+        for i in (0..doc.positions.len()).filter(|&i| doc.positions[i].reported_by.is_none()) {
+            xs.push(features(doc, &quoted, i));
+            ys.push(matched.contains(&i));
+            page_of.push(k);
+        }
+    }
+    let steps = 3000;
+    let folds = folds.max(2);
+    // the news candidates join the pages' folds, one in `folds` each
+    let n_pages = xs.len();
+    let all_x: Vec<Vec<f32>> = xs.iter().chain(&news.0).cloned().collect();
+    let all_y: Vec<bool> = ys.iter().chain(&news.1).copied().collect();
+    let fold_of = |i: usize| {
+        if i < n_pages {
+            page_of[i] % folds
+        } else {
+            i % folds
+        }
+    };
+    // the two kinds of text weigh the same in all
+    let news_weight = n_pages as f32 / news.0.len().max(1) as f32;
+    let all_w: Vec<f32> = (0..all_x.len())
+        .map(|i| if i < n_pages { 1.0 } else { news_weight })
+        .collect();
+    let mut oof = vec![0.0f32; all_x.len()];
+    for fold in 0..folds {
+        let train: Vec<usize> = (0..all_x.len()).filter(|&i| fold_of(i) != fold).collect();
+        let tx: Vec<Vec<f32>> = train.iter().map(|&i| all_x[i].clone()).collect();
+        let ty: Vec<bool> = train.iter().map(|&i| all_y[i]).collect();
+        let tw: Vec<f32> = train.iter().map(|&i| all_w[i]).collect();
+        let m = PrecisionModel::fit(&tx, &ty, &tw, l2, steps);
+        for i in (0..all_x.len()).filter(|&i| fold_of(i) == fold) {
+            oof[i] = m.score(&all_x[i]);
+        }
+    }
+    let positives = ys.iter().filter(|&&y| y).count();
+    let news_hits = news.1.iter().filter(|&&y| y).count();
+    let mut curve = vec![];
+    let mut best = (0.0f32, -1.0f64);
+    for step in 0..=18 {
+        let t = step as f32 * 0.05;
+        let kept: Vec<usize> = (0..n_pages).filter(|&i| oof[i] >= t).collect();
+        let tp = kept.iter().filter(|&&i| ys[i]).count();
+        let p = tp as f64 / kept.len().max(1) as f64;
+        let r = tp as f64 / golds.len().max(1) as f64;
+        let f1 = if p + r > 0.0 {
+            2.0 * p * r / (p + r)
+        } else {
+            0.0
+        };
+        // the news candidates' F1 against the gold attributions (by cue)
+        let kept: Vec<usize> = (n_pages..all_x.len()).filter(|&i| oof[i] >= t).collect();
+        let hits = kept.iter().filter(|&&i| all_y[i]).count();
+        let news_f1 = 2.0 * hits as f64 / (kept.len() + news_gold).max(1) as f64;
+        if f1 > best.1 {
+            best = (t, f1);
+        }
+        curve.push((t, p, r, news_f1));
+    }
+    let mut model = PrecisionModel::fit(&all_x, &all_y, &all_w, l2, steps);
+    let chosen = threshold.unwrap_or(best.0);
+    model.threshold = chosen;
+    model.fitted_on = format!(
+        "{split} pages of {}: {} candidates, {positives} positions; {} news candidates, {news_hits} attributions; threshold {}",
+        gold.file_name().map(|f| f.to_string_lossy()).unwrap_or_default(),
+        xs.len(),
+        news.0.len(),
+        match threshold {
+            Some(_) => "given".to_string(),
+            None => format!("best pages F1 {folds}-fold"),
+        }
+    );
+    Ok(FitReport {
+        candidates: xs.len(),
+        positives,
+        news: (news.0.len(), news_hits),
+        gold: golds.len(),
+        folds,
+        curve,
+        threshold: chosen,
+        model,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn gold(cue: Option<[usize; 2]>, content: [usize; 2], resolved: Option<&str>) -> GoldLine {
+        GoldLine {
+            page: "p".into(),
+            split: "tune".into(),
+            sha: None,
+            n: Some(1),
+            cue,
+            content: Some(vec![content]),
+            speaker: None,
+            resolved: resolved.map(String::from),
+            nested_in: None,
+            stance: Some(Stance::Oppose),
+            stance2: None,
+        }
+    }
+
+    #[test]
+    fn a_match_needs_the_cue_and_half_the_content() {
+        let text = "Zelenskyy rejected the offer of a ceasefire. Aides said talks go on.";
+        let record = serde_json::json!({
+            "id": "p", "text": text,
+            "entities": [{"id": "E1", "type": "PER", "name": "Volodymyr Zelenskyy", "mentions": []}],
+            "positions": [
+                {"id": "P1", "speaker": {"entity": "E1", "name": "Volodymyr Zelenskyy",
+                  "text": "Zelenskyy", "start": 0, "end": 9},
+                 "cue": {"text": "rejected", "start": 10, "end": 18},
+                 "content": {"text": "the offer", "start": 19, "end": 28, "spans": [[19, 28]]},
+                 "kind": "indirect", "stance": "oppose", "confidence": 0.9},
+                {"id": "P2", "speaker": null,
+                 "cue": {"text": "said", "start": 51, "end": 55},
+                 "content": {"text": "talks go on", "start": 56, "end": 67, "spans": [[56, 67]]},
+                 "kind": "indirect", "stance": "support", "confidence": 0.9}
+            ]
+        });
+        let record: Record = serde_json::from_value(record).unwrap();
+        let pages = BTreeMap::from([("p".to_string(), text_sha(text))]);
+        let golds = vec![
+            // the whole object: the prediction holds 2 of its 5 words, no match
+            gold(Some([10, 18]), [19, 43], Some("Zelenskyy")),
+            // the other cue, its content held whole
+            gold(Some([51, 55]), [56, 67], None),
+        ];
+        let r = score(&pages, &golds, &[record], "tune");
+        assert_eq!((r.positions.tp, r.positions.fp, r.positions.fn_), (1, 1, 1));
+        // matched: no speaker in gold nor prediction, stance wrong
+        assert_eq!((r.speaker_right, r.stance_right), (1.0, 0.0));
+        assert_eq!(r.stance_confusion["oppose"]["support"], 1);
+    }
+
+    #[test]
+    fn names_of_one_speaker() {
+        let table = [
+            ("Trump", "Donald Trump", true),
+            ("the Pentagon", "Pentagon", true),
+            ("Mr. Johnson", "Boris Johnson", true),
+            ("Dustin Johnson", "Boris Johnson", false),
+            ("", "Boris Johnson", false),
+        ];
+        for (a, b, want) in table {
+            assert_eq!(same_name(a, b), want, "{a} / {b}");
+        }
+    }
+
+    #[test]
+    fn a_changed_text_is_left_out_and_named() {
+        let record: Record =
+            serde_json::from_value(serde_json::json!({"id": "p", "text": "other words"})).unwrap();
+        let pages = BTreeMap::from([("p".to_string(), text_sha("the words labelled"))]);
+        let r = score(&pages, &[], &[record], "tune");
+        assert_eq!(r.changed_pages, ["p"]);
+        assert_eq!(r.pages, 0);
+    }
+}
