@@ -56,9 +56,9 @@ impl Stage for PrecisionStage {
         dedupe(doc);
         let m = PrecisionModel::bundled();
         let quoted = quoted_words(doc);
-        let page = page_shape(doc, &quoted);
+        let page = Page::of(doc, &quoted);
         let probs: Vec<f32> = (0..doc.positions.len())
-            .map(|i| m.score(&features_with(doc, &quoted, i, page)))
+            .map(|i| m.score(&features(doc, &quoted, &page, i)))
             .collect();
         let foreign = doc.language.is_some() && !self.all_languages;
         // a top-level candidate is judged by its probability; one inside a content stands or
@@ -349,36 +349,48 @@ fn lower(doc: &Doc, w: usize) -> String {
     doc.token_text(w).to_lowercase().replace('’', "'")
 }
 
-/// The byte span of the line (between newlines) that holds byte `at`.
-fn line_at(text: &str, at: usize) -> Range<usize> {
-    let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
-    let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
-    start..end
+/// What the whole text is like, computed once per text: the share of its words outside
+/// quotations that are the writer's or the reader's pronouns (times 20, at most 1: reviews,
+/// advice, blogs), the share of its lines that end without a full stop (headings, captions,
+/// lists: page furniture), and where its lines break.
+pub struct Page {
+    first_second: f32,
+    unended: f32,
+    newlines: Vec<usize>,
 }
 
-/// What the whole text is like: the share of its words outside quotations that are the
-/// writer's or the reader's pronouns (times 20, at most 1: reviews, advice, blogs), and the share
-/// of its lines that end without a full stop (headings, captions, lists: page furniture).
-fn page_shape(doc: &Doc, quoted: &[bool]) -> (f32, f32) {
-    let (mut outside, mut personal) = (0usize, 0usize);
-    for (w, &q) in quoted.iter().enumerate() {
-        if q || !doc.token_text(w).chars().any(char::is_alphanumeric) {
-            continue;
+impl Page {
+    /// The shape of a Doc's text; `quoted` as [`quoted_words`] gives it.
+    pub fn of(doc: &Doc, quoted: &[bool]) -> Page {
+        let (mut outside, mut personal) = (0usize, 0usize);
+        for (w, &q) in quoted.iter().enumerate() {
+            if q || !doc.token_text(w).chars().any(char::is_alphanumeric) {
+                continue;
+            }
+            outside += 1;
+            personal += FIRST_SECOND.contains(&lower(doc, w).as_str()) as usize;
         }
-        outside += 1;
-        personal += FIRST_SECOND.contains(&lower(doc, w).as_str()) as usize;
+        let lines: Vec<&str> = doc
+            .text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect();
+        let unended = lines.iter().filter(|l| !ended(l)).count();
+        Page {
+            first_second: (20.0 * personal as f32 / outside.max(1) as f32).min(1.0),
+            unended: unended as f32 / lines.len().max(1) as f32,
+            newlines: doc.text.match_indices('\n').map(|(i, _)| i).collect(),
+        }
     }
-    let lines: Vec<&str> = doc
-        .text
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect();
-    let unended = lines.iter().filter(|l| !ended(l)).count();
-    (
-        (20.0 * personal as f32 / outside.max(1) as f32).min(1.0),
-        unended as f32 / lines.len().max(1) as f32,
-    )
+
+    /// The byte span of the line (between newlines) that holds byte `at` of `text`.
+    fn line_at(&self, text: &str, at: usize) -> Range<usize> {
+        let k = self.newlines.partition_point(|&n| n < at);
+        let start = if k == 0 { 0 } else { self.newlines[k - 1] + 1 };
+        let end = self.newlines.get(k).copied().unwrap_or(text.len());
+        start..end
+    }
 }
 
 /// A line that ends as a sentence does.
@@ -387,13 +399,9 @@ fn ended(line: &str) -> bool {
         .ends_with(['.', '!', '?', '"', '”', '’', '\'', ':', ')'])
 }
 
-/// What tells a position from a candidate that is not one, for position `i`.
-pub fn features(doc: &Doc, quoted: &[bool], i: usize) -> Vec<f32> {
-    features_with(doc, quoted, i, page_shape(doc, quoted))
-}
-
-/// [`features`] with the text's [`page_shape`] computed once.
-fn features_with(doc: &Doc, quoted: &[bool], i: usize, page: (f32, f32)) -> Vec<f32> {
+/// What tells a position from a candidate that is not one, for position `i` of a Doc whose
+/// words `quoted` marks and whose text's shape is `page`.
+pub fn features(doc: &Doc, quoted: &[bool], page: &Page, i: usize) -> Vec<f32> {
     let p: &Position = &doc.positions[i];
     let cue_words: Vec<String> = p.cue.clone().map(|w| lower(doc, w)).collect();
     let speech = cue_words.iter().any(|w| stem_in(w, SPEECH));
@@ -428,7 +436,7 @@ fn features_with(doc: &Doc, quoted: &[bool], i: usize, page: (f32, f32)) -> Vec<
         .iter()
         .any(|&w| !quoted[w] && FIRST_SECOND.contains(&lower(doc, w).as_str()));
     let cue_start = doc.tokens[p.cue.start].start;
-    let line = line_at(&doc.text, cue_start);
+    let line = page.line_at(&doc.text, cue_start);
     let line_text = &doc.text[line.clone()];
     let line_words = line_text.split_whitespace().count();
     let ended = ended(line_text);
@@ -473,8 +481,8 @@ fn features_with(doc: &Doc, quoted: &[bool], i: usize, page: (f32, f32)) -> Vec<
             .any(|w| stem_in(w, NEGATION) || w.ends_with("n't"))),
         b(first_content.as_deref() == Some("to")),
         b(first_content.as_deref() == Some("that") || p.kind != Kind::Indirect),
-        page.0,
-        page.1,
+        page.first_second,
+        page.unended,
         b(!speech_object && cue_words.iter().any(|w| stem_in(w, ACTION))),
     ]
 }

@@ -540,7 +540,7 @@ pub fn fit_precision(
         l2,
         threshold,
     } = *opts;
-    use crate::attribution::precision::{features, PrecisionModel};
+    use crate::attribution::precision::{features, Page, PrecisionModel};
     let (pages, golds) = read_gold(gold, split)?;
     let docs = page_docs(pipeline, dir, &pages)?;
     let (mut xs, mut ys, mut page_of) = (vec![], vec![], vec![]);
@@ -563,6 +563,7 @@ pub fn fit_precision(
         news_gold = chosen.iter().map(|g| g.attributions.len()).sum();
         for (doc, g) in pipeline.docs(articles)?.iter().zip(&chosen) {
             let quoted = crate::attribution::quoted_words(doc);
+            let page = Page::of(doc, &quoted);
             let rec = doc.to_record(&serde_json::Value::Null);
             for (i, p) in rec.positions.iter().enumerate() {
                 if p.reported_by.is_some() {
@@ -573,13 +574,14 @@ pub fn fit_precision(
                     .attributions
                     .iter()
                     .any(|a| a.cue.iter().any(|&(s, e)| overlaps(cue, [s, e])));
-                news.0.push(features(doc, &quoted, i));
+                news.0.push(features(doc, &quoted, &page, i));
                 news.1.push(hit);
             }
         }
     }
     for (k, doc) in docs.iter().enumerate() {
         let quoted = crate::attribution::quoted_words(doc);
+        let page = Page::of(doc, &quoted);
         let rec = doc.to_record(&serde_json::Value::Null);
         let text = rec.text.as_deref().unwrap_or("");
         let g: Vec<&GoldLine> = golds.iter().filter(|g| g.page == doc.id).collect();
@@ -589,7 +591,7 @@ pub fn fit_precision(
             .map(|(_, p)| p)
             .collect();
         for i in (0..doc.positions.len()).filter(|&i| doc.positions[i].reported_by.is_none()) {
-            xs.push(features(doc, &quoted, i));
+            xs.push(features(doc, &quoted, &page, i));
             ys.push(matched.contains(&i));
             page_of.push(k);
         }
