@@ -260,6 +260,9 @@ pub struct Position {
     pub probability: Option<f32>,
     /// Below the precision threshold, kept only because the run asked for every candidate.
     pub candidate: bool,
+    /// Found by a layout rule (a signed quotation, a transcript turn), not by the tagger: its
+    /// `confidence` is the rule's.
+    pub by_rule: bool,
 }
 
 /// An article and all annotations the stages add to it.

@@ -7,7 +7,7 @@
 //! size changes the output.
 
 use crate::attribution::{
-    self, Attribution, Nested, PrecisionStage, Roles, SignedQuotations, Speakers, Stances,
+    self, Attribution, Nested, PrecisionStage, Roles, SignedQuotations, Speakers, Stances, Turns,
 };
 use crate::corpus::{Article, Input};
 use crate::doc::Doc;
@@ -127,6 +127,7 @@ impl Pipeline {
         if let Some(labels) = tag.labels(attribution::HEAD) {
             stages.push(Box::new(Attribution::new(labels).map_err(Error::Model)?));
             stages.push(Box::new(SignedQuotations));
+            stages.push(Box::new(Turns));
             stages.push(Box::new(Speakers));
             stages.push(Box::new(Stances));
             if opts.nested {

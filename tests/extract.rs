@@ -1415,3 +1415,36 @@ fn eval_positions_on_the_labelled_pages() {
 fn json_line(id: &str, text: &str) -> String {
     serde_json::json!({"id": id, "text": text}).to_string()
 }
+
+/// In a transcript the answer belongs to the one answering: each turn is its speaker's.
+#[test]
+fn a_transcript_answer_is_the_answerers() {
+    let input = json_line(
+        "hearing",
+        "Lt. Col. Alexander Vindman testified before the House Intelligence Committee on \
+         Tuesday, questioned by Rep. Adam Schiff.\n\
+         SCHIFF: Did you report your concerns about the call to the lawyers?\n\
+         VINDMAN: That's correct.\n\
+         SCHIFF: And what did they tell you?\n\
+         VINDMAN: They told me to keep it quiet.",
+    );
+    let recs = records(&run(&["extract", "--quiet"], Some(&input)));
+    let positions = recs[0]["positions"].as_array().unwrap();
+    let by_content = |c: &str| {
+        positions
+            .iter()
+            .filter(|p| p["content"]["text"].as_str().unwrap().contains(c))
+            .map(|p| p["speaker"]["name"].as_str().unwrap_or("").to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        by_content("That's correct"),
+        ["Alexander Vindman"],
+        "{positions:#?}"
+    );
+    assert_eq!(
+        by_content("Did you report your concerns"),
+        ["Adam Schiff"],
+        "{positions:#?}"
+    );
+}

@@ -21,6 +21,7 @@ pub mod role;
 mod signed;
 mod speaker;
 pub mod stance;
+mod turns;
 
 pub use nested::Nested;
 pub use precision::PrecisionStage;
@@ -28,6 +29,7 @@ pub use role::Roles;
 pub use signed::SignedQuotations;
 pub use speaker::Speakers;
 pub use stance::Stances;
+pub use turns::Turns;
 
 use crate::bio::{SpanType, Tagset};
 use crate::doc::Doc;
@@ -372,7 +374,7 @@ mod tests {
             position("embodies", &["racism"]),
             position("said", &["He is ignorant", "the polls were wrong"]),
         ];
-        let got = signed::with_signed(model, signed::signed_quotations(&doc));
+        let got = signed::with_rule_positions(model, signed::signed_quotations(&doc));
         let text = |r: &Range<usize>| doc.text[doc.byte_span(r)].to_string();
         let got: Vec<(String, Vec<String>)> = got
             .iter()

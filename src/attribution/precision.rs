@@ -58,7 +58,11 @@ impl Stage for PrecisionStage {
         let quoted = quoted_words(doc);
         let page = Page::of(doc, &quoted);
         let probs: Vec<f32> = (0..doc.positions.len())
-            .map(|i| m.score(&features(doc, &quoted, &page, i)))
+            .map(|i| match &doc.positions[i] {
+                // a layout rule's position is as sure as the rule
+                p if p.by_rule => p.confidence,
+                _ => m.score(&features(doc, &quoted, &page, i)),
+            })
             .collect();
         let foreign = doc.language.is_some() && !self.all_languages;
         // a top-level candidate is judged by its probability; one inside a content stands or

@@ -24,7 +24,7 @@ impl Stage for SignedQuotations {
     }
     fn annotate(&self, doc: &mut Doc) -> crate::Result<()> {
         let signed = signed_quotations(doc);
-        doc.positions = with_signed(std::mem::take(&mut doc.positions), signed);
+        doc.positions = with_rule_positions(std::mem::take(&mut doc.positions), signed);
         Ok(())
     }
 }
@@ -60,20 +60,17 @@ fn name_word(w: &str) -> bool {
     w.chars().next().is_some_and(char::is_uppercase)
 }
 
-/// The model's positions with the signed quotations in their place: what the model found inside
-/// a signed quotation's words (a cue of the quoted text, a piece of its content) gives way.
-pub(super) fn with_signed(
+/// The model's positions with a layout rule's (signed quotations, transcript turns) in their
+/// place: what the model found inside a rule's words (a cue of the quoted text, a piece of its
+/// content) gives way.
+pub(super) fn with_rule_positions(
     model: Vec<Position>,
-    signed: Vec<(Position, Range<usize>)>,
+    rule: Vec<(Position, Range<usize>)>,
 ) -> Vec<Position> {
-    if signed.is_empty() {
+    if rule.is_empty() {
         return model;
     }
-    let inside = |r: &Range<usize>| {
-        signed
-            .iter()
-            .any(|(_, s)| r.start < s.end && s.start < r.end)
-    };
+    let inside = |r: &Range<usize>| rule.iter().any(|(_, s)| r.start < s.end && s.start < r.end);
     let mut out: Vec<Position> = model
         .into_iter()
         .filter(|p| !inside(&p.cue))
@@ -82,7 +79,7 @@ pub(super) fn with_signed(
             (!p.content.is_empty()).then_some(p)
         })
         .collect();
-    out.extend(signed.into_iter().map(|(p, _)| p));
+    out.extend(rule.into_iter().map(|(p, _)| p));
     out.sort_by_key(|p| p.cue.start);
     out
 }
@@ -129,6 +126,7 @@ pub fn signed_quotations(doc: &Doc) -> Vec<(Position, Range<usize>)> {
                 content: std::iter::once(first..at).collect(),
                 kind: Kind::Direct,
                 confidence: CONFIDENCE,
+                by_rule: true,
                 ..Position::default()
             },
             first..end,

@@ -300,6 +300,32 @@ impl<'a> SpeakerIndex<'a> {
             .or_else(|| self.pronoun(source, earlier))
             .or_else(|| self.described(source))
             .or_else(|| self.organisation_noun(source))
+            .or_else(|| self.surname(source))
+    }
+
+    /// A source that is a person's surname, in any case, titles aside ("VINDMAN" in a
+    /// transcript, "Mr. Vindman" where the tagger marked no name): that person, when the
+    /// article names only one person so.
+    fn surname(&self, source: &Range<usize>) -> Option<usize> {
+        let doc = self.doc;
+        let words: Vec<String> = lower_words(doc, source.clone())
+            .filter(|w| !crate::doc::TITLE_ABBREVIATIONS.contains(&w.as_str()))
+            .collect();
+        let [last] = words.as_slice() else {
+            return None;
+        };
+        let mut people = doc.entities.iter().enumerate().filter(|(_, e)| {
+            e.label == EntityType::PER
+                && e.name.split_whitespace().count() > 1
+                && e.name
+                    .split_whitespace()
+                    .last()
+                    .is_some_and(|s| s.to_lowercase() == *last)
+        });
+        match (people.next(), people.next()) {
+            (Some((e, _)), None) => Some(e),
+            _ => None,
+        }
     }
 
     /// "the company", "the group", "the agency": the organisation named last, within the last
