@@ -184,7 +184,12 @@ fn add(doc: &mut Doc, found: Vec<(usize, Vec<Position>)>) -> Vec<(usize, Vec<Ran
     for i in order {
         let p = &doc.positions[i];
         let speaker = if is_new.contains(&i) {
-            let s = p.source.as_ref().and_then(|s| speakers.speaker(s, &last));
+            // "I" and "we" inside a content are the one who speaks it
+            let own = p.source.as_ref().is_some_and(|s| first_person(doc, s));
+            let s = match (own, p.reported_by) {
+                (true, Some(r)) => doc.positions[r].speaker,
+                _ => p.source.as_ref().and_then(|s| speakers.speaker(s, &last)),
+            };
             resolved.push((i, s));
             s
         } else {
@@ -204,6 +209,15 @@ fn add(doc: &mut Doc, found: Vec<(usize, Vec<Position>)>) -> Vec<(usize, Vec<Ran
     new.into_iter()
         .map(|i| (i, doc.positions[i].content.clone()))
         .collect()
+}
+
+/// A source that is "I" or "we" alone.
+fn first_person(doc: &Doc, source: &Range<usize>) -> bool {
+    source.len() == 1
+        && matches!(
+            doc.token_text(source.start).to_lowercase().as_str(),
+            "i" | "we" | "me" | "us"
+        )
 }
 
 /// Positions sorted by their cue, `reported_by` following them.

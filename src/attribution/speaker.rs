@@ -53,6 +53,31 @@ impl Stage for Speakers {
                 .and_then(|s| speakers.speaker(s, &positions[..i]));
             positions[i].speaker = speaker;
         }
+        // "I" or "we" inside a quotation is the quotation's speaker: the position whose
+        // content holds it
+        for i in 0..positions.len() {
+            let Some(s) = positions[i].source.clone() else {
+                continue;
+            };
+            let own = s.len() == 1
+                && matches!(
+                    doc.token_text(s.start).to_lowercase().as_str(),
+                    "i" | "we" | "me" | "us"
+                );
+            if !own || positions[i].speaker.is_some() {
+                continue;
+            }
+            positions[i].speaker = positions
+                .iter()
+                .enumerate()
+                .find(|&(j, p)| {
+                    j != i
+                        && p.content
+                            .iter()
+                            .any(|c| c.start <= s.start && s.end <= c.end)
+                })
+                .and_then(|(_, p)| p.speaker);
+        }
         doc.positions = positions;
         Ok(())
     }
@@ -613,6 +638,16 @@ mod tests {
                 &[],
                 &[(Some("Kelly"), "urged", "Congress to act")],
                 (Some("Kelly"), false),
+            ),
+            // "I" inside a quotation is the quotation's speaker
+            (
+                "\"We will not sign it. I told them so,\" Smith said.",
+                &[("Smith", EntityType::PER)],
+                &[
+                    (Some("Smith"), "said", "We will not sign it. I told them so"),
+                    (Some("I"), "told", "them so"),
+                ],
+                (Some("Smith"), false),
             ),
             // a modifier alone is no speaker
             (
