@@ -9,7 +9,7 @@
 
 use super::group::group;
 use super::kind::{kind, quoted_words};
-use super::speaker::SpeakerIndex;
+use super::speaker::{first_person, SpeakerIndex};
 use super::stance::stance;
 use super::{Role, HEAD};
 use crate::bio::Tagset;
@@ -209,15 +209,6 @@ fn add(doc: &mut Doc, found: Vec<(usize, Vec<Position>)>) -> Vec<(usize, Vec<Ran
     new.into_iter()
         .map(|i| (i, doc.positions[i].content.clone()))
         .collect()
-}
-
-/// A source that is "I" or "we" alone.
-fn first_person(doc: &Doc, source: &Range<usize>) -> bool {
-    source.len() == 1
-        && matches!(
-            doc.token_text(source.start).to_lowercase().as_str(),
-            "i" | "we" | "me" | "us"
-        )
 }
 
 /// Positions sorted by their cue, `reported_by` following them.

@@ -37,10 +37,10 @@ const OPENING: &[&str] = &["“", "”", "\"", "‘‘", "``", "''", "«", "‘"
 const MAX_NAME: usize = 6;
 
 /// A rule's position has no model probability; this stands for "sure, from the layout".
-const CONFIDENCE: f32 = 0.95;
+pub(super) const CONFIDENCE: f32 = 0.95;
 
 /// Whether a line break separates words `a` and `a + 1`.
-fn breaks(doc: &Doc, a: usize) -> bool {
+pub(super) fn breaks(doc: &Doc, a: usize) -> bool {
     doc.text[doc.tokens[a].end..doc.tokens[a + 1].start].contains('\n')
 }
 

@@ -59,12 +59,7 @@ impl Stage for Speakers {
             let Some(s) = positions[i].source.clone() else {
                 continue;
             };
-            let own = s.len() == 1
-                && matches!(
-                    doc.token_text(s.start).to_lowercase().as_str(),
-                    "i" | "we" | "me" | "us"
-                );
-            if !own || positions[i].speaker.is_some() {
+            if !first_person(doc, &s) || positions[i].speaker.is_some() {
                 continue;
             }
             positions[i].speaker = positions
@@ -339,16 +334,9 @@ impl<'a> SpeakerIndex<'a> {
         let [last] = words.as_slice() else {
             return None;
         };
-        let mut people = doc.entities.iter().enumerate().filter(|(_, e)| {
-            e.label == EntityType::PER
-                && e.name.split_whitespace().count() > 1
-                && e.name
-                    .split_whitespace()
-                    .last()
-                    .is_some_and(|s| s.to_lowercase() == *last)
-        });
+        let mut people = with_surname(doc, last);
         match (people.next(), people.next()) {
-            (Some((e, _)), None) => Some(e),
+            (Some(e), None) => Some(e),
             _ => None,
         }
     }
@@ -460,6 +448,25 @@ impl<'a> SpeakerIndex<'a> {
         }
         best.map(|(_, e)| e)
     }
+}
+
+/// The people of the article whose full name ends in this surname (lowercase).
+pub(super) fn with_surname<'a>(doc: &'a Doc, surname: &'a str) -> impl Iterator<Item = usize> + 'a {
+    doc.entities.iter().enumerate().filter_map(move |(i, e)| {
+        let mut words = e.name.split_whitespace();
+        let last = words.next_back()?;
+        (e.label == EntityType::PER && words.next().is_some() && last.to_lowercase() == surname)
+            .then_some(i)
+    })
+}
+
+/// A source that is "I" or "we" alone (or "me", "us").
+pub(super) fn first_person(doc: &Doc, source: &Range<usize>) -> bool {
+    source.len() == 1
+        && matches!(
+            doc.token_text(source.start).to_lowercase().as_str(),
+            "i" | "we" | "me" | "us"
+        )
 }
 
 fn rank(t: EntityType) -> usize {

@@ -5,7 +5,8 @@
 //! open so, each with the name of a person the article names (or a name the tagger marks as a
 //! person), so that "Update:" or "Photo:" lines are no turns.
 
-use super::signed::with_rule_positions;
+use super::signed::{breaks, with_rule_positions, CONFIDENCE};
+use super::speaker::with_surname;
 use crate::doc::{Doc, EntityType, Kind, Position};
 use crate::stage::{Layer, Stage};
 use std::ops::Range;
@@ -33,14 +34,6 @@ impl Stage for Turns {
 /// Longest speaker label, in words ("SEN. RICHARD BLUMENTHAL").
 const MAX_LABEL: usize = 4;
 
-/// A rule's position has no model probability; this stands for "sure, from the layout".
-const CONFIDENCE: f32 = 0.95;
-
-/// Whether a line break separates words `a` and `a + 1`.
-fn breaks(doc: &Doc, a: usize) -> bool {
-    doc.text[doc.tokens[a].end..doc.tokens[a + 1].start].contains('\n')
-}
-
 /// The label names a person of the article: a person mention covers it, or it is a person's
 /// name or surname, whatever its case ("VINDMAN", "Mr. Vindman").
 fn names_a_person(doc: &Doc, label: &Range<usize>) -> bool {
@@ -60,15 +53,7 @@ fn names_a_person(doc: &Doc, label: &Range<usize>) -> bool {
     if matches!(first.as_str(), "dear" | "to" | "from" | "re") {
         return false;
     }
-    covered
-        || doc.entities.iter().any(|e| {
-            e.label == EntityType::PER
-                && e.name.split_whitespace().count() > 1
-                && e.name
-                    .split_whitespace()
-                    .last()
-                    .is_some_and(|s| s.to_lowercase() == *last)
-        })
+    covered || with_surname(doc, last).next().is_some()
 }
 
 /// Each turn of the Doc as a direct position (the name its source, the colon its cue, the rest
