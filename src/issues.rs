@@ -8,6 +8,7 @@
 //! with the positions (their texts and one byte per vector dimension), never with their pairs:
 //! similarities are taken against issue centres, a chunk of positions at a time.
 
+use crate::analysis::Who;
 use crate::doc::Stance;
 use crate::model::sentence::SentenceEncoder;
 use anyhow::Result;
@@ -49,8 +50,14 @@ pub struct Member {
     pub article: String,
     /// The position's id in its record ("P3").
     pub position: String,
-    /// The speaker's name (its entity's, where linked), if any.
-    pub speaker: Option<String>,
+    /// The speaker's row: its corpus entity's name, or "unattributed" / "unnamed sources".
+    pub speaker: String,
+    /// The speaker's corpus id, where the speaker is a person or organisation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub speaker_id: Option<String>,
+    /// The source's own words, for an unnamed source.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
     /// The speaker's stance.
     pub stance: Stance,
     /// The content's words.
@@ -75,8 +82,15 @@ pub struct Issue {
 pub struct SpeakerStances {
     /// The issue's id.
     pub issue: String,
-    /// The speaker's name; `null` for positions without one.
-    pub speaker: Option<String>,
+    /// The speaker's row: a corpus entity's name, another named speaker's name,
+    /// "unattributed" (no speaker, or a pronoun that names no one) or "unnamed sources".
+    pub speaker: String,
+    /// The corpus id of the row's person or organisation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub speaker_id: Option<String>,
+    /// The unnamed sources' words, each once, in order of first use.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<String>,
     /// Positions in support.
     pub support: usize,
     /// Positions in opposition.
@@ -98,18 +112,25 @@ pub struct Issues {
     pub table: Vec<SpeakerStances>,
 }
 
-/// Reads every position of a run's records (error records and lines that are not records are
-/// skipped and counted).
-pub fn read_positions(reader: impl BufRead) -> Result<(Vec<Member>, usize)> {
+/// Reads every position of a run's records, its speaker counted by `who`'s rows (error records
+/// and lines that are not records are skipped and counted).
+pub fn read_positions(reader: impl BufRead, who: &Who) -> Result<(Vec<Member>, usize)> {
     let mut members = Vec::new();
+    let mut article = 0;
     let skipped = crate::record::for_each_record(reader, |record| {
-        members.extend(record.positions.into_iter().map(|p| Member {
-            article: record.id.clone(),
-            position: p.id,
-            speaker: p.speaker.and_then(|s| s.name),
-            stance: p.stance,
-            content: p.content.text,
-        }))
+        members.extend(record.positions.into_iter().map(|p| {
+            let row = who.speaker_row(article, p.speaker.as_ref());
+            Member {
+                article: record.id.clone(),
+                position: p.id,
+                speaker: row.name,
+                speaker_id: row.id,
+                source: row.source,
+                stance: p.stance,
+                content: p.content.text,
+            }
+        }));
+        article += 1;
     })?;
     Ok((members, skipped))
 }
@@ -465,26 +486,32 @@ fn label(
             .map(|(w, c)| (c as f32 * (n_docs / doc_freq[&w] as f32).ln(), w))
             .collect();
         scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
-        let mut speakers: BTreeMap<Option<String>, [usize; 3]> = BTreeMap::new();
+        let mut speakers: BTreeMap<(&str, Option<&String>), SpeakerStances> = BTreeMap::new();
         for &r in rows {
             let m = &members[kept[r]];
-            let s = speakers.entry(m.speaker.clone()).or_default();
-            s[match m.stance {
-                Stance::Support => 0,
-                Stance::Oppose => 1,
-                Stance::Neutral => 2,
-            }] += 1;
+            let s = speakers
+                .entry((m.speaker.as_str(), m.speaker_id.as_ref()))
+                .or_insert_with(|| SpeakerStances {
+                    issue: id.clone(),
+                    speaker: m.speaker.clone(),
+                    speaker_id: m.speaker_id.clone(),
+                    sources: vec![],
+                    support: 0,
+                    oppose: 0,
+                    neutral: 0,
+                });
+            match m.stance {
+                Stance::Support => s.support += 1,
+                Stance::Oppose => s.oppose += 1,
+                Stance::Neutral => s.neutral += 1,
+            }
+            if let Some(source) = &m.source {
+                if !s.sources.contains(source) {
+                    s.sources.push(source.clone());
+                }
+            }
         }
-        let mut rows_of_table: Vec<SpeakerStances> = speakers
-            .into_iter()
-            .map(|(speaker, [support, oppose, neutral])| SpeakerStances {
-                issue: id.clone(),
-                speaker,
-                support,
-                oppose,
-                neutral,
-            })
-            .collect();
+        let mut rows_of_table: Vec<SpeakerStances> = speakers.into_values().collect();
         rows_of_table.sort_by_key(|s| std::cmp::Reverse(s.support + s.oppose + s.neutral));
         table.extend(rows_of_table);
         issues.push(Issue {
@@ -631,7 +658,9 @@ mod grouping {
             .map(|(i, (_, content))| Member {
                 article: format!("a{}", i / 2),
                 position: format!("P{}", i % 2 + 1),
-                speaker: Some(format!("speaker {}", i % 4)),
+                speaker: format!("speaker {}", i % 4),
+                speaker_id: None,
+                source: None,
                 stance: if i % 3 == 0 {
                     Stance::Oppose
                 } else {

@@ -47,6 +47,7 @@
 
 #![warn(missing_docs)]
 
+pub mod analysis;
 pub mod attribution;
 pub mod bio;
 pub mod corpus;

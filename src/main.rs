@@ -5,7 +5,7 @@ mod cli;
 
 use clap::Parser;
 use cli::args::{Cli, Command, EvalCommand};
-use cli::{broken_pipe, eval, export, extract, issues, report, Failure};
+use cli::{broken_pipe, entities, eval, export, extract, issues, report, Failure};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -16,6 +16,7 @@ fn main() -> ExitCode {
         Command::Report(a) => report::report(a),
         Command::Issues(a) => issues::issues(a),
         Command::Export(a) => export::export(a),
+        Command::Entities(a) => entities::entities(a),
         Command::Eval(EvalCommand::Ner {
             conll,
             predictions,
@@ -33,6 +34,15 @@ fn main() -> ExitCode {
         }
         Command::Eval(EvalCommand::Roles { set, json, run }) => eval::eval_roles(&set, json, &run),
         Command::Eval(EvalCommand::Positions(a)) => eval::eval_positions(a),
+        Command::Eval(EvalCommand::Entities {
+            gold,
+            polnear,
+            pages,
+            split,
+            aliases,
+            json,
+            run,
+        }) => entities::eval_entities(&gold, (&polnear, &pages), &split, &aliases, json, &run),
         Command::Eval(EvalCommand::Stance {
             set,
             polnear,

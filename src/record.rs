@@ -38,6 +38,7 @@ impl Doc {
                         }
                     })
                     .collect(),
+                corpus_id: None,
             })
             .collect();
         let places = self
@@ -333,6 +334,10 @@ pub struct EntityRecord {
     /// The country or organisation of that role.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub affiliation: Option<String>,
+    /// The one id of this person or organisation across the run (`newsie entities`); absent
+    /// from `extract`'s records.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub corpus_id: Option<String>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]

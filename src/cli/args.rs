@@ -45,6 +45,36 @@ pub enum Command {
     /// positions, places, quotes; issues given `newsie issues` output), as Parquet or CSV;
     /// copies of one story (wire copies, syndication, updates) marked or dropped.
     Export(ExportArgs),
+    /// One id per real person and organisation across a run's records (JSONL of corpus
+    /// entities: id, name, aliases, role, affiliation, counts); `--records-out` writes the
+    /// records with each PER and ORG entity's `corpus_id`.
+    Entities(EntitiesArgs),
+}
+
+#[derive(Args)]
+pub struct EntitiesArgs {
+    /// The JSONL written by `newsie extract` (several files: the shards of one run).
+    #[arg(required = true)]
+    pub records: Vec<PathBuf>,
+    /// The corpus entities' JSONL (default: stdout).
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+    /// Also write the records here, each PER and ORG entity with its `corpus_id`.
+    #[arg(long)]
+    pub records_out: Option<PathBuf>,
+    #[command(flatten)]
+    pub aliases: AliasesArg,
+    /// No summary on stderr.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+#[derive(Args)]
+pub struct AliasesArg {
+    /// A user's names for entities: TSV of alias, id, name (e.g. from a Wikidata export); a
+    /// name listed takes the user's id and name.
+    #[arg(long)]
+    pub aliases: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -52,6 +82,8 @@ pub struct ExportArgs {
     /// The JSONL written by `newsie extract` (several files: the shards of one run).
     #[arg(required = true)]
     pub records: Vec<PathBuf>,
+    #[command(flatten)]
+    pub aliases: AliasesArg,
     /// The folder the tables go to.
     #[arg(short, long)]
     pub output: PathBuf,
@@ -73,6 +105,8 @@ pub struct ExportArgs {
 pub struct IssuesArgs {
     /// The JSONL written by `newsie extract`.
     pub records: PathBuf,
+    #[command(flatten)]
+    pub aliases: AliasesArg,
     /// The JSON to write (default: stdout).
     #[arg(short, long)]
     pub output: Option<PathBuf>,
@@ -303,6 +337,28 @@ pub enum EvalCommand {
     /// matched speaker right, stance right and fully right, per page, with the stance confusion;
     /// `--fit` fits the precision stage's weights on the split's pages.
     Positions(PositionsArgs),
+    /// Corpus ids on the hand-labelled set of docs/entities.md: B³ and pairwise precision and
+    /// recall over its gold mentions, beside entities joined by their exact name.
+    Entities {
+        #[arg(long, default_value = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/entities-gold.jsonl"))]
+        gold: PathBuf,
+        /// The PolNeAR folder (`dev/text/` inside).
+        #[arg(long)]
+        polnear: PathBuf,
+        /// The web pages' folder (`<key>.html.gz`).
+        #[arg(long)]
+        pages: PathBuf,
+        /// The articles scored: tune, heldout (the third kept aside) or all.
+        #[arg(long, default_value = "tune", value_parser = ["tune", "heldout", "all"])]
+        split: String,
+        #[command(flatten)]
+        aliases: AliasesArg,
+        /// Print the scores as JSON.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        run: RunArgs,
+    },
     /// Speakers' roles and affiliations on a hand-labelled set (tests/data/roles.jsonl):
     /// precision and recall.
     Roles {

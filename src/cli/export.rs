@@ -20,6 +20,7 @@ pub fn export(a: ExportArgs) -> Result<(), Failure> {
         format: a.format,
         dir: a.output.clone(),
         drop_duplicates: a.drop_duplicates,
+        aliases: super::entities::read_aliases(&a.aliases).setup()?,
     })
     .running()?;
     if !a.quiet {

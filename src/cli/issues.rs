@@ -4,6 +4,7 @@ use super::args::IssuesArgs;
 use super::{libtorch_threads, output, Failure, Phase};
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
+use newsie::analysis::Who;
 use newsie::issues::{group, read_positions, Issues, Options};
 use newsie::model::sentence::SentenceEncoder;
 use newsie::record::name_of;
@@ -16,7 +17,9 @@ pub fn issues(a: IssuesArgs) -> Result<(), Failure> {
         .setup()?;
     libtorch_threads(a.threads);
     let encoder = SentenceEncoder::load(a.precision).setup()?;
-    let (members, skipped) = read_positions(std::io::BufReader::new(records)).running()?;
+    let aliases = super::entities::read_aliases(&a.aliases).setup()?;
+    let who = Who::of_files(&[&a.records], &aliases).running()?;
+    let (members, skipped) = read_positions(std::io::BufReader::new(records), &who).running()?;
     if skipped > 0 && !a.quiet {
         eprintln!("newsie: skipped {skipped} lines that are not newsie records");
     }
@@ -76,7 +79,13 @@ fn write_csv(found: &Issues, dir: &Path) -> anyhow::Result<()> {
     issues.write_record(["issue", "label", "keywords", "positions"])?;
     let mut positions = open("issue_positions.csv")?;
     positions.write_record([
-        "issue", "article", "position", "speaker", "stance", "content",
+        "issue",
+        "article",
+        "position",
+        "speaker",
+        "speaker_id",
+        "stance",
+        "content",
     ])?;
     for issue in &found.issues {
         issues.write_record([
@@ -90,21 +99,32 @@ fn write_csv(found: &Issues, dir: &Path) -> anyhow::Result<()> {
                 issue.id.as_str(),
                 &m.article,
                 &m.position,
-                m.speaker.as_deref().unwrap_or(""),
+                &m.speaker,
+                m.speaker_id.as_deref().unwrap_or(""),
                 &name_of(m.stance),
                 &m.content,
             ])?;
         }
     }
     let mut speakers = open("speakers.csv")?;
-    speakers.write_record(["issue", "speaker", "support", "oppose", "neutral"])?;
+    speakers.write_record([
+        "issue",
+        "speaker",
+        "speaker_id",
+        "support",
+        "oppose",
+        "neutral",
+        "sources",
+    ])?;
     for s in &found.table {
         speakers.write_record([
             s.issue.as_str(),
-            s.speaker.as_deref().unwrap_or(""),
+            &s.speaker,
+            s.speaker_id.as_deref().unwrap_or(""),
             &s.support.to_string(),
             &s.oppose.to_string(),
             &s.neutral.to_string(),
+            &s.sources.join("; "),
         ])?;
     }
     issues.flush()?;

@@ -2,6 +2,7 @@
 //! building the pipeline a command needs.
 
 pub mod args;
+pub mod entities;
 pub mod eval;
 pub mod export;
 pub mod extract;

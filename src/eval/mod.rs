@@ -2,6 +2,7 @@
 
 pub mod articles;
 pub mod attribution;
+pub mod entities;
 pub mod ner;
 pub mod nested;
 pub mod places;

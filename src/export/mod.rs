@@ -32,6 +32,8 @@ pub struct Options {
     pub dir: PathBuf,
     /// Leave the copies of a story out of every table.
     pub drop_duplicates: bool,
+    /// A user's names for entities (`--aliases`).
+    pub aliases: crate::analysis::who::Aliases,
 }
 
 /// Rows written, by table, and the copies found.
@@ -64,6 +66,7 @@ const ENTITIES: &[(&str, Type)] = &[
     ("role", Type::Str),
     ("affiliation", Type::Str),
     ("mentions", Type::Int),
+    ("corpus_id", Type::Str),
 ];
 const MENTIONS: &[(&str, Type)] = &[
     ("article", Type::Str),
@@ -79,6 +82,8 @@ const POSITIONS: &[(&str, Type)] = &[
     ("speaker_entity", Type::Str),
     ("speaker", Type::Str),
     ("speaker_role", Type::Str),
+    ("speaker_id", Type::Str),
+    ("speaker_row", Type::Str),
     ("cue", Type::Str),
     ("content", Type::Str),
     ("kind", Type::Str),
@@ -205,15 +210,25 @@ pub fn export(o: &Options) -> Result<Summary> {
     for (name, columns) in &TABLES[..5] {
         writers.insert(name, o.format.create(&o.dir, name, columns)?);
     }
+    let who = crate::analysis::Who::of_files(&o.records, &o.aliases)?;
     let mut quotes: HashMap<String, Quote> = HashMap::new();
     let mut n = 0;
-    summary.skipped = each_record(&o.records, |r| {
+    summary.skipped = each_record(&o.records, |mut r| {
         let copy = copy_of(n);
+        who.annotate(n as u32, &mut r);
+        let rows: Vec<_> = (r.positions.iter())
+            .map(|p| who.speaker_row(n as u32, p.speaker.as_ref()))
+            .collect();
         n += 1;
         if copy.is_some() && o.drop_duplicates {
             return Ok(());
         }
-        write_record(&r, copy, &mut writers, &mut summary.rows, &mut quotes)
+        let mut tables = Tables {
+            writers: &mut writers,
+            rows: &mut summary.rows,
+            quotes: &mut quotes,
+        };
+        write_record(&r, &rows, copy, &mut tables)
     })?;
     for (_, w) in writers {
         w.finish()?;
@@ -268,13 +283,21 @@ pub fn export(o: &Options) -> Result<Summary> {
     Ok(summary)
 }
 
+/// What a record's rows go to.
+struct Tables<'a, 'w> {
+    writers: &'a mut BTreeMap<&'w str, Box<dyn TableWriter>>,
+    rows: &'a mut BTreeMap<String, usize>,
+    quotes: &'a mut HashMap<String, Quote>,
+}
+
+/// A record's rows; `speakers` is the speaker row of each of its positions.
 fn write_record(
     r: &Record,
+    speakers: &[crate::analysis::SpeakerRow],
     copy: Option<(&str, f64)>,
-    writers: &mut BTreeMap<&str, Box<dyn TableWriter>>,
-    rows: &mut BTreeMap<String, usize>,
-    quotes: &mut HashMap<String, Quote>,
+    t: &mut Tables,
 ) -> Result<()> {
+    let (writers, rows, quotes) = (&mut *t.writers, &mut *t.rows, &mut *t.quotes);
     let mut put = |table: &str, cells: Vec<Cell>| -> Result<()> {
         *rows.entry(table.into()).or_default() += 1;
         writers.get_mut(table).expect("a table").row(cells)
@@ -311,6 +334,7 @@ fn write_record(
                 e.role.clone().into(),
                 e.affiliation.clone().into(),
                 e.mentions.len().into(),
+                e.corpus_id.clone().into(),
             ],
         )?;
         for m in &e.mentions {
@@ -327,7 +351,7 @@ fn write_record(
             )?;
         }
     }
-    for p in &r.positions {
+    for (p, row) in r.positions.iter().zip(speakers) {
         let speaker = p.speaker.as_ref();
         put(
             "positions",
@@ -337,6 +361,8 @@ fn write_record(
                 speaker.and_then(|s| s.entity.clone()).into(),
                 speaker.and_then(|s| s.name.clone()).into(),
                 speaker.and_then(|s| s.role.clone()).into(),
+                row.id.clone().into(),
+                row.name.as_str().into(),
                 p.cue.text.as_str().into(),
                 p.content.text.as_str().into(),
                 name_of(p.kind).into(),
@@ -360,8 +386,8 @@ fn write_record(
             if let Some(d) = date {
                 q.first_date = Some(q.first_date.map_or(d, |f| f.min(d)));
             }
-            if let Some(name) = speaker.and_then(|s| s.name.clone()) {
-                *q.speakers.entry(name).or_default() += 1;
+            if row.id.is_some() || row.name != crate::analysis::UNATTRIBUTED {
+                *q.speakers.entry(row.name.clone()).or_default() += 1;
             }
         }
     }

@@ -8,6 +8,8 @@
 
 pub mod map;
 
+use crate::analysis::who::Aliases;
+use crate::analysis::{Who, UNATTRIBUTED, UNNAMED};
 use crate::doc::Stance;
 use crate::record::{name_of, Record};
 use anyhow::{Context, Result};
@@ -161,6 +163,7 @@ fn gather(title: &str, records: Vec<Record>, mut texts: HashMap<String, String>)
         title: title.to_string(),
         ..Data::default()
     };
+    let who = Who::of_slice(&records, &Aliases::default());
     let mut speakers: HashMap<String, usize> = HashMap::new();
     let mut places: HashMap<(Option<u32>, String), usize> = HashMap::new();
     for (a, r) in records.into_iter().enumerate() {
@@ -195,10 +198,12 @@ fn gather(title: &str, records: Vec<Record>, mut texts: HashMap<String, String>)
         };
         article.mentions.sort_by_key(|m| (m.0, m.1));
         for p in r.positions {
-            if let Some(name) = p.speaker.as_ref().and_then(|s| s.name.clone()) {
-                let k = *speakers.entry(name.clone()).or_insert_with(|| {
+            let row = who.speaker_row(a as u32, p.speaker.as_ref());
+            // by the row's name: a pronoun resolved to a name joins that name's entity
+            if row.id.is_some() || row.name != UNATTRIBUTED {
+                let k = *speakers.entry(row.name.clone()).or_insert_with(|| {
                     data.speakers.push(Speaker {
-                        name,
+                        name: row.name,
                         ..Speaker::default()
                     });
                     data.speakers.len() - 1
@@ -282,7 +287,10 @@ fn issue_views(data: &Data, issues: crate::issues::Issues) -> Vec<IssueView> {
     }
     let mut sides: HashMap<&str, (Vec<(String, usize)>, Vec<(String, usize)>)> = HashMap::new();
     for row in &issues.table {
-        let Some(name) = &row.speaker else { continue };
+        if row.speaker_id.is_none() && [UNATTRIBUTED, UNNAMED].contains(&row.speaker.as_str()) {
+            continue;
+        }
+        let name = &row.speaker;
         let side = sides.entry(row.issue.as_str()).or_default();
         if row.support > 0 {
             side.0.push((name.clone(), row.support));
