@@ -1412,6 +1412,43 @@ fn eval_positions_on_the_labelled_pages() {
     );
 }
 
+/// Who is who on the labelled set (docs/entities.md): on the kept-aside articles the corpus ids
+/// keep the bars and beat joining entities by their exact name.
+#[test]
+fn eval_entities_on_the_labelled_set() {
+    let shared = root().join("../shared/data");
+    let (polnear, pages) = (
+        shared.join("polnear"),
+        shared.join("article-extraction/html"),
+    );
+    if !polnear.is_dir() || !pages.is_dir() {
+        eprintln!(
+            "SKIPPED: {} is absent (PolNeAR and the pages are not redistributable)",
+            shared.display()
+        );
+        return;
+    }
+    let report = eval_json(&[
+        "eval",
+        "entities",
+        "--polnear",
+        polnear.to_str().unwrap(),
+        "--pages",
+        pages.to_str().unwrap(),
+        "--split",
+        "heldout",
+        "--json",
+    ]);
+    assert_eq!(report["articles"], 25, "{report:#}");
+    let f = |k: &str, m: &str, i: usize| report[k][m][i].as_f64().unwrap();
+    assert!(f("corpus_ids", "b3", 2) >= 0.92, "{report:#}");
+    assert!(f("corpus_ids", "pairwise", 0) >= 0.95, "{report:#}");
+    assert!(
+        f("corpus_ids", "b3", 2) > f("exact_name", "b3", 2),
+        "{report:#}"
+    );
+}
+
 fn json_line(id: &str, text: &str) -> String {
     serde_json::json!({"id": id, "text": text}).to_string()
 }
