@@ -52,6 +52,9 @@ pub struct Options {
     pub place_threshold: f32,
     /// Candidates less probable than this are not positions (`None`: the bundled weights').
     pub position_threshold: Option<f32>,
+    /// Positions inside positions less probable than this are not positions (`None`: the
+    /// bundled weights').
+    pub nested_threshold: Option<f32>,
     /// Positions below the precision threshold are kept, marked `candidate`.
     pub all_candidates: bool,
     /// Positions of texts in other languages than English are kept.
@@ -137,6 +140,9 @@ impl Pipeline {
             let mut precision = PrecisionStage::new(opts.all_candidates, opts.all_languages);
             if let Some(t) = opts.position_threshold {
                 precision.threshold = t;
+            }
+            if let Some(t) = opts.nested_threshold {
+                precision.nested_threshold = t;
             }
             stages.push(Box::new(precision));
         }
@@ -361,6 +367,7 @@ mod tests {
             nested: true,
             place_threshold: crate::places::THRESHOLD,
             position_threshold: None,
+            nested_threshold: None,
             all_candidates: false,
             all_languages: false,
         }

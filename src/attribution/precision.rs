@@ -20,6 +20,8 @@ use std::sync::OnceLock;
 pub struct PrecisionStage {
     /// Candidates less probable than this are not positions.
     pub threshold: f32,
+    /// Positions inside a content less probable than this are not positions.
+    pub nested_threshold: f32,
     /// Keep those below the threshold too, marked `candidate`.
     pub keep_candidates: bool,
     /// Positions in texts in other languages than English are kept.
@@ -31,6 +33,7 @@ impl PrecisionStage {
     pub fn new(keep_candidates: bool, all_languages: bool) -> Self {
         PrecisionStage {
             threshold: PrecisionModel::bundled().threshold,
+            nested_threshold: PrecisionModel::bundled().nested_threshold,
             keep_candidates,
             all_languages,
         }
@@ -65,13 +68,14 @@ impl Stage for PrecisionStage {
             })
             .collect();
         let foreign = doc.language.is_some() && !self.all_languages;
-        // a top-level candidate is judged by its probability; one inside a content stands or
-        // falls with the position that reports it (the labelled pages hold too few to learn from)
+        // a top-level candidate is judged by its probability; one inside a content falls with
+        // the position that reports it, and by its own probability against a threshold of its
+        // own (PolNeAR, which the top-level one keeps, has no positions inside positions)
         let mut below = vec![false; probs.len()];
         for (i, p) in doc.positions.iter().enumerate() {
             below[i] = match p.reported_by {
                 None => probs[i] < self.threshold,
-                Some(r) => below[r],
+                Some(r) => below[r] || (!p.by_rule && probs[i] < self.nested_threshold),
             };
         }
         let keep: Vec<bool> = below
@@ -502,6 +506,10 @@ pub struct PrecisionModel {
     pub bias: f32,
     /// Candidates below it are not positions.
     pub threshold: f32,
+    /// A position inside a content below it is not one either (0: it stands or falls with its
+    /// reporter alone).
+    #[serde(default)]
+    pub nested_threshold: f32,
     /// What the weights were fitted on, and how the threshold was chosen.
     #[serde(default)]
     pub fitted_on: String,
@@ -546,6 +554,7 @@ impl PrecisionModel {
             weights: vec![0.0; FEATURES.len()],
             bias: 0.0,
             threshold: 0.5,
+            nested_threshold: 0.0,
             fitted_on: String::new(),
         };
         let n: f32 = ws.iter().sum::<f32>().max(1e-6);

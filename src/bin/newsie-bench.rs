@@ -52,6 +52,7 @@ fn main() -> Result<()> {
         nested: true,
         place_threshold: newsie::places::THRESHOLD,
         position_threshold: None,
+        nested_threshold: None,
         all_candidates: false,
         all_languages: false,
     };

@@ -192,6 +192,10 @@ pub struct RunArgs {
     /// threshold the bundled precision weights were fitted with).
     #[arg(long, value_parser = threshold)]
     pub position_threshold: Option<f32>,
+    /// Positions inside positions less probable than this are not positions (default: the
+    /// bundled precision weights').
+    #[arg(long, value_parser = threshold)]
+    pub nested_threshold: Option<f32>,
     /// Keep the candidate positions that are less probable than the precision threshold,
     /// marked `"candidate": true`.
     #[arg(long)]

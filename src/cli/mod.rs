@@ -144,6 +144,7 @@ pub fn pipeline_with(
         nested: needs.nested && !run.no_nested,
         place_threshold: run.place_threshold,
         position_threshold: run.position_threshold,
+        nested_threshold: run.nested_threshold,
         all_candidates: run.all_candidates,
         all_languages: run.all_languages,
     };
