@@ -59,6 +59,7 @@ pub mod eval;
 pub mod export;
 pub mod fingerprint;
 pub mod gazetteer;
+pub mod home;
 pub mod issues;
 pub mod language;
 pub mod model;

@@ -1405,7 +1405,7 @@ fn eval_positions_on_the_labelled_pages() {
         "{report:#}"
     );
     let f = |k: &str| report["positions"][k].as_f64().unwrap();
-    assert!(f("precision") >= 0.57 && f("recall") >= 0.86, "{report:#}");
+    assert!(f("precision") >= 0.62 && f("recall") >= 0.86, "{report:#}");
     assert!(
         report["speaker_right"].as_f64().unwrap() >= 0.78,
         "{report:#}"

@@ -174,9 +174,10 @@ pub struct RunArgs {
     /// then changes in the last digits with --threads and --batch-size.
     #[arg(long, value_enum, default_value = "auto")]
     pub precision: Precision,
-    /// Folder holding the models (ner/ ...).
-    #[arg(long, default_value = concat!(env!("CARGO_MANIFEST_DIR"), "/models"))]
-    pub models: PathBuf,
+    /// Folder holding the models (ner/ ...); default: `models/` of `$NEWSIE_HOME`, of the
+    /// install beside the executable (`../share/newsie`) or of the checkout it was built in.
+    #[arg(long)]
+    pub models: Option<PathBuf>,
     /// The gazetteer (default: the one scripts/setup builds into the newsie cache).
     #[arg(long)]
     pub gazetteer: Option<PathBuf>,
@@ -260,7 +261,7 @@ pub struct ExtractArgs {
 #[derive(Args)]
 pub struct PositionsArgs {
     /// The labels (page ids, offsets, labels).
-    #[arg(long, default_value = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/positions-pages.jsonl"))]
+    #[arg(long, default_value = "tests/data/positions-pages.jsonl", value_parser = home_path)]
     pub gold: PathBuf,
     /// Folder of the labelled pages (`<key>.html.gz`), run through the pipeline.
     #[arg(long, required_unless_present = "records")]
@@ -329,7 +330,7 @@ pub enum EvalCommand {
     /// Positions inside positions on a hand-written set (tests/data/nested.jsonl): precision
     /// and recall of the inner positions, and their speakers linked to the right entity.
     Nested {
-        #[arg(long, default_value = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/nested.jsonl"))]
+        #[arg(long, default_value = "tests/data/nested.jsonl", value_parser = home_path)]
         set: PathBuf,
         /// Print the scores as JSON.
         #[arg(long)]
@@ -344,7 +345,7 @@ pub enum EvalCommand {
     /// Corpus ids on the hand-labelled set of docs/entities.md: B³ and pairwise precision and
     /// recall over its gold mentions, beside entities joined by their exact name.
     Entities {
-        #[arg(long, default_value = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/entities-gold.jsonl"))]
+        #[arg(long, default_value = "tests/data/entities-gold.jsonl", value_parser = home_path)]
         gold: PathBuf,
         /// The PolNeAR folder (`dev/text/` inside).
         #[arg(long)]
@@ -366,7 +367,7 @@ pub enum EvalCommand {
     /// Speakers' roles and affiliations on a hand-labelled set (tests/data/roles.jsonl):
     /// precision and recall.
     Roles {
-        #[arg(long, default_value = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/roles.jsonl"))]
+        #[arg(long, default_value = "tests/data/roles.jsonl", value_parser = home_path)]
         set: PathBuf,
         /// Print the scores as JSON.
         #[arg(long)]
@@ -378,7 +379,7 @@ pub enum EvalCommand {
     /// and confusion of the bundled weights beside the cue-word rule; `--fit` writes new weights
     /// fitted on the splits `--fit-on` names (the train split by default).
     Stance {
-        #[arg(long, default_value = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/stance.jsonl"))]
+        #[arg(long, default_value = "tests/data/stance.jsonl", value_parser = home_path)]
         set: PathBuf,
         /// PolNeAR dev (`text/` inside) for the set's PolNeAR items; without it they are left out.
         #[arg(long)]
@@ -392,7 +393,7 @@ pub enum EvalCommand {
         #[arg(long)]
         pages: Option<PathBuf>,
         /// The positions labelled on those pages (docs/positions.md).
-        #[arg(long, default_value = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/positions-pages.jsonl"))]
+        #[arg(long, default_value = "tests/data/positions-pages.jsonl", value_parser = home_path)]
         positions: PathBuf,
         /// The splits `--fit` and `--folds` learn from (comma-separated); other than `train`, the
         /// scores of weights fitted on them are printed too.
@@ -467,4 +468,11 @@ pub enum EvalCommand {
         #[command(flatten)]
         run: RunArgs,
     },
+}
+
+/// A path as given where it exists, else where newsie's roots hold it (`newsie::home`): the
+/// defaults `models` and `tests/data/…` are found beside the executable, never at a path of the
+/// build.
+fn home_path(s: &str) -> Result<PathBuf, String> {
+    Ok(newsie::home::resolve(std::path::Path::new(s)))
 }

@@ -120,7 +120,16 @@ pub fn pipeline_with(
         .num_threads(threads)
         .build_global()
         .context("thread pool")?;
-    let models = Models::load(&run.models, run.precision, needs.attribution)?;
+    let dir = match &run.models {
+        Some(d) => d.clone(),
+        None => newsie::home::find("models").ok_or_else(|| {
+            anyhow::anyhow!(
+                "no models found: pass --models DIR, or set NEWSIE_HOME to a folder holding \
+                 models/ (scripts/install lays one out)"
+            )
+        })?,
+    };
+    let models = Models::load(&dir, run.precision, needs.attribution)?;
     let gazetteer = if needs.places {
         let path = run
             .gazetteer

@@ -192,14 +192,18 @@ pub fn find_set_up(name: &str) -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
-/// Folders where `scripts/setup` puts base encoders: `$NEWSIE_CACHE`, this build's repo `.deps/`,
-/// then the per-user cache.
+/// Folders where `scripts/setup` and `scripts/install` put base encoders and the other set-up
+/// files: `$NEWSIE_CACHE`, each of [`crate::home::roots`] (an install's files, a checkout's
+/// `.deps/`), then the per-user cache.
 pub fn base_dirs() -> Vec<PathBuf> {
     let mut dirs = Vec::new();
     if let Some(d) = std::env::var_os("NEWSIE_CACHE") {
         dirs.push(PathBuf::from(d));
     }
-    dirs.push(Path::new(env!("CARGO_MANIFEST_DIR")).join(".deps"));
+    for root in crate::home::roots() {
+        dirs.push(root.join(".deps"));
+        dirs.push(root);
+    }
     let user = std::env::var_os("XDG_CACHE_HOME")
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")));

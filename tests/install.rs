@@ -1,0 +1,66 @@
+//! A copied install runs anywhere: `scripts/install` into a temporary folder, then its
+//! `bin/newsie` run from another folder, with no cache and the checkout out of its sight (its
+//! HOME elsewhere; nothing found by a path of the build), gives the same bytes on the sample
+//! as the checkout's build; and the binary holds no path of the checkout that it looks up.
+
+use std::path::Path;
+use std::process::Command;
+
+#[test]
+fn an_installed_copy_runs_from_anywhere_with_the_same_output() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let bin = env!("CARGO_BIN_EXE_newsie");
+    let prefix = tempfile::tempdir().unwrap();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let out = Command::new(repo.join("scripts/install"))
+        .arg(prefix.path())
+        .args(["--binary", bin, "--link-libtorch"])
+        .output()
+        .expect("scripts/install runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let sample = repo.join("corpus/sample.jsonl");
+    let from_checkout = Command::new(bin)
+        .args(["extract", sample.to_str().unwrap(), "--quiet"])
+        .output()
+        .unwrap();
+    assert!(from_checkout.status.success());
+    let installed = prefix.path().join("bin/newsie");
+    let from_install = Command::new(&installed)
+        .args(["extract", sample.to_str().unwrap(), "--quiet"])
+        .current_dir(elsewhere.path())
+        .env_clear()
+        .env("HOME", elsewhere.path())
+        .env("PATH", "/usr/bin:/bin")
+        .output()
+        .unwrap();
+    assert!(
+        from_install.status.success(),
+        "{}",
+        String::from_utf8_lossy(&from_install.stderr)
+    );
+    assert!(!from_checkout.stdout.is_empty());
+    assert!(
+        from_checkout.stdout == from_install.stdout,
+        "the installed copy's records differ"
+    );
+
+    // the only checkout paths left in the binary are libtorch's own header names in its
+    // assertion messages (compiled into torch-sys's wrapper), never a path newsie looks up
+    let bytes = std::fs::read(&installed).unwrap();
+    let needle = repo.to_str().unwrap().as_bytes();
+    let mut at = 0;
+    while let Some(i) = bytes[at..].windows(needle.len()).position(|w| w == needle) {
+        let start = at + i;
+        let rest = &bytes[start + needle.len()..(start + needle.len() + 40).min(bytes.len())];
+        assert!(
+            rest.starts_with(b"/.deps/libtorch/include/"),
+            "a path of the checkout in the binary: {}",
+            String::from_utf8_lossy(&bytes[start..start + needle.len() + rest.len()])
+        );
+        at = start + needle.len();
+    }
+}
