@@ -4,6 +4,8 @@
 //! from different publishers are the hard negatives. Precision and recall of `duplicate_of`
 //! are printed and must reach 0.95. Skips with a message where ../shared/data is absent.
 
+mod common;
+
 use newsie::fingerprint::{encode, minhash};
 use serde_json::json;
 use std::collections::{BTreeMap, BTreeSet};
@@ -102,7 +104,11 @@ fn plant(text: &str, k: usize, other: &str) -> String {
 fn planted_copies_are_found_and_other_stories_are_not() {
     let data = data();
     if !data.join("polnear").is_dir() || !data.join("geo").is_dir() {
-        eprintln!("SKIPPED: ../shared/data is absent (PolNeAR, LGL, GeoVirus, CoNLL-2003)");
+        common::skipped(
+            "planted_copies_are_found_and_other_stories_are_not",
+            "../shared/data is absent (PolNeAR, LGL, GeoVirus, CoNLL-2003)",
+            true,
+        );
         return;
     }
     let all = articles(&data);

@@ -147,7 +147,11 @@ fn tables_in_parquet_and_csv_and_duckdb_answers_from_them() {
     assert_eq!(first["date"], records[0]["date"].as_str().unwrap());
 
     let Some(python) = common::python_with("duckdb", "NEWSIE_DUCKDB_PYTHON", "duckdb") else {
-        eprintln!("SKIPPED (DuckDB part): no Python with duckdb (pip install duckdb, or run scripts/test)");
+        common::skipped(
+            "export (DuckDB part)",
+            "no Python with duckdb (pip install duckdb, or run scripts/test)",
+            false,
+        );
         return;
     };
     let want = top_opposers(&records);

@@ -852,9 +852,13 @@ fn conll(name: &str) -> Option<PathBuf> {
     if p.is_file() {
         Some(p)
     } else {
-        eprintln!(
-            "skipped: {} is absent (CoNLL-2003 is not distributed with newsie)",
-            p.display()
+        common::skipped(
+            "a CoNLL-2003 test",
+            &format!(
+                "{} is absent (CoNLL-2003 is not distributed with newsie)",
+                p.display()
+            ),
+            true,
         );
         None
     }
@@ -967,9 +971,13 @@ fn attribution_floors(report: &Value, floors: [(f64, f64); 3]) {
 fn eval_attribution_on_polnear_dev() {
     let dir = root().join("../shared/data/polnear/dev");
     if !dir.is_dir() {
-        eprintln!(
-            "SKIPPED: {} is absent (PolNeAR is not redistributable)",
-            dir.display()
+        common::skipped(
+            "eval_attribution_on_polnear_dev",
+            &format!(
+                "{} is absent (PolNeAR is not redistributable)",
+                dir.display()
+            ),
+            true,
         );
         return;
     }
@@ -1004,9 +1012,13 @@ fn the_fast_model_keeps_its_floors_on_the_dev_sets() {
         return;
     };
     if !polnear.is_dir() {
-        eprintln!(
-            "skipped: {} is absent (PolNeAR is not redistributable)",
-            polnear.display()
+        common::skipped(
+            "the_fast_model_keeps_its_floors_on_the_dev_sets",
+            &format!(
+                "{} is absent (PolNeAR is not redistributable)",
+                polnear.display()
+            ),
+            true,
         );
         return;
     }
@@ -1176,7 +1188,11 @@ fn eval_places_on_lgl_and_geovirus() {
     for (name, floor) in [("lgl.xml", 0.78), ("GeoVirus.xml", 0.80)] {
         let xml = root().join("../shared/data/geo").join(name);
         if !xml.is_file() {
-            eprintln!("SKIPPED: {} is absent (not redistributable)", xml.display());
+            common::skipped(
+                "eval_places_on_lgl_and_geovirus",
+                &format!("{} is absent (not redistributable)", xml.display()),
+                true,
+            );
             continue;
         }
         let dir = tempfile::tempdir().unwrap();
@@ -1384,9 +1400,13 @@ fn an_unresolved_pronoun_speaker_has_no_name() {
 fn eval_positions_on_the_labelled_pages() {
     let pages = root().join("../shared/data/article-extraction/html");
     if !pages.is_dir() {
-        eprintln!(
-            "SKIPPED: {} is absent (the pages are not redistributable)",
-            pages.display()
+        common::skipped(
+            "eval_positions_on_the_labelled_pages",
+            &format!(
+                "{} is absent (the pages are not redistributable)",
+                pages.display()
+            ),
+            true,
         );
         return;
     }
@@ -1422,9 +1442,13 @@ fn eval_entities_on_the_labelled_set() {
         shared.join("article-extraction/html"),
     );
     if !polnear.is_dir() || !pages.is_dir() {
-        eprintln!(
-            "SKIPPED: {} is absent (PolNeAR and the pages are not redistributable)",
-            shared.display()
+        common::skipped(
+            "eval_entities_on_the_labelled_set",
+            &format!(
+                "{} is absent (PolNeAR and the pages are not redistributable)",
+                shared.display()
+            ),
+            true,
         );
         return;
     }

@@ -2,6 +2,8 @@
 //! Chromium and check what the page shows against the records. Skips with a message where
 //! Chromium is not installed (scripts/test installs Debian's `chromium` where it can).
 
+mod common;
+
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -91,7 +93,11 @@ fn percent(s: &str) -> String {
 #[test]
 fn the_report_shows_the_run_in_a_browser() {
     let Some(browser) = chromium() else {
-        eprintln!("SKIPPED: no Chromium (install Debian's chromium, or set NEWSIE_CHROMIUM)");
+        common::skipped(
+            "the_report_shows_the_run_in_a_browser",
+            "no Chromium (install Debian's chromium, or set NEWSIE_CHROMIUM)",
+            false,
+        );
         return;
     };
     let dir = tempfile::tempdir().unwrap();

@@ -15,11 +15,15 @@ fn root() -> PathBuf {
 fn spark_output_equals_the_single_process_output() {
     let java = Command::new("java").arg("-version").output();
     if !java.is_ok_and(|o| o.status.success()) {
-        eprintln!("SKIPPED: no Java, which Spark needs");
+        common::skipped("spark", "no Java, which Spark needs", false);
         return;
     }
     let Some(python) = common::python_with("pyspark", "NEWSIE_PYSPARK_PYTHON", "pyspark") else {
-        eprintln!("SKIPPED: no PySpark (pip install pyspark, or run scripts/test)");
+        common::skipped(
+            "spark",
+            "no PySpark (pip install pyspark, or run scripts/test)",
+            false,
+        );
         return;
     };
     let dir = tempfile::tempdir().unwrap();

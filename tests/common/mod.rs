@@ -242,3 +242,25 @@ pub fn tiny_shared(dir: &Path) -> (PathBuf, PathBuf) {
     std::fs::write(folder.join("newsie.json"), manifest.to_string()).unwrap();
     (two, shared)
 }
+
+/// A test (or a part of one) that cannot run here says so: on stderr, and as a line in the file
+/// `NEWSIE_SKIP_LOG` names, which `scripts/test` counts in its summary. `data`: what is missing
+/// is data (`../shared/data`), which `NEWSIE_REQUIRE_DATA=1` turns into a failure; else a tool
+/// (a browser, Java), which only counts.
+pub fn skipped(test: &str, why: &str, data: bool) {
+    if data && std::env::var("NEWSIE_REQUIRE_DATA").is_ok_and(|v| v == "1") {
+        panic!("{test}: {why}, and NEWSIE_REQUIRE_DATA=1");
+    }
+    eprintln!("SKIPPED {test}: {why}");
+    if let Some(log) = std::env::var_os("NEWSIE_SKIP_LOG") {
+        use std::io::Write;
+        let line = format!("{test}: {why}\n");
+        if let Ok(mut f) = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(log)
+        {
+            let _ = f.write_all(line.as_bytes());
+        }
+    }
+}
