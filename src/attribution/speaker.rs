@@ -208,10 +208,12 @@ fn inferred_source(doc: &Doc, earlier: &[Position], cue: &Range<usize>) -> Optio
 }
 
 /// The noun a relative "who" at word `who` hangs on: the name or the determiner and speaking
-/// noun before its comma.
+/// noun before its comma or dash.
 fn relative_antecedent(doc: &Doc, who: usize) -> Option<Range<usize>> {
     let sentence = &doc.sentences[sentence_of(doc, who).min(doc.sentences.len() - 1)];
-    if who < sentence.tokens.start + 2 || doc.token_text(who - 1) != "," {
+    // "the Palestinian Authority, which …" and "the Palestinian Authority - which …"
+    if who < sentence.tokens.start + 2 || !matches!(doc.token_text(who - 1), "," | "-" | "–" | "—")
+    {
         return None;
     }
     let comma = who - 1;
@@ -274,6 +276,38 @@ const ORGANISATION_NOUNS: &[&str] = &[
 const PERSON_PRONOUNS: &[&str] = &[
     "he", "him", "his", "she", "her", "hers", "himself", "herself",
 ];
+/// What a person's possessive may stand for the person by: what they said or wrote, and their
+/// own offices.
+const OWN_VOICE: &[&str] = &[
+    "statement",
+    "statements",
+    "remarks",
+    "words",
+    "letter",
+    "tweet",
+    "tweets",
+    "post",
+    "posts",
+    "message",
+    "note",
+    "book",
+    "memo",
+    "memoir",
+    "essay",
+    "column",
+    "speech",
+    "interview",
+    "testimony",
+    "account",
+    "website",
+    "campaign",
+    "office",
+    "administration",
+    "lawsuit",
+    "complaint",
+    "filing",
+    "announcement",
+];
 const GROUP_PRONOUNS: &[&str] = &["it", "its", "they", "them", "their"];
 const DETERMINERS: &[&str] = &["the", "a", "an", "this", "that", "these", "those", "its"];
 
@@ -287,6 +321,83 @@ pub(super) struct SpeakerIndex<'a> {
     doc: &'a Doc,
     entity_of: Vec<Option<usize>>,
     descriptors: Vec<Vec<String>>,
+    /// Each entity's grammatical gender as the article's pronouns after its mentions and its
+    /// honorifics show it, where they agree.
+    gender: Vec<Option<Gender>>,
+}
+
+/// What "he" and "she" tell apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Gender {
+    Male,
+    Female,
+}
+
+fn gender_of_word(w: &str) -> Option<Gender> {
+    match w {
+        "he" | "him" | "his" | "himself" => Some(Gender::Male),
+        "she" | "her" | "hers" | "herself" => Some(Gender::Female),
+        _ => None,
+    }
+}
+
+fn gender_of_honorific(w: &str) -> Option<Gender> {
+    match w {
+        "mr" => Some(Gender::Male),
+        "ms" | "mrs" | "miss" => Some(Gender::Female),
+        _ => None,
+    }
+}
+
+/// How far after a mention its pronouns are counted, in words, short of the next person.
+const GENDER_WINDOW: usize = 20;
+
+/// Each entity's gender: the honorific before its mentions, and the "he"/"she" words that
+/// follow them before any other person is named; none where the counts tie.
+fn genders(doc: &Doc, entity_of: &[Option<usize>]) -> Vec<Option<Gender>> {
+    let mut counts = vec![[0usize; 2]; doc.entities.len()];
+    let mut add = |e: usize, g: Gender| counts[e][(g == Gender::Female) as usize] += 1;
+    for (m, mention) in doc.mentions.iter().enumerate() {
+        let Some(e) = entity_of[m] else { continue };
+        if mention.label != EntityType::PER {
+            continue;
+        }
+        // "Mr." may be one word or two ("Mr", ".")
+        let before = |k: usize| {
+            mention
+                .tokens
+                .start
+                .checked_sub(k)
+                .map(|t| doc.token_text(t))
+        };
+        let honorific = match before(1) {
+            Some(".") => before(2),
+            w => w,
+        };
+        if let Some(g) =
+            honorific.and_then(|w| gender_of_honorific(&w.trim_end_matches('.').to_lowercase()))
+        {
+            add(e, g);
+        }
+        let next_person = doc.mentions[m + 1..]
+            .iter()
+            .find(|x| x.label == EntityType::PER)
+            .map_or(doc.tokens.len(), |x| x.tokens.start);
+        let end = next_person.min(mention.tokens.end + GENDER_WINDOW);
+        for t in mention.tokens.end..end {
+            if let Some(g) = gender_of_word(&doc.token_text(t).to_lowercase()) {
+                add(e, g);
+            }
+        }
+    }
+    counts
+        .into_iter()
+        .map(|[m, f]| match m.cmp(&f) {
+            std::cmp::Ordering::Greater => Some(Gender::Male),
+            std::cmp::Ordering::Less => Some(Gender::Female),
+            std::cmp::Ordering::Equal => None,
+        })
+        .collect()
 }
 
 impl<'a> SpeakerIndex<'a> {
@@ -304,10 +415,12 @@ impl<'a> SpeakerIndex<'a> {
         let descriptors = (0..doc.entities.len())
             .map(|e| descriptors(doc, e))
             .collect();
+        let gender = genders(doc, &entity_of);
         SpeakerIndex {
             doc,
             entity_of,
             descriptors,
+            gender,
         }
     }
 
@@ -382,10 +495,25 @@ impl<'a> SpeakerIndex<'a> {
             return None;
         }
         let label = |m: usize| doc.mentions[m].label;
+        // "his aunt", "her doctor" are someone else; "his statement", "her campaign" are the
+        // person's own
+        let last = doc.token_text(source.end - 1).to_lowercase();
+        if matches!(first.as_str(), "his" | "her")
+            && source.len() > 1
+            && !OWN_VOICE.contains(&last.as_str())
+        {
+            return None;
+        }
         if PERSON_PRONOUNS.contains(&first.as_str()) {
+            // "she" never points at someone the article calls "he"
+            let wanted = gender_of_word(&first);
+            let agrees = |m: usize| {
+                let known = self.entity_of[m].and_then(|e| self.gender[e]);
+                wanted.is_none() || known.is_none() || known == wanted
+            };
             let mut people = self
                 .before(source)
-                .filter(|&(m, _)| label(m) == EntityType::PER);
+                .filter(|&(m, _)| label(m) == EntityType::PER && agrees(m));
             let (m, last_sentence) = people.next()?;
             // nearest first: the sentence's first person comes last
             let mut named_there: Vec<usize> = std::iter::once(m)
@@ -541,6 +669,28 @@ fn lower_words(doc: &Doc, words: Range<usize>) -> impl Iterator<Item = String> +
 
 /// Words the article uses around an entity's mentions: up to four words before a mention
 /// ("Ukrainian President"), an apposition after it (", the Ukrainian president,"), and its own.
+/// Abbreviated titles and the nouns news uses for them afterwards ("Gov. Eric Holcomb" … "the
+/// governor").
+const TITLE_WORDS: &[(&str, &str)] = &[
+    ("gov", "governor"),
+    ("sen", "senator"),
+    ("rep", "representative"),
+    ("gen", "general"),
+    ("lt", "lieutenant"),
+    ("col", "colonel"),
+    ("sgt", "sergeant"),
+    ("adm", "admiral"),
+    ("atty", "attorney"),
+    ("supt", "superintendent"),
+    ("pres", "president"),
+    ("sec", "secretary"),
+    ("amb", "ambassador"),
+    ("det", "detective"),
+    ("insp", "inspector"),
+    ("prof", "professor"),
+    ("dr", "doctor"),
+];
+
 fn descriptors(doc: &Doc, e: usize) -> Vec<String> {
     let mut out = Vec::new();
     for &m in &doc.entities[e].mentions {
@@ -550,11 +700,20 @@ fn descriptors(doc: &Doc, e: usize) -> Vec<String> {
         let mut w = m.tokens.start;
         while w > sentence.tokens.start && m.tokens.start - w < 4 {
             let t = doc.token_text(w - 1).to_lowercase();
-            if DETERMINERS.contains(&t.as_str()) || !t.chars().all(char::is_alphabetic) {
+            w -= 1;
+            // "Gov." (or "Gov", ".") is what "the governor" refers back to
+            if t == "." {
+                continue;
+            }
+            let t = t.strip_suffix('.').unwrap_or(&t);
+            if DETERMINERS.contains(&t) || !t.chars().all(char::is_alphabetic) {
                 break;
             }
-            out.push(t);
-            w -= 1;
+            let full = TITLE_WORDS
+                .iter()
+                .find(|(a, _)| *a == t)
+                .map_or(t, |(_, f)| f);
+            out.push(full.to_string());
         }
         if m.tokens.end < sentence.tokens.end && doc.token_text(m.tokens.end) == "," {
             let mut w = m.tokens.end + 1;
@@ -655,6 +814,39 @@ mod tests {
                     (Some("I"), "told", "them so"),
                 ],
                 (Some("Smith"), false),
+            ),
+            // "she" is not the man named last
+            (
+                "Jennifer Williams testified and she was asked about the call. Kurt Volker, who \
+                 said he had no indication of a deal, spoke next. \"It sounded political,\" she said.",
+                &[
+                    ("Jennifer Williams", EntityType::PER),
+                    ("Kurt Volker", EntityType::PER),
+                ],
+                &[(Some("she"), "said", "It sounded political")],
+                (Some("Jennifer Williams"), false),
+            ),
+            // "his aunt" is not him
+            (
+                "Mike Ford was a writer. According to his aunt, the stories were sad.",
+                &[("Mike Ford", EntityType::PER)],
+                &[(Some("his aunt"), "According to", "the stories were sad")],
+                (Some("his aunt"), false),
+            ),
+            // a relative "which" after a dash
+            (
+                "The talks stalled. The Palestinian Authority - which rejected the plan - left.",
+                &[("Palestinian Authority", EntityType::ORG)],
+                &[(Some("which"), "rejected", "the plan")],
+                (Some("Palestinian Authority"), false),
+            ),
+            // "the governor" after "Gov. Eric Holcomb"
+            (
+                "Republican Gov. Eric Holcomb signed the budget. The governor said he was waiting \
+                 for a report.",
+                &[("Eric Holcomb", EntityType::PER)],
+                &[(Some("The governor"), "said", "he was waiting for a report")],
+                (Some("Eric Holcomb"), false),
             ),
             // a modifier alone is no speaker
             (
