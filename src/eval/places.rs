@@ -45,6 +45,34 @@ pub struct GeoArticle {
     pub text: String,
     /// Its gold toponyms.
     pub toponyms: Vec<Toponym>,
+    /// Of those, how many were found a few characters away from their offsets.
+    pub realigned: usize,
+    /// Gold toponyms with coordinates whose text is nowhere near their offsets: left out of
+    /// `toponyms`, scored as misses.
+    pub unusable: usize,
+}
+
+/// How far from its offsets a gold toponym's text is looked for, in code points.
+const REALIGN_WINDOW: usize = 60;
+
+/// Where the phrase is: at its offsets, one before them (GeoVirus' convention), else its
+/// nearest occurrence within [`REALIGN_WINDOW`] (`true`: realigned); None where it is not near.
+fn align(chars: &[char], phrase: &str, s: usize, e: usize) -> Option<(usize, usize, bool)> {
+    let p: Vec<char> = phrase.chars().collect();
+    let at =
+        |s: usize| !p.is_empty() && s + p.len() <= chars.len() && chars[s..s + p.len()] == p[..];
+    if e == s + p.len() && at(s) {
+        return Some((s, e, false));
+    }
+    if s > 0 && e == s + p.len() && at(s - 1) {
+        return Some((s - 1, e - 1, false));
+    }
+    let lo = s.saturating_sub(REALIGN_WINDOW);
+    let hi = (s + REALIGN_WINDOW).min(chars.len());
+    (lo..hi)
+        .filter(|&k| at(k))
+        .min_by_key(|&k| k.abs_diff(s))
+        .map(|k| (k, k + p.len(), true))
 }
 
 fn child_text<'a>(n: roxmltree::Node<'a, 'a>, name: &str) -> Option<&'a str> {
@@ -72,6 +100,7 @@ pub fn read_geo_xml(path: &Path) -> Result<Vec<GeoArticle>> {
             .map(str::to_string)
             .unwrap_or_else(|| a.to_string());
         let mut toponyms = Vec::new();
+        let (mut realigned, mut unusable) = (0, 0);
         for t in art
             .descendants()
             .filter(|n| n.has_tag_name("toponym") || n.has_tag_name("location"))
@@ -98,17 +127,11 @@ pub fn read_geo_xml(path: &Path) -> Result<Vec<GeoArticle>> {
                     path.display()
                 );
             }
-            let (s, e) = (start as usize, end as usize);
-            let at = |s: usize, e: usize| {
-                e <= chars.len() && s < e && chars[s..e].iter().collect::<String>() == phrase
-            };
-            let (s, e) = if at(s, e) {
-                (s, e)
-            } else if s > 0 && e > 0 && at(s - 1, e - 1) {
-                (s - 1, e - 1)
-            } else {
+            let Some((s, e, moved)) = align(&chars, &phrase, start as usize, end as usize) else {
+                unusable += 1;
                 continue;
             };
+            realigned += usize::from(moved);
             let class = child_text(gold, "fclass")
                 .and_then(|c| c.trim().chars().next())
                 .or_else(|| {
@@ -125,7 +148,13 @@ pub fn read_geo_xml(path: &Path) -> Result<Vec<GeoArticle>> {
                 class,
             });
         }
-        out.push(GeoArticle { id, text, toponyms });
+        out.push(GeoArticle {
+            id,
+            text,
+            toponyms,
+            realigned,
+            unusable,
+        });
     }
     if out.is_empty() {
         bail!("{}: no <article> elements", path.display());
@@ -154,8 +183,12 @@ pub struct PlacesReport {
     pub file: String,
     /// Articles in it.
     pub articles: usize,
-    /// Gold toponyms in it.
+    /// Gold toponyms in it (with coordinates), all scored.
     pub toponyms: usize,
+    /// Of those, found a few characters from their offsets.
+    pub realigned: usize,
+    /// Of those, whose text is not near their offsets: scored as misses.
+    pub unusable: usize,
     /// With every signal.
     pub scores: GeoScores,
     /// The same with one ranking signal taken out at a time.
@@ -166,8 +199,9 @@ impl std::fmt::Display for PlacesReport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         writeln!(
             f,
-            "{}: {} articles, {} toponyms",
-            self.file, self.articles, self.toponyms
+            "{}: {} articles, {} toponyms ({} realigned to their text nearby, {} unusable and \
+             scored as misses)",
+            self.file, self.articles, self.toponyms, self.realigned, self.unusable
         )?;
         writeln!(
             f,
@@ -311,6 +345,11 @@ pub fn eval_places(
             }
         }
     }
+    // a gold toponym whose text is not where the file says is a miss, never left out
+    let unusable: usize = articles.iter().map(|a| a.unusable).sum();
+    for e in &mut errors {
+        e.extend(std::iter::repeat_n(MAX_KM, unusable));
+    }
     let mut all: Vec<GeoScores> = errors
         .into_iter()
         .zip(resolved)
@@ -320,7 +359,9 @@ pub fn eval_places(
     Ok(PlacesReport {
         file: path.display().to_string(),
         articles: articles.len(),
-        toponyms: articles.iter().map(|a| a.toponyms.len()).sum(),
+        toponyms: articles.iter().map(|a| a.toponyms.len()).sum::<usize>() + unusable,
+        realigned: articles.iter().map(|a| a.realigned).sum(),
+        unusable,
         scores: main,
         ablation: variants[1..]
             .iter()
@@ -342,6 +383,40 @@ mod tests {
         assert!(s.auc > 0.0 && s.auc < 1.0);
         let perfect = scores(vec![0.0, 0.0], 2);
         assert_eq!(perfect.auc, 0.0);
+    }
+
+    #[test]
+    fn gold_offsets_a_few_characters_off_are_realigned_and_lost_ones_counted() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("gold.xml");
+        let text = "Floods hit Paris on Monday. Later, officials in Lyon said the Rhone rose.";
+        let topo = |phrase: &str, start: usize| {
+            format!(
+                "<toponym><start>{start}</start><end>{}</end><phrase>{phrase}</phrase>\
+                 <gaztag><lat>1</lat><lon>2</lon></gaztag></toponym>",
+                start + phrase.chars().count()
+            )
+        };
+        // Paris where it is, Lyon four characters early, Rhone one late (GeoVirus' shift),
+        // Berlin not in the text
+        let xml = format!(
+            "<articles><article docid=\"a\"><text>{text}</text><toponyms>{}{}{}{}</toponyms>\
+             </article></articles>",
+            topo("Paris", 11),
+            topo("Lyon", 44),
+            topo("Rhone", 63),
+            topo("Berlin", 5)
+        );
+        std::fs::write(&path, xml).unwrap();
+        let a = &read_geo_xml(&path).unwrap()[0];
+        let chars: Vec<char> = a.text.chars().collect();
+        let found: Vec<String> = a
+            .toponyms
+            .iter()
+            .map(|t| chars[t.start..t.end].iter().collect())
+            .collect();
+        assert_eq!(found, ["Paris", "Lyon", "Rhone"]);
+        assert_eq!((a.realigned, a.unusable), (1, 1));
     }
 
     #[test]
