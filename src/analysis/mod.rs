@@ -10,6 +10,11 @@ use std::collections::HashMap;
 use std::path::Path;
 use who::{Aliases, CorpusEntity, Item, Resolution};
 
+/// 3 for a record's entity id "E3".
+fn id_number(id: &str) -> Option<u32> {
+    id.strip_prefix('E')?.parse().ok()
+}
+
 /// The row of the tables that counts positions held by no one named.
 pub const UNATTRIBUTED: &str = "unattributed";
 /// The row of the tables that counts positions of sources the article does not name
@@ -33,8 +38,9 @@ pub struct SpeakerRow {
 pub struct Who {
     /// The resolver's answer.
     pub resolution: Resolution,
-    /// (article ordinal, entity id in its record) → index into the resolution's entities.
-    index: HashMap<(u32, String), u32>,
+    /// (article ordinal, number of the entity's id in its record: 3 for "E3") → index into
+    /// the resolution's entities.
+    index: HashMap<(u32, u32), u32>,
     /// Folded name → the one entity that goes by it (None where several do).
     by_name: HashMap<String, Option<u32>>,
 }
@@ -60,7 +66,7 @@ impl Who {
                         role: e.role.clone(),
                         affiliation: e.affiliation.clone(),
                     });
-                    refs.push((article, e.id.clone()));
+                    refs.push((article, id_number(&e.id)));
                 }
             }
             article += 1;
@@ -69,6 +75,7 @@ impl Who {
         let index = refs
             .into_iter()
             .zip(resolution.of_item.iter().copied())
+            .filter_map(|((a, n), i)| Some(((a, n?), i)))
             .collect();
         let mut by_name: HashMap<String, Option<u32>> = HashMap::new();
         for (i, e) in resolution.entities.iter().enumerate() {
@@ -121,7 +128,7 @@ impl Who {
     /// The corpus entity of an article's entity ("E3" of the nth record), if it is a PER or ORG.
     pub fn entity(&self, article: u32, id: &str) -> Option<&CorpusEntity> {
         self.index
-            .get(&(article, id.to_string()))
+            .get(&(article, id_number(id)?))
             .map(|&i| &self.resolution.entities[i as usize])
     }
 

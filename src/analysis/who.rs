@@ -193,26 +193,34 @@ fn join_generations(items: &[Item], group: &[u32], keys: &[Key], groups: &mut Gr
             }
         }
     }
-    let mut together: HashSet<(u32, u32)> = HashSet::new();
-    let mut by_article: HashMap<u32, Vec<u32>> = HashMap::new();
-    for (i, item) in items.iter().enumerate() {
-        by_article.entry(item.article).or_default().push(group[i]);
-    }
-    for gs in by_article.values() {
-        for &a in gs {
-            for &b in gs {
-                if a != b {
-                    together.insert((a, b));
-                }
-            }
-        }
-    }
     let mut suffixed: HashMap<u32, Vec<u32>> = HashMap::new();
     for (g, key) in keys.iter().enumerate() {
         if let Key::Person(p) = key {
             if p.generation.is_some() {
                 if let Some(&base) = plain.get(&(&p.first, p.surname.as_str())) {
                     suffixed.entry(base).or_default().push(g as u32);
+                }
+            }
+        }
+    }
+    // which of those groups some article names side by side (only these: memory follows the
+    // namesakes, not the corpus)
+    let relevant: HashSet<u32> = suffixed
+        .iter()
+        .flat_map(|(b, gs)| std::iter::once(*b).chain(gs.iter().copied()))
+        .collect();
+    let mut by_article: HashMap<u32, Vec<u32>> = HashMap::new();
+    for (i, item) in items.iter().enumerate() {
+        if relevant.contains(&group[i]) {
+            by_article.entry(item.article).or_default().push(group[i]);
+        }
+    }
+    let mut together: HashSet<(u32, u32)> = HashSet::new();
+    for gs in by_article.values() {
+        for &a in gs {
+            for &b in gs {
+                if a != b {
+                    together.insert((a, b));
                 }
             }
         }
