@@ -11,9 +11,11 @@
 //! [`report`] sit on top.
 //!
 //! A corpus through the pipeline, one record per article (the shipped models and the base
-//! encoder that `scripts/setup` fetches):
+//! encoder that `scripts/setup` fetches). Compiled, not run, by the doc tests: rustdoc links the
+//! example in a temporary folder, where the executable-relative rpath to libtorch cannot reach;
+//! the same run is what `tests/extract.rs` exercises.
 //!
-//! ```
+//! ```no_run
 //! use newsie::corpus::{Corpus, Fields};
 //! use newsie::model::Precision;
 //! use newsie::output::JsonlSink;
