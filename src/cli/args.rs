@@ -454,11 +454,18 @@ pub enum EvalCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Toponym resolution on LGL / TR-News or GeoVirus XML: accuracy within 161 km, median error,
-    /// AUC, and the same with each ranking signal taken out.
+    /// Toponym resolution on LGL / TR-News or GeoVirus XML, or on toponyms labelled on web pages
+    /// (tests/data/geo-pages.jsonl with --pages): accuracy within 161 km, median error, AUC, and
+    /// the same with each ranking signal taken out.
     Places {
+        /// The gold toponyms: an XML collection, or a `.jsonl` of page ids and offsets
+        /// (docs/places-labels.md).
         #[arg(long)]
         gazetteer_xml: PathBuf,
+        /// The labelled web pages' folder (`../shared/data/article-extraction/html`), for a
+        /// `.jsonl` gold file.
+        #[arg(long)]
+        pages: Option<PathBuf>,
         /// Write one JSON line per toponym here.
         #[arg(long)]
         predictions: Option<PathBuf>,

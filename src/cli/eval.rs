@@ -181,6 +181,7 @@ pub fn eval_stance(
 
 pub fn eval_places(
     xml: &Path,
+    pages: Option<&Path>,
     predictions: Option<&Path>,
     json: bool,
     run: &RunArgs,
@@ -189,9 +190,9 @@ pub fn eval_places(
         places: true,
         ..NER_ONLY
     };
-    let check = newsie::eval::places::read_geo_xml;
+    let check = |p: &Path| newsie::eval::places::read_geo(p, pages);
     eval_file(xml, check, predictions, json, run, needs, |p, out| {
-        newsie::eval::eval_places(p, xml, &newsie::eval::places::ablations(), out)
+        newsie::eval::eval_places(p, xml, pages, &newsie::eval::places::ablations(), out)
     })
 }
 

@@ -75,6 +75,133 @@ fn align(chars: &[char], phrase: &str, s: usize, e: usize) -> Option<(usize, usi
         .map(|k| (k, k + p.len(), true))
 }
 
+/// Reads a collection: LGL / TR-News or GeoVirus XML, or toponyms labelled on web pages (a
+/// `.jsonl` of page ids, offsets and places: docs/places-labels.md) whose texts are those of the
+/// pages in the folder `pages`, as extract reads them.
+pub fn read_geo(path: &Path, pages: Option<&Path>) -> Result<Vec<GeoArticle>> {
+    if path.extension().is_some_and(|e| e == "jsonl") {
+        let Some(dir) = pages else {
+            bail!(
+                "{}: toponyms labelled on web pages need --pages (the pages' folder)",
+                path.display()
+            );
+        };
+        return read_geo_pages(path, dir);
+    }
+    read_geo_xml(path)
+}
+
+/// A line of a pages file: a page with the SHA of its text, or a toponym on it.
+#[derive(serde::Deserialize)]
+struct PageLine {
+    page: String,
+    #[serde(default)]
+    sha: Option<String>,
+    #[serde(default)]
+    start: Option<usize>,
+    #[serde(default)]
+    end: Option<usize>,
+    /// Negative: an entry newsie's gazetteer adds by hand, not a GeoNames id.
+    #[serde(default)]
+    geonameid: Option<i64>,
+    #[serde(default)]
+    lat: Option<f64>,
+    #[serde(default)]
+    lon: Option<f64>,
+    #[serde(default)]
+    kind: Option<String>,
+}
+
+/// See [`read_geo`]: a line per page with the SHA of its text (`{"page", "sha"}`), then its
+/// toponyms. A page whose text is not the one labelled (the text extraction changed) or that is
+/// missing has its toponyms counted unusable, scored as misses.
+fn read_geo_pages(path: &Path, dir: &Path) -> Result<Vec<GeoArticle>> {
+    let mut out: Vec<GeoArticle> = Vec::new();
+    // per page: its text is the one labelled
+    let mut usable: Vec<bool> = Vec::new();
+    for (line, g) in super::read_jsonl::<PageLine>(path)? {
+        if let Some(sha) = &g.sha {
+            if out.iter().any(|a| a.id == g.page) {
+                bail!("{}: line {line}: page {} again", path.display(), g.page);
+            }
+            let there = ["html", "html.gz"]
+                .iter()
+                .any(|e| dir.join(format!("{}.{e}", g.page)).is_file());
+            let text = match there {
+                true => super::positions::read_page(dir, &g.page)?.map(|a| a.text),
+                false => None,
+            };
+            usable.push(text.as_deref().map(super::positions::text_sha).as_ref() == Some(sha));
+            out.push(GeoArticle {
+                id: g.page.clone(),
+                text: text.unwrap_or_default(),
+                toponyms: Vec::new(),
+                realigned: 0,
+                unusable: 0,
+            });
+            continue;
+        }
+        let (Some(a), Some(&ok)) = (out.last_mut(), usable.last()) else {
+            bail!(
+                "{}: line {line}: a toponym before its page's line",
+                path.display()
+            );
+        };
+        if a.id != g.page {
+            bail!(
+                "{}: line {line}: a toponym of page {} under page {}",
+                path.display(),
+                g.page,
+                a.id
+            );
+        }
+        let (Some(start), Some(end), Some(lat), Some(lon)) = (g.start, g.end, g.lat, g.lon) else {
+            bail!(
+                "{}: line {line}: a toponym needs start, end, lat and lon",
+                path.display()
+            );
+        };
+        if start >= end {
+            bail!(
+                "{}: line {line}: a toponym from {start} to {end}",
+                path.display()
+            );
+        }
+        if !ok {
+            a.unusable += 1;
+            continue;
+        }
+        let phrase: String = a.text.chars().skip(start).take(end - start).collect();
+        if phrase.chars().count() != end - start {
+            bail!(
+                "{}: line {line}: a toponym past the page's text",
+                path.display()
+            );
+        }
+        let class = match g.kind.as_deref() {
+            Some("country" | "region") => Some('A'),
+            Some("city") => Some('P'),
+            Some("water") => Some('H'),
+            Some("area" | "continent") => Some('L'),
+            Some("landmark") => Some('S'),
+            _ => None,
+        };
+        a.toponyms.push(Toponym {
+            start,
+            end,
+            phrase,
+            lat,
+            lon,
+            geonames_id: g.geonameid.and_then(|i| u32::try_from(i).ok()),
+            class,
+        });
+    }
+    if out.is_empty() {
+        bail!("{}: no pages", path.display());
+    }
+    Ok(out)
+}
+
 fn child_text<'a>(n: roxmltree::Node<'a, 'a>, name: &str) -> Option<&'a str> {
     n.children()
         .find(|c| c.has_tag_name(name))
@@ -302,13 +429,14 @@ pub fn ablations() -> Vec<(String, Weights)> {
 pub fn eval_places(
     pipeline: &Pipeline,
     path: &Path,
+    pages: Option<&Path>,
     weights: &[(String, Weights)],
     mut predictions: Option<&mut dyn Write>,
 ) -> Result<PlacesReport> {
     let Some(base) = pipeline.resolver() else {
         bail!("the pipeline has no gazetteer");
     };
-    let GeoSet { articles, docs, .. } = GeoSet::load(pipeline, path)?;
+    let GeoSet { articles, docs, .. } = GeoSet::load(pipeline, path, pages)?;
     let variants: Vec<(&str, Weights)> = std::iter::once(("all signals", base.weights))
         .chain(weights.iter().map(|(n, w)| (n.as_str(), *w)))
         .collect();
@@ -383,6 +511,60 @@ mod tests {
         assert!(s.auc > 0.0 && s.auc < 1.0);
         let perfect = scores(vec![0.0, 0.0], 2);
         assert_eq!(perfect.auc, 0.0);
+    }
+
+    #[test]
+    fn toponyms_on_pages_read_their_page_and_a_changed_page_is_counted_unusable() {
+        let dir = tempfile::tempdir().unwrap();
+        let body = "<p>Floods hit the centre of Lyon on Monday after days of rain, and the river \
+                    rose higher than it had in forty years, the regional prefecture said.</p>\
+                    <p>Officials in Paris said the army would send boats and pumps to the city \
+                    before the weekend, when more rain is expected across the south.</p>";
+        let page = format!(
+            "<!DOCTYPE html><html><head><title>Floods in Lyon</title></head><body><article>\
+             <h1>Floods in Lyon</h1>{body}</article></body></html>"
+        );
+        for key in ["p1", "p2"] {
+            std::fs::write(dir.path().join(format!("{key}.html")), &page).unwrap();
+        }
+        let text = super::super::positions::read_page(dir.path(), "p1")
+            .unwrap()
+            .expect("an article")
+            .text;
+        let chars: Vec<char> = text.chars().collect();
+        let at = |name: &str| {
+            let n: Vec<char> = name.chars().collect();
+            (0..chars.len())
+                .find(|&i| chars[i..].starts_with(&n))
+                .unwrap()
+        };
+        let sha = super::super::positions::text_sha(&text);
+        let topo = |page: &str, start: usize, len: usize| {
+            format!(
+                "{{\"page\": \"{page}\", \"start\": {start}, \"end\": {}, \"geonameid\": 1, \
+                 \"lat\": 45.7, \"lon\": 4.8, \"kind\": \"city\"}}\n",
+                start + len
+            )
+        };
+        // p1 as labelled; p2's text is not the one labelled; p3 is missing
+        let gold = format!(
+            "{{\"page\": \"p1\", \"sha\": \"{sha}\"}}\n{}{}\
+             {{\"page\": \"p2\", \"sha\": \"0000000000000000\"}}\n{}\
+             {{\"page\": \"p3\", \"sha\": \"{sha}\"}}\n{}",
+            topo("p1", at("Lyon"), 4),
+            topo("p1", at("Paris"), 5),
+            topo("p2", at("Lyon"), 4),
+            topo("p3", 0, 4),
+        );
+        let path = dir.path().join("gold.jsonl");
+        std::fs::write(&path, gold).unwrap();
+        assert!(read_geo(&path, None).is_err(), "pages need their folder");
+        let a = read_geo(&path, Some(dir.path())).unwrap();
+        let phrases: Vec<&str> = a[0].toponyms.iter().map(|t| t.phrase.as_str()).collect();
+        assert_eq!(phrases, ["Lyon", "Paris"]);
+        assert_eq!(a[0].toponyms[0].class, Some('P'));
+        assert_eq!((a[1].toponyms.len(), a[1].unusable), (0, 1));
+        assert_eq!((a[2].toponyms.len(), a[2].unusable), (0, 1));
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! each collection scored with weights fitted on the others only, a kept-aside collection,
 //! a calibration table and the misses by cause, all beside the hand-set weights.
 
-use super::places::{read_geo_xml, scores, words_of, GeoArticle, GeoScores, Toponym, MAX_KM};
+use super::places::{read_geo, scores, words_of, GeoArticle, GeoScores, Toponym, MAX_KM};
 use crate::corpus::Article;
 use crate::doc::{CharIndex, Doc};
 use crate::gazetteer::{distance_km, Gazetteer, Place};
@@ -29,9 +29,10 @@ pub struct GeoSet {
 }
 
 impl GeoSet {
-    /// Reads a collection and runs the pipeline's stages over its texts.
-    pub fn load(pipeline: &Pipeline, path: &Path) -> Result<Self> {
-        let articles = read_geo_xml(path)?;
+    /// Reads a collection (the pages' folder for one labelled on web pages) and runs the
+    /// pipeline's stages over its texts.
+    pub fn load(pipeline: &Pipeline, path: &Path, pages: Option<&Path>) -> Result<Self> {
+        let articles = read_geo(path, pages)?;
         let inputs = articles
             .iter()
             .map(|a| Article {
@@ -275,11 +276,11 @@ pub fn eval_ranker(
     let g = base.gazetteer;
     let train: Vec<GeoSet> = train
         .iter()
-        .map(|p| GeoSet::load(pipeline, p))
+        .map(|p| GeoSet::load(pipeline, p, None))
         .collect::<Result<_>>()?;
     let check: Vec<GeoSet> = check
         .iter()
-        .map(|p| GeoSet::load(pipeline, p))
+        .map(|p| GeoSet::load(pipeline, p, None))
         .collect::<Result<_>>()?;
     let all: Vec<&GeoSet> = train.iter().chain(&check).collect();
     let every = |s: &GeoSet| vec![true; s.articles.len()];

@@ -7,6 +7,8 @@ use std::collections::HashMap;
 pub(super) struct Context {
     pub(super) country: HashMap<String, f32>,
     admin1: HashMap<(String, String), f32>,
+    /// By the GeoNames id of the continent.
+    continent: HashMap<u32, f32>,
     /// Every place's point and weight.
     points: Vec<(f32, f32, f32)>,
     pub(super) total: f32,
@@ -16,9 +18,12 @@ pub(super) struct Context {
 const NEAR_KM: f64 = 161.0;
 
 impl Context {
-    pub(super) fn add(&mut self, p: &Place, w: f32) {
+    pub(super) fn add(&mut self, p: &Place, w: f32, continent: Option<u32>) {
         self.total += w;
         self.points.push((p.lat, p.lon, w));
+        if let Some(c) = continent {
+            *self.continent.entry(c).or_default() += w;
+        }
         // a place of no country (a continent, the Middle East, a sea) puts none in context:
         // countryless places do not pull one another ("Pacific" beside "the Mediterranean")
         if p.country.is_empty() {
@@ -64,6 +69,29 @@ impl Context {
             a
         };
         ((c / total).max(0.0), (a / total).max(0.0))
+    }
+
+    /// The share of the other places (less `own`, on continent `own_continent`) on the
+    /// continent `continent`.
+    pub(super) fn continent_share(
+        &self,
+        continent: Option<u32>,
+        own: Option<(&Place, f32)>,
+        own_continent: Option<u32>,
+    ) -> f32 {
+        let Some(c) = continent else { return 0.0 };
+        let mut share = self.continent.get(&c).copied().unwrap_or(0.0);
+        let mut total = self.total;
+        if let Some((_, w)) = own {
+            total -= w;
+            if own_continent == Some(c) {
+                share -= w;
+            }
+        }
+        if total <= 0.0 {
+            return 0.0;
+        }
+        (share / total).max(0.0)
     }
 
     /// Of the other places (less `own`): the share within [`NEAR_KM`] of a candidate, and how

@@ -140,6 +140,9 @@ impl Resolver<'_> {
                     (s[at::NEAR], s[at::PROXIMITY]) = c.nearness(p, own);
                     s[at::CAPITAL_ABROAD] = s[at::CAPITAL] * c.international(own);
                     s[at::CITY_IN_ADMIN1] = if p.feature == Feature::City { sa } else { 0.0 };
+                    let own_continent = own.and_then(|(o, _)| self.gazetteer.continent(o));
+                    s[at::SAME_CONTINENT] =
+                        c.continent_share(self.gazetteer.continent(p), own, own_continent);
                 }
                 s[at::MOST_POPULOUS] = f32::from(u8::from(p.population == most));
                 s[at::POPULATION_GAP] = ln(p.population) - ln(most);
@@ -225,22 +228,35 @@ impl Resolver<'_> {
     /// round before, so that names ambiguous alone settle together ("Paris" and "Henry County"
     /// both in Tennessee).
     fn context(&self, doc: &Doc, targets: &[Target]) -> (Context, Vec<Option<u32>>) {
-        // peoples named ("Ukrainian officials") point at their country too, in every round
+        // peoples named ("Ukrainian officials", "European leaders") point at their country or
+        // continent too, in every round; so do those in an organisation's name ("the European
+        // Central Bank", "American Airlines")
         let peoples: Vec<(&Place, f32)> = doc
             .entities
             .iter()
-            .filter(|e| e.label == EntityType::MISC)
-            .filter_map(|e| Some((self.gazetteer.demonym(&e.name)?, e.mentions.len() as f32)))
+            .filter_map(|e| {
+                let p = match e.label {
+                    EntityType::MISC => self.gazetteer.demonym(&e.name),
+                    EntityType::ORG if self.gazetteer.lookup(&e.name).is_empty() => e
+                        .name
+                        .split_whitespace()
+                        .find_map(|w| self.gazetteer.demonym(w)),
+                    _ => None,
+                };
+                Some((p?, e.mentions.len() as f32))
+            })
             .collect();
+        let g = self.gazetteer;
         let build = |choices: &[Option<u32>]| {
             let mut ctx = Context::default();
             for (t, f) in targets.iter().zip(choices) {
                 if let (Some(i), false) = (f, t.rescue) {
-                    ctx.add(&self.gazetteer.places[*i as usize], t.weight);
+                    let p = &g.places[*i as usize];
+                    ctx.add(p, t.weight, g.continent(p));
                 }
             }
             for &(p, w) in &peoples {
-                ctx.add(p, w);
+                ctx.add(p, w, g.continent(p));
             }
             ctx
         };

@@ -25,7 +25,14 @@ const GAZ: &str = "# test\n\
     4180439\tAtlanta\tcity\tPPLA\tUS\tGA\t33.75\t-84.39\t500000\t\t\n\
     4140963\tWashington\tcity\tPPLC\tUS\tDC\t38.9\t-77.04\t700000\t\t\n\
     5815135\tWashington\tregion\tADM1\tUS\tWA\t47.5\t-120.5\t7700000\t\t\n\
-    6254928\tVirginia\tregion\tADM1\tUS\tVA\t37.5\t-78.5\t8600000\t\t\n";
+    6254928\tVirginia\tregion\tADM1\tUS\tVA\t37.5\t-78.5\t8600000\t\t\n\
+    2921044\tGermany\tcountry\tPCLI\tDE\t\t51.5\t10.5\t82000000\t\tGerman\t6255148\n\
+    6252001\tUnited States\tcountry\tPCLI\tUS\t\t39.8\t-98.6\t327000000\tU.S.\tAmerican\t6255149\n\
+    6255148\tEurope\tcontinent\tCONT\t\t\t48.7\t9.1\t741000000\t\tEuropean\t\n\
+    2925533\tFrankfurt am Main\tcity\tPPL\tDE\t05\t50.11\t8.68\t650000\tFrankfurt\t\n\
+    5117856\tFrankfort\tcity\tPPL\tUS\tNY\t43.04\t-75.07\t2507\tFrankfurt\t\n\
+    5128581\tNew York City\tcity\tPPL\tUS\tNY\t40.71\t-74.0\t8800000\tNew York\t\n\
+    5128638\tNew York\tregion\tADM1\tUS\tNY\t43.0\t-75.5\t19000000\t\t\n";
 
 /// The signals are checked one at a time with the hand-set weights, which give each its own
 /// say; `the_fitted_weights_read_articles_as_a_reader_does` checks the fitted ones whole.
@@ -289,6 +296,22 @@ fn the_fitted_weights_read_articles_as_a_reader_does() {
             &[("Atlanta", LOC), ("Georgia", LOC)],
             &[("Atlanta", "Atlanta", "US"), ("Georgia", "Georgia", "US")],
         ),
+        // the continent an organisation's name points at: the euro zone's bank, not a
+        // namesake town near the other city named
+        (
+            "The European Central Bank met in Frankfurt. Markets in London and New York rose.",
+            &[
+                ("European Central Bank", ORG),
+                ("Frankfurt", LOC),
+                ("London", LOC),
+                ("New York", LOC),
+            ],
+            &[
+                ("Frankfurt", "Frankfurt am Main", "DE"),
+                ("London", "London", "GB"),
+                ("New York", "New York", "US"),
+            ],
+        ),
     ];
     check_table(Weights::default(), table);
 }
@@ -313,4 +336,38 @@ fn a_doubtful_place_keeps_its_best_candidate_marked_not_confident() {
     assert!(confidence > 0.3 && confidence < 0.99, "{confidence}");
     assert_eq!(mark(confidence), (name.clone(), confidence, true));
     assert_eq!(mark(confidence + 0.01), (name, confidence, false));
+}
+
+/// Peoples and continents named, also inside an organisation's name, are context: the share of
+/// them on a candidate's continent is its `same_continent` signal.
+#[test]
+fn an_organisations_people_count_for_the_continent() {
+    let g = Gazetteer::parse(GAZ).unwrap();
+    let r = resolver(&g);
+    let d = doc(
+        "The European Central Bank met in Frankfurt.",
+        &[("European Central Bank", EntityType::ORG)],
+    );
+    let at_word = (0..d.tokens.len())
+        .find(|&i| d.token_text(i) == "Frankfurt")
+        .unwrap();
+    let signals = r.candidates(&d, "Frankfurt", &(at_word..at_word + 1));
+    let of = |name: &str| {
+        signals
+            .iter()
+            .find(|(p, _)| p.name == name)
+            .unwrap_or_else(|| panic!("no candidate {name}"))
+            .1[weights::at::SAME_CONTINENT]
+    };
+    assert_eq!(of("Frankfurt am Main"), 1.0);
+    assert_eq!(of("Frankfort"), 0.0);
+    // without the bank, no context
+    let d = doc("They met in Frankfurt.", &[]);
+    let at_word = (0..d.tokens.len())
+        .find(|&i| d.token_text(i) == "Frankfurt")
+        .unwrap();
+    let signals = r.candidates(&d, "Frankfurt", &(at_word..at_word + 1));
+    assert!(signals
+        .iter()
+        .all(|(_, s)| s[weights::at::SAME_CONTINENT] == 0.0));
 }

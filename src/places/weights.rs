@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use std::sync::OnceLock;
 
 /// Number of ranking signals.
-pub const SIGNALS: usize = 22;
+pub const SIGNALS: usize = 23;
 
 /// The signals' names, in the order of [`Weights::vector`] (and of the fields).
 pub const NAMES: [&str; SIGNALS] = [
@@ -34,6 +34,7 @@ pub const NAMES: [&str; SIGNALS] = [
     "capital_abroad",
     "proximity",
     "city_in_admin1",
+    "same_continent",
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -91,6 +92,11 @@ pub struct Weights {
     pub proximity: f32,
     /// A city, times the share of the article's other places in its first-level region.
     pub city_in_admin1: f32,
+    /// Share of the article's other places, and of the peoples it names ("European", also
+    /// inside an organisation's name: "the European Central Bank"), on the candidate's
+    /// continent.
+    #[serde(default)]
+    pub same_continent: f32,
     /// Passes over the article's places: alone, then each in the context of the pass before.
     pub rounds: usize,
 }
@@ -142,6 +148,7 @@ impl Weights {
             capital_abroad: 0.0,
             proximity: 0.0,
             city_in_admin1: 0.0,
+            same_continent: 0.0,
             rounds: 2,
         }
     }
@@ -171,12 +178,13 @@ impl Weights {
             self.capital_abroad,
             self.proximity,
             self.city_in_admin1,
+            self.same_continent,
         ]
     }
 
     /// Weights from a vector in the order of [`NAMES`].
     pub fn from_vector(v: [f32; SIGNALS], rounds: usize) -> Self {
-        let [continent, country, region, district, city, union, population, main_name, capital, namesake, cue, qualifier, peers, same_country, same_admin1, most_populous, population_gap, city_population, near, capital_abroad, proximity, city_in_admin1] =
+        let [continent, country, region, district, city, union, population, main_name, capital, namesake, cue, qualifier, peers, same_country, same_admin1, most_populous, population_gap, city_population, near, capital_abroad, proximity, city_in_admin1, same_continent] =
             v;
         Weights {
             continent,
@@ -201,6 +209,7 @@ impl Weights {
             capital_abroad,
             proximity,
             city_in_admin1,
+            same_continent,
             rounds,
         }
     }
@@ -229,6 +238,7 @@ pub(super) mod at {
     pub const CAPITAL_ABROAD: usize = 19;
     pub const PROXIMITY: usize = 20;
     pub const CITY_IN_ADMIN1: usize = 21;
+    pub const SAME_CONTINENT: usize = 22;
 }
 
 /// Position of a kind's signal (the first six).
@@ -322,6 +332,7 @@ mod tests {
             (at::CAPITAL_ABROAD, "capital_abroad"),
             (at::PROXIMITY, "proximity"),
             (at::CITY_IN_ADMIN1, "city_in_admin1"),
+            (at::SAME_CONTINENT, "same_continent"),
         ];
         for (i, name) in named {
             assert_eq!(NAMES[i], name);
