@@ -3,7 +3,7 @@
 //! Whole sentences are packed into a *core* of at most `core` wordpieces (a longer sentence is
 //! split at word boundaries), and up to `context` wordpieces of the neighbouring words on each side
 //! ride along as unlabelled context. Every word is in exactly one core, so a long article is
-//! covered fully with no truncation, and sentences see their neighbours. `scripts/train_tagger.py`
+//! covered fully with no truncation, and sentences see their neighbours. `scripts/train/tagger.py`
 //! builds its training windows with the same algorithm.
 
 use crate::doc::Doc;
@@ -294,9 +294,9 @@ mod tests {
 
     #[test]
     fn the_training_script_builds_the_same_windows() {
-        // scripts/newsie_windows.py, which the training script uses, on the sample corpus's
+        // scripts/train/windows.py, which the training script uses, on the sample corpus's
         // words with made-up piece counts and several window sizes
-        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/newsie_windows.py");
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/train/windows.py");
         let sample = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/sample.jsonl");
         let mut cases = Vec::new();
         for line in std::fs::read_to_string(sample).unwrap().lines() {

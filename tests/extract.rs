@@ -1247,7 +1247,7 @@ fn eval_places_on_lgl_and_geovirus() {
             "--json",
         ]);
         let acc = report["scores"]["accuracy_161km"].as_f64().unwrap();
-        // the floor the shipped ranking keeps (scores in the README)
+        // the floor the shipped ranking keeps (scores in docs/places.md)
         assert!(acc > floor, "{name}: {acc}");
         // every signal taken out costs something on at least one of them; here: context
         let no_context = report["ablation"]

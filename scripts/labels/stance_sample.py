@@ -1,0 +1,74 @@
+#!/usr/bin/env python3
+"""Draw the PolNeAR part of the stance set: a seeded random sample of dev attributions.
+
+Writes one JSON object a line with the article id, the cue's and the content's character offsets
+and an empty label, never PolNeAR's text; `--show` prints each with its sentence for labelling.
+
+    scripts/labels/stance_sample.py ../shared/data/polnear/dev -n 210 --seed 15 > sample.jsonl
+    scripts/labels/stance_sample.py ../shared/data/polnear/dev --show sample.jsonl
+
+`--skip K` draws the next positions of the same shuffle (K = the items drawn before), so a later
+sample never repeats an earlier one.
+"""
+import argparse
+import json
+import os
+import random
+import sys
+
+
+def spans(field):
+    return [[int(a), int(b)] for a, b in (p.split() for p in field.split(";"))]
+
+
+def attributions(root):
+    """Every attribution with a cue and a content, first annotator's file per article."""
+    files = sorted(os.listdir(os.path.join(root, "attributions")))
+    seen = set()
+    for name in files:
+        article = name.rsplit("_", 1)[0]
+        if article in seen:
+            continue
+        seen.add(article)
+        tspans, events = {}, []
+        for line in open(os.path.join(root, "attributions", name), encoding="utf-8"):
+            parts = line.rstrip("\n").split("\t")
+            if parts[0].startswith("T"):
+                label, _, offsets = parts[1].partition(" ")
+                tspans[parts[0]] = (label, spans(offsets))
+            elif parts[0].startswith("E"):
+                events.append(dict(a.split(":") for a in parts[1].split()[1:]))
+        for e in events:
+            if "Cue" in e and "Content" in e:
+                yield {
+                    "article": article,
+                    "cue": tspans[e["Cue"]][1],
+                    "content": tspans[e["Content"]][1],
+                }
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("root")
+    ap.add_argument("-n", type=int, default=210)
+    ap.add_argument("--seed", type=int, default=15)
+    ap.add_argument("--skip", type=int, default=0, help="leave out the first K of the shuffle")
+    ap.add_argument("--show")
+    a = ap.parse_args()
+    if a.show:
+        for i, line in enumerate(open(a.show)):
+            r = json.loads(line)
+            text = open(os.path.join(a.root, "text", r["article"] + ".txt"), encoding="utf-8").read()
+            cue = " … ".join(text[s:e] for s, e in r["cue"])
+            content = " … ".join(text[s:e] for s, e in r["content"])
+            print(f"[{i}] CUE: {cue}\n    CONTENT: {content[:400]}\n")
+        return
+    pool = list(attributions(a.root))
+    random.Random(a.seed).shuffle(pool)
+    for r in pool[a.skip : a.skip + a.n]:
+        r["label"] = None
+        print(json.dumps(r))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,154 @@
+"""The training data and its labels, as every trainer reads them: the tasks' label sets, CoNLL-2003
+and Universal NER column files, PolNeAR's brat standoff (words and sentences from `newsie segment`,
+as at inference) and the texts of LGL / GeoVirus XML. Documents come out as lists of sentences of
+(word, BIO tag). Standard library only.
+"""
+import json
+import os
+import xml.etree.ElementTree as ET
+
+NER_TYPES = ["PER", "ORG", "LOC", "MISC"]
+ATTRIBUTION_TYPES = ["SOURCE", "CUE", "CONTENT"]
+HEADS = {"ner": NER_TYPES, "attribution": ATTRIBUTION_TYPES}
+
+
+def labels_of(types):
+    return ["O"] + [f"{p}-{t}" for t in types for p in ("B", "I")]
+
+
+def read_conll(path):
+    """Documents -> sentences -> (word, BIO tag); IOB1 converted to BIO."""
+    docs, doc, sent = [], [], []
+
+    def end_sent():
+        nonlocal sent
+        if sent:
+            doc.append(sent)
+            sent = []
+
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            line = line.rstrip("\n")
+            if not line.strip():
+                end_sent()
+                continue
+            cols = line.split()
+            if cols[0] == "-DOCSTART-":
+                end_sent()
+                if doc:
+                    docs.append(doc)
+                doc = []
+                continue
+            sent.append((cols[0], cols[-1]))
+    end_sent()
+    if doc:
+        docs.append(doc)
+    for d in docs:
+        for s in d:
+            prev = "O"
+            for i, (w, t) in enumerate(s):
+                if t.startswith("I-") and (prev == "O" or prev[2:] != t[2:]):
+                    t = "B-" + t[2:]
+                s[i] = (w, t)
+                prev = t
+    return docs
+
+
+def read_iob2(path):
+    """Universal NER's layout: `# newdoc` opens a document, `# sent_id` a sentence, then rows of
+    index, word, IOB2 tag."""
+    docs, doc, sent = [], [], []
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            line = line.rstrip("\n")
+            if line.startswith("# newdoc"):
+                if sent:
+                    doc.append(sent)
+                    sent = []
+                if doc:
+                    docs.append(doc)
+                doc = []
+            elif not line.strip():
+                if sent:
+                    doc.append(sent)
+                    sent = []
+            elif not line.startswith("#"):
+                cols = line.split("\t")
+                sent.append((cols[1], cols[2]))
+    if sent:
+        doc.append(sent)
+    if doc:
+        docs.append(doc)
+    return docs
+
+
+def read_brat(path):
+    """Source / Cue / Content spans of a brat .ann file: [(TYPE, [(start, end), ...])]."""
+    spans = []
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            cols = line.rstrip("\n").split("\t")
+            if len(cols) < 2 or not cols[0].startswith("T"):
+                continue
+            label, _, offsets = cols[1].partition(" ")
+            if label.upper() not in ATTRIBUTION_TYPES:
+                continue
+            parts = [tuple(int(x) for x in part.split()) for part in offsets.split(";")]
+            spans.append((label.upper(), parts))
+    return spans
+
+
+def segment(newsie, items):
+    """[(id, text)] -> [(words as (start, end), sentences as (first, end) word ranges)] by
+    `newsie segment`, as at inference."""
+    import subprocess
+
+    lines = [json.dumps({"id": n, "text": t}) for n, t in items]
+    out = subprocess.run(
+        [newsie, "segment", "-"], input="\n".join(lines) + "\n", capture_output=True, text=True, check=True
+    ).stdout
+    segs = []
+    for (n, _), line in zip(items, out.splitlines()):
+        seg = json.loads(line)
+        assert seg["id"] == n, (seg["id"], n)
+        segs.append((seg["words"], seg["sentences"]))
+    assert len(segs) == len(items), "newsie segment left out a document"
+    return segs
+
+
+def read_polnear(split_dir, newsie, all_annotators=False):
+    """Documents -> sentences -> (word, BIO tag) from a PolNeAR split. Where an article has several
+    annotators' files the first in name order is used, so results repeat; with all_annotators
+    (training only) each file is one more document."""
+    text_dir, ann_dir = os.path.join(split_dir, "text"), os.path.join(split_dir, "attributions")
+    names = sorted(f[:-4] for f in os.listdir(text_dir) if f.endswith(".txt"))
+    anns = sorted(os.listdir(ann_dir))
+    items = []
+    for n in names:
+        with open(os.path.join(text_dir, n + ".txt"), encoding="utf-8") as f:
+            items.append((n, f.read()))
+    docs = []
+    for (n, text), (words, sentences) in zip(items, segment(newsie, items)):
+        mine = [a for a in anns if a.startswith(n + "_") and a.endswith(".ann")]
+        for ann in (mine if all_annotators else mine[:1]) or [None]:
+            tags = ["O"] * len(words)
+            for label, parts in read_brat(os.path.join(ann_dir, ann)) if ann else []:
+                for s, e in parts:
+                    inside = [i for i, (ws, we) in enumerate(words) if ws < e and we > s]
+                    for k, i in enumerate(inside):
+                        tags[i] = ("B-" if k == 0 else "I-") + label
+            docs.append([[(text[words[i][0] : words[i][1]], tags[i]) for i in range(a, b)] for a, b in sentences])
+    return docs
+
+
+def xml_docs(path, newsie):
+    """Each article's text in an LGL / GeoVirus file, as sentences of words."""
+    items = []
+    for i, art in enumerate(ET.parse(path).getroot().iter("article")):
+        text = art.findtext("text") or ""
+        if text.strip():
+            items.append((f"{os.path.basename(path)}-{i}", text))
+    return [
+        [[text[words[k][0] : words[k][1]] for k in range(a, b)] for a, b in sentences]
+        for (_, text), (words, sentences) in zip(items, segment(newsie, items))
+    ]
