@@ -1,10 +1,14 @@
-//! The article and everything found in it. Stages add to a [`Doc`]; [`crate::record`] says
+//! The article and everything found in it. Stages add to a [`Doc`]; [`crate::output::record`] says
 //! how it is written out.
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
+use std::fmt;
 use std::ops::Range;
+
+/// Hashes in a text's MinHash fingerprint.
+pub const FINGERPRINT_HASHES: usize = 64;
 
 /// Input fields copied into the record when present.
 pub const KEPT_FIELDS: [&str; 4] = ["title", "date", "url", "source"];
@@ -294,8 +298,8 @@ pub struct Doc {
     pub places: Vec<ResolvedPlace>,
     /// Main countries of the article (ISO 3166-1 alpha-2), most mentioned first.
     pub focus: Vec<String>,
-    /// MinHash of the text's word shingles ([`crate::fingerprint`]).
-    pub fingerprint: Option<[u32; crate::fingerprint::HASHES]>,
+    /// MinHash of the text's word shingles ([`crate::stages::fingerprint`]).
+    pub fingerprint: Option<[u32; FINGERPRINT_HASHES]>,
     /// Per-word label probabilities of each model head ("ner", "attribution"), which the
     /// decoding stages read.
     pub heads: BTreeMap<String, WordScores>,
@@ -438,53 +442,47 @@ impl CharIndex {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// A kind of annotation on the Doc that a stage needs or adds.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Layer {
+    /// Words, sentences, quotation marks and quotations (`segment`).
+    Words,
+    /// The text's language, where it is reliably not English.
+    Language,
+    /// Per-word label probabilities of a model head, by the head's name (`Doc::heads`).
+    Head(String),
+    /// Named-entity mentions.
+    Mentions,
+    /// Mentions grouped into entities with their canonical names.
+    Entities,
+    /// Reported positions: source, cue, content and kind.
+    Positions,
+    /// Each position's speaker, linked to an entity where the article names one.
+    Speakers,
+    /// Each position's stance.
+    Stances,
+    /// Each position's probability of being one (`confidence`), those below the threshold
+    /// dropped or marked, and each speech act once.
+    Checked,
+    /// People's roles, on entities and on positions' speakers.
+    Roles,
+    /// Places resolved to gazetteer entries, and the article's focus.
+    Places,
+    /// The text's MinHash fingerprint, for finding the same story twice.
+    Fingerprint,
+    /// What a stage outside the core writes into `Doc::extensions`, by its key.
+    Extension(String),
+}
 
-    #[test]
-    fn char_offsets() {
-        // (text, byte, expected char)
-        let table: &[(&str, usize, usize)] = &[
-            ("abc", 2, 2),
-            ("Zelenskyy", 9, 9),
-            ("“Kyiv” said", 3, 1),
-            ("“Kyiv” said", 7, 5),
-            ("Ölçü x", 7, 4),
-        ];
-        for &(text, byte, want) in table {
-            assert_eq!(CharIndex::new(text).get(byte), want, "{text:?} @ {byte}");
-            assert_eq!(CharIndex::new(text).byte(want), byte, "{text:?} @ {want}");
+impl fmt::Display for Layer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Layer::Head(h) => write!(f, "the {h} head's scores"),
+            Layer::Extension(k) => write!(f, "extension {k:?}"),
+            other => write!(f, "{}", format!("{other:?}").to_lowercase()),
         }
-    }
-
-    #[test]
-    fn a_slice_keeps_its_words_sentences_and_quotations() {
-        // "A b. “C d” e. F" : words A b . “ C d ” e . F
-        let text = "A b. “C d” e. F";
-        let mut doc = Doc::new("d", text);
-        let mut at = 0;
-        for w in ["A", "b", ".", "“", "C", "d", "”", "e", ".", "F"] {
-            let start = at + text[at..].find(w).unwrap();
-            doc.tokens.push(Token {
-                start,
-                end: start + w.len(),
-            });
-            at = start + w.len();
-        }
-        let sentence = |a: usize, b: usize| Sentence {
-            start: doc.tokens[a].start,
-            end: doc.tokens[b - 1].end,
-            tokens: a..b,
-        };
-        doc.sentences = vec![sentence(0, 3), sentence(3, 9), sentence(9, 10)];
-        doc.quotations = std::iter::once(doc.tokens[3].start..doc.tokens[6].end).collect();
-        let s = doc.slice(1..8);
-        let words: Vec<&str> = (0..s.tokens.len()).map(|i| s.token_text(i)).collect();
-        assert_eq!(words, ["b", ".", "“", "C", "d", "”", "e"]);
-        assert_eq!(s.text, "b. “C d” e");
-        let sentences: Vec<Range<usize>> = s.sentences.iter().map(|x| x.tokens.clone()).collect();
-        assert_eq!(sentences, [0..2, 2..7]);
-        assert_eq!(&s.text[s.quotations[0].clone()], "“C d”");
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -16,7 +16,7 @@
 //! the same run is what `tests/extract.rs` exercises.
 //!
 //! ```no_run
-//! use newsie::corpus::{Corpus, Fields};
+//! use newsie::input::{Corpus, Fields};
 //! use newsie::model::Precision;
 //! use newsie::output::JsonlSink;
 //! use newsie::pipeline::{Models, Options, Pipeline};
@@ -30,7 +30,7 @@
 //!     strict: false,
 //!     chunk_bytes: 1 << 19,
 //!     nested: true,
-//!     place_threshold: newsie::places::THRESHOLD,
+//!     place_threshold: newsie::stages::places::THRESHOLD,
 //!     position_threshold: None,
 //!     nested_threshold: None,
 //!     all_candidates: false,
@@ -51,32 +51,15 @@
 #![warn(missing_docs)]
 
 pub mod analysis;
-pub mod attribution;
-pub mod bio;
-pub mod corpus;
 pub mod doc;
-pub mod entities;
 pub mod error;
 pub mod eval;
-pub mod export;
-pub mod fingerprint;
-pub mod gazetteer;
 pub mod home;
-pub mod issues;
-pub mod language;
+pub mod input;
 pub mod model;
-pub mod ner;
 pub mod output;
 pub mod pipeline;
-pub mod places;
-pub mod record;
-pub mod report;
-pub mod segment;
-pub mod stage;
-pub mod tag;
-#[cfg(test)]
-mod testing;
-pub mod web;
-pub mod windows;
+pub mod stages;
+pub mod text;
 
 pub use error::{Error, Result};

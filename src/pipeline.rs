@@ -6,23 +6,23 @@
 //! depend on the other windows of its batch, so neither the thread count nor the batch or chunk
 //! size changes the output.
 
-use crate::attribution::{
+use crate::doc::Doc;
+use crate::input::{Article, Input};
+use crate::model::{self, Precision, TokenClassifier};
+use crate::output::record::Record;
+use crate::output::RecordSink;
+use crate::stages::attribution::{
     self, Attribution, Nested, PrecisionStage, Roles, SignedQuotations, Speakers, Stances, Turns,
 };
-use crate::corpus::{Article, Input};
-use crate::doc::Doc;
-use crate::entities::Entities;
-use crate::fingerprint::Fingerprint;
-use crate::gazetteer::Gazetteer;
-use crate::language::Language;
-use crate::model::{self, Precision, TokenClassifier};
-use crate::ner::{self, Ner};
-use crate::output::RecordSink;
-use crate::places::{Places, Resolver, Weights};
-use crate::record::Record;
-use crate::segment::Segment;
-use crate::stage::{self, Stage};
-use crate::tag::Tag;
+use crate::stages::entities::Entities;
+use crate::stages::fingerprint::Fingerprint;
+use crate::stages::language::Language;
+use crate::stages::ner::{self, Ner};
+use crate::stages::places::gazetteer::Gazetteer;
+use crate::stages::places::{Places, Resolver, Weights};
+use crate::stages::segment::Segment;
+use crate::stages::tag::Tag;
+use crate::stages::{self, Stage};
 use crate::{Error, Result};
 use rayon::prelude::*;
 use serde_json::{Map, Value};
@@ -161,7 +161,7 @@ impl Pipeline {
     /// A pipeline of these stages, in this order; refused when a stage needs what no stage
     /// before it adds.
     pub fn with_stages(stages: Vec<Box<dyn Stage>>, opts: Options) -> Result<Self> {
-        stage::check(&stages)?;
+        stages::check(&stages)?;
         let provenance: Map<String, Value> = stages.iter().flat_map(|s| s.provenance()).collect();
         Ok(Pipeline {
             stages,
@@ -280,7 +280,7 @@ impl Pipeline {
                 summary.articles += 1;
                 summary.errors += r.error.is_some() as u64;
                 summary.words += r.words as u64;
-                if !seen.insert(crate::corpus::id_hash(&r.id)) {
+                if !seen.insert(crate::text::id_hash(&r.id)) {
                     summary.duplicate_ids += 1;
                     summary.first_duplicate.get_or_insert_with(|| r.id.clone());
                 }
@@ -335,7 +335,7 @@ impl<I: Iterator<Item = anyhow::Result<Input>>> Iterator for Chunks<I> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::stage::Layer;
+    use crate::stages::Layer;
     use serde_json::json;
 
     /// A stage outside the core, as a user would add one: it counts the quotations of an
@@ -365,7 +365,7 @@ mod tests {
             strict: false,
             chunk_bytes: CHUNK_BYTES,
             nested: true,
-            place_threshold: crate::places::THRESHOLD,
+            place_threshold: crate::stages::places::THRESHOLD,
             position_threshold: None,
             nested_threshold: None,
             all_candidates: false,

@@ -3,12 +3,12 @@
 
 use anyhow::{Context, Result};
 use clap::Parser;
-use newsie::corpus::{Corpus, Fields, Input};
 use newsie::doc::Doc;
+use newsie::input::{Corpus, Fields, Input};
 use newsie::model::Precision;
 use newsie::output::JsonlSink;
 use newsie::pipeline::{Models, Options, Pipeline};
-use newsie::segment;
+use newsie::stages::segment;
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -50,7 +50,7 @@ fn main() -> Result<()> {
         strict: false,
         chunk_bytes: newsie::pipeline::CHUNK_BYTES,
         nested: true,
-        place_threshold: newsie::places::THRESHOLD,
+        place_threshold: newsie::stages::places::THRESHOLD,
         position_threshold: None,
         nested_threshold: None,
         all_candidates: false,
@@ -58,8 +58,8 @@ fn main() -> Result<()> {
     };
     // both models, as extract runs them; the bare forward pass runs the same two
     let start = Instant::now();
-    let gazetteer = newsie::gazetteer::Gazetteer::find()
-        .map(|p| newsie::gazetteer::Gazetteer::load(&p))
+    let gazetteer = newsie::stages::places::gazetteer::Gazetteer::find()
+        .map(|p| newsie::stages::places::gazetteer::Gazetteer::load(&p))
         .transpose()?;
     match &gazetteer {
         Some(g) => println!(
@@ -69,8 +69,8 @@ fn main() -> Result<()> {
         ),
         None => println!("gazetteer: none (run scripts/setup); places not resolved"),
     }
-    let gazetteer_again = newsie::gazetteer::Gazetteer::find()
-        .map(|p| newsie::gazetteer::Gazetteer::load(&p))
+    let gazetteer_again = newsie::stages::places::gazetteer::Gazetteer::find()
+        .map(|p| newsie::stages::places::gazetteer::Gazetteer::load(&p))
         .transpose()?;
     let mut pipeline = Pipeline::new(
         Models::load(&a.models, precision, true)?,
@@ -87,7 +87,7 @@ fn main() -> Result<()> {
         },
     )?;
     let models = Models::load(&a.models, precision, true)?;
-    let bare = newsie::tag::Tag::new(models.models, models.heads, a.batch_size)?;
+    let bare = newsie::stages::tag::Tag::new(models.models, models.heads, a.batch_size)?;
 
     // the corpus, repeated, as a temporary JSONL file so extract reads it like any input
     let text =

@@ -1,7 +1,7 @@
 //! The command line: subcommands and their flags (clap).
 
 use clap::{Args, Parser, Subcommand};
-use newsie::corpus::Shard;
+use newsie::input::Shard;
 use newsie::model::Precision;
 use std::path::PathBuf;
 
@@ -89,7 +89,7 @@ pub struct ExportArgs {
     pub output: PathBuf,
     /// The tables' format.
     #[arg(long, value_enum, default_value = "parquet")]
-    pub format: newsie::export::table::Format,
+    pub format: newsie::analysis::export::table::Format,
     /// The JSON written by `newsie issues` over the same records, for the issues tables.
     #[arg(long)]
     pub issues: Option<PathBuf>,
@@ -187,7 +187,7 @@ pub struct RunArgs {
     pub no_nested: bool,
     /// Places resolved with less confidence (0 to 1) keep their best candidate, marked
     /// `"confident": false`.
-    #[arg(long, default_value_t = newsie::places::THRESHOLD, value_parser = threshold)]
+    #[arg(long, default_value_t = newsie::stages::places::THRESHOLD, value_parser = threshold)]
     pub place_threshold: f32,
     /// Candidate positions less probable than this (0 to 1) are not positions (default: the
     /// threshold the bundled precision weights were fitted with).

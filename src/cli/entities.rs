@@ -4,9 +4,9 @@
 use super::args::{AliasesArg, EntitiesArgs, RunArgs};
 use super::{create, output, pipeline, print_report, Failure, Needs, Phase, NER_ONLY};
 use anyhow::Context;
-use newsie::analysis::who::Aliases;
-use newsie::analysis::Who;
-use newsie::record::for_each_record;
+use newsie::analysis::who::resolve::Aliases;
+use newsie::analysis::who::Who;
+use newsie::output::record::for_each_record;
 use std::io::Write;
 use std::path::Path;
 

@@ -190,7 +190,7 @@ pub fn eval_places(
         places: true,
         ..NER_ONLY
     };
-    let check = |p: &Path| newsie::eval::places::read_geo(p, pages);
+    let check = |p: &Path| newsie::eval::geo::read_geo(p, pages);
     eval_file(xml, check, predictions, json, run, needs, |p, out| {
         newsie::eval::eval_places(p, xml, pages, &newsie::eval::places::ablations(), out)
     })
@@ -208,7 +208,7 @@ pub fn eval_ranker(
     let train: Vec<&Path> = train.iter().map(PathBuf::as_path).collect();
     let check: Vec<&Path> = check.iter().map(PathBuf::as_path).collect();
     for p in train.iter().chain(&check) {
-        newsie::eval::places::read_geo_xml(p).setup()?;
+        newsie::eval::geo::read_geo_xml(p).setup()?;
     }
     let needs = Needs {
         places: true,

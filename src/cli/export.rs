@@ -1,8 +1,8 @@
-//! `newsie export`: a run's records as Parquet or CSV tables (see `newsie::export`).
+//! `newsie export`: a run's records as Parquet or CSV tables (see `newsie::analysis::export`).
 
 use super::args::ExportArgs;
 use super::{Failure, Phase};
-use newsie::export::{export as write_tables, Options};
+use newsie::analysis::export::{export as write_tables, Options};
 
 pub fn export(a: ExportArgs) -> Result<(), Failure> {
     for path in a.records.iter().chain(&a.issues) {

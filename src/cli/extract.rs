@@ -4,7 +4,7 @@ use super::args::ExtractArgs;
 use super::{output, pipeline_with, Failure, Phase, EVERYTHING};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use newsie::corpus::{Corpus, Fields};
+use newsie::input::{Corpus, Fields};
 use newsie::output::JsonlSink;
 use newsie::pipeline::Summary;
 use std::io::{IsTerminal, Write};

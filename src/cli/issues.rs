@@ -1,13 +1,13 @@
-//! `newsie issues`: a run's positions grouped into issues (see `newsie::issues`).
+//! `newsie issues`: a run's positions grouped into issues (see `newsie::analysis::issues`).
 
 use super::args::IssuesArgs;
 use super::{libtorch_threads, output, Failure, Phase};
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
-use newsie::analysis::Who;
-use newsie::issues::{group, read_positions, Issues, Options};
+use newsie::analysis::issues::{group, read_positions, Issues, Options};
+use newsie::analysis::who::Who;
 use newsie::model::sentence::SentenceEncoder;
-use newsie::record::name_of;
+use newsie::output::record::name_of;
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 

@@ -11,8 +11,8 @@ pub mod report;
 
 use anyhow::{Context, Result};
 use args::RunArgs;
-use newsie::gazetteer::Gazetteer;
 use newsie::pipeline::{Models, Options, Pipeline};
+use newsie::stages::places::gazetteer::Gazetteer;
 use std::io::Write;
 use std::path::Path;
 
@@ -138,7 +138,7 @@ pub fn pipeline_with(
             .with_context(|| {
                 format!(
                     "no gazetteer ({} in {:?}); run scripts/setup, or give --gazetteer",
-                    newsie::gazetteer::FILE,
+                    newsie::stages::places::gazetteer::FILE,
                     newsie::model::base_dirs()
                 )
             })?;

@@ -3,7 +3,7 @@
 use super::args::ReportArgs;
 use super::{create, output, Failure, Phase};
 use anyhow::Context;
-use newsie::corpus::{Corpus, Fields};
+use newsie::input::{Corpus, Fields};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -12,13 +12,13 @@ pub fn segment(inputs: &[PathBuf], output_path: Option<&Path>) -> Result<(), Fai
     let mut out = output(output_path)?;
     for item in corpus {
         let line = match item.running()? {
-            newsie::corpus::Input::Article(a) => {
+            newsie::input::Input::Article(a) => {
                 let mut doc = a.into_doc();
-                newsie::segment::annotate(&mut doc);
+                newsie::stages::segment::annotate(&mut doc);
                 serde_json::to_string(&doc.to_segment_record())
             }
-            newsie::corpus::Input::Bad { id, error } => {
-                serde_json::to_string(&newsie::record::Record::error(id, error))
+            newsie::input::Input::Bad { id, error } => {
+                serde_json::to_string(&newsie::output::record::Record::error(id, error))
             }
         };
         writeln!(out, "{}", line.expect("records serialise")).running()?;
@@ -27,7 +27,7 @@ pub fn segment(inputs: &[PathBuf], output_path: Option<&Path>) -> Result<(), Fai
 }
 
 pub fn report(a: ReportArgs) -> Result<(), Failure> {
-    use newsie::report::{map, read_records, Report};
+    use newsie::analysis::report::{map, read_records, Report};
     let records = std::fs::File::open(&a.records)
         .with_context(|| format!("cannot read {}", a.records.display()))
         .setup()?;
@@ -46,7 +46,7 @@ pub fn report(a: ReportArgs) -> Result<(), Failure> {
             text: a.text_field,
         };
         for input in Corpus::open(&a.articles, fields).setup()? {
-            if let newsie::corpus::Input::Article(article) = input.running()? {
+            if let newsie::input::Input::Article(article) = input.running()? {
                 texts.insert(article.id, article.text);
             }
         }

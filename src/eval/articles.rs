@@ -3,7 +3,8 @@
 //! the truth's, precision and recall per page averaged over pages, F1 of the two means. Pages
 //! are read through the same [`Corpus`] as `newsie extract`.
 
-use crate::corpus::{id_hash, Corpus, Fields, Input};
+use crate::input::{Corpus, Fields, Input};
+use crate::text::id_hash;
 use anyhow::{bail, Context, Result};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashSet};
@@ -21,7 +22,7 @@ pub fn half(key: &str) -> &'static str {
 
 /// The set of word 4-grams (a shorter text: its words as one shingle).
 pub fn shingles(text: &str) -> HashSet<String> {
-    let w: Vec<String> = crate::segment::plain_words(text).collect();
+    let w: Vec<String> = crate::text::plain_words(text).collect();
     if w.len() < 4 {
         return (!w.is_empty()).then(|| w.join(" ")).into_iter().collect();
     }

@@ -3,8 +3,8 @@
 //! Where an article has several annotators' files the first in name order counts.
 
 use super::Prf;
+use crate::output::record::PositionRecord;
 use crate::pipeline::Pipeline;
-use crate::record::PositionRecord;
 use anyhow::{bail, Context, Result};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap, HashSet};

@@ -3,11 +3,11 @@
 //! mention no entity covers stands alone); B³ and pairwise precision and recall over the gold
 //! mentions of a split, with the baseline that joins entities by their exact name beside.
 
-use crate::analysis::who::Aliases;
-use crate::analysis::Who;
+use crate::analysis::who::resolve::Aliases;
+use crate::analysis::who::Who;
 use crate::doc::EntityType;
 use crate::eval::positions::{read_page, text_sha};
-use crate::record::Record;
+use crate::output::record::Record;
 use anyhow::{bail, Context};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
@@ -89,7 +89,7 @@ pub struct Texts<'a> {
 }
 
 /// The gold articles as newsie reads them, each checked against its sha.
-pub fn articles(gold: &Gold, texts: &Texts) -> anyhow::Result<Vec<crate::corpus::Article>> {
+pub fn articles(gold: &Gold, texts: &Texts) -> anyhow::Result<Vec<crate::input::Article>> {
     let mut out = vec![];
     for (doc, (sha, _)) in &gold.docs {
         let article = if let Some(rest) = doc.strip_prefix("polnear:") {
@@ -101,7 +101,7 @@ pub fn articles(gold: &Gold, texts: &Texts) -> anyhow::Result<Vec<crate::corpus:
                 .join(format!("{name}.txt"));
             let text = std::fs::read_to_string(&path)
                 .with_context(|| format!("cannot read {}", path.display()))?;
-            crate::corpus::Article {
+            crate::input::Article {
                 id: doc.clone(),
                 text,
                 meta: Default::default(),

@@ -3,6 +3,7 @@
 pub mod articles;
 pub mod attribution;
 pub mod entities;
+pub mod geo;
 pub mod ner;
 pub mod nested;
 pub mod places;
@@ -75,11 +76,11 @@ fn f1(precision: f64, recall: f64) -> f64 {
 fn process_texts<'a>(
     pipeline: &crate::pipeline::Pipeline,
     texts: impl IntoIterator<Item = (&'a str, &'a str)>,
-) -> anyhow::Result<Vec<crate::record::Record>> {
+) -> anyhow::Result<Vec<crate::output::record::Record>> {
     let inputs = texts
         .into_iter()
         .map(|(id, text)| {
-            crate::corpus::Input::Article(crate::corpus::Article {
+            crate::input::Input::Article(crate::input::Article {
                 id: id.to_string(),
                 text: text.to_string(),
                 meta: Default::default(),

@@ -98,7 +98,7 @@ pub fn bio_spans(tags: &[&str]) -> Vec<(Range<usize>, String)> {
             t.strip_prefix("I-").map(|k| (false, k))
         }
     });
-    crate::bio::tag_spans(parsed)
+    crate::model::bio::tag_spans(parsed)
         .into_iter()
         .map(|(r, k)| (r, k.to_string()))
         .collect()

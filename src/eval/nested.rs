@@ -3,8 +3,8 @@
 //! many inner speakers link to the right entity.
 
 use super::Prf;
+use crate::output::record::{PositionRecord, Record};
 use crate::pipeline::Pipeline;
-use crate::record::{PositionRecord, Record};
 use anyhow::{bail, Result};
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
@@ -69,7 +69,7 @@ fn cue_span(text: &str, g: &GoldInner) -> Option<(usize, usize)> {
 
 /// Lowercased words of letters and digits.
 fn words(s: &str) -> HashSet<String> {
-    crate::segment::plain_words(s).collect()
+    crate::text::plain_words(s).collect()
 }
 
 /// A speaker's words as compared: lowercased, without a leading "the".

@@ -7,7 +7,7 @@
 
 use super::{read_jsonl, Prf};
 use crate::doc::Stance;
-use crate::record::{PositionRecord, Record};
+use crate::output::record::{PositionRecord, Record};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -169,9 +169,9 @@ pub fn score(
             };
             *report
                 .stance_confusion
-                .entry(crate::record::name_of(row))
+                .entry(crate::output::record::name_of(row))
                 .or_default()
-                .entry(crate::record::name_of(p.stance))
+                .entry(crate::output::record::name_of(p.stance))
                 .or_default() += 1;
             speaker_ok += sp as usize;
             stance_ok += st as usize;
@@ -386,7 +386,7 @@ impl fmt::Display for PositionsReport {
 
 /// The article of page `key` in a folder of `<key>.html` / `<key>.html.gz` pages, as extract
 /// reads it; `None` for a page with no article text.
-pub fn read_page(dir: &Path, key: &str) -> anyhow::Result<Option<crate::corpus::Article>> {
+pub fn read_page(dir: &Path, key: &str) -> anyhow::Result<Option<crate::input::Article>> {
     use anyhow::Context;
     use std::io::Read;
     let plain = dir.join(format!("{key}.html"));
@@ -403,9 +403,9 @@ pub fn read_page(dir: &Path, key: &str) -> anyhow::Result<Option<crate::corpus::
         out
     };
     Ok(
-        match crate::corpus::page_input(key.to_string(), &html, None) {
-            crate::corpus::Input::Article(a) => Some(a),
-            crate::corpus::Input::Bad { .. } => None,
+        match crate::input::page_input(key.to_string(), &html, None) {
+            crate::input::Input::Article(a) => Some(a),
+            crate::input::Input::Bad { .. } => None,
         },
     )
 }
@@ -454,7 +454,7 @@ pub fn eval_records(records: &Path, gold: &Path, split: &str) -> anyhow::Result<
     let f = std::fs::File::open(records)
         .with_context(|| format!("cannot read {}", records.display()))?;
     let mut recs = vec![];
-    crate::record::for_each_record(std::io::BufReader::new(f), |mut r| {
+    crate::output::record::for_each_record(std::io::BufReader::new(f), |mut r| {
         r.positions.retain(|p| !p.candidate);
         recs.push(r)
     })?;
@@ -495,7 +495,7 @@ pub struct FitReport {
     /// The threshold written: the one given, else the highest pages F1 out of fold.
     pub threshold: f32,
     /// The model fitted on every page of the split, with that threshold.
-    pub model: crate::attribution::precision::PrecisionModel,
+    pub model: crate::stages::attribution::precision::PrecisionModel,
 }
 
 impl fmt::Display for FitReport {
@@ -540,7 +540,7 @@ pub fn fit_precision(
         l2,
         threshold,
     } = *opts;
-    use crate::attribution::precision::{features, Page, PrecisionModel};
+    use crate::stages::attribution::precision::{features, Page, PrecisionModel};
     let (pages, golds) = read_gold(gold, split)?;
     let docs = page_docs(pipeline, dir, &pages)?;
     let (mut xs, mut ys, mut page_of) = (vec![], vec![], vec![]);
@@ -553,7 +553,7 @@ pub fn fit_precision(
         let chosen: Vec<_> = gold.into_iter().step_by(every.max(1)).collect();
         let articles = chosen
             .iter()
-            .map(|g| crate::corpus::Article {
+            .map(|g| crate::input::Article {
                 id: g.name.clone(),
                 text: g.text.clone(),
                 meta: Default::default(),
@@ -562,7 +562,7 @@ pub fn fit_precision(
             .collect();
         news_gold = chosen.iter().map(|g| g.attributions.len()).sum();
         for (doc, g) in pipeline.docs(articles)?.iter().zip(&chosen) {
-            let quoted = crate::attribution::quoted_words(doc);
+            let quoted = crate::stages::attribution::quoted_words(doc);
             let page = Page::of(doc, &quoted);
             let rec = doc.to_record(&serde_json::Value::Null);
             for (i, p) in rec.positions.iter().enumerate() {
@@ -580,7 +580,7 @@ pub fn fit_precision(
         }
     }
     for (k, doc) in docs.iter().enumerate() {
-        let quoted = crate::attribution::quoted_words(doc);
+        let quoted = crate::stages::attribution::quoted_words(doc);
         let page = Page::of(doc, &quoted);
         let rec = doc.to_record(&serde_json::Value::Null);
         let text = rec.text.as_deref().unwrap_or("");
@@ -675,79 +675,4 @@ pub fn fit_precision(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn gold(cue: Option<[usize; 2]>, content: [usize; 2], resolved: Option<&str>) -> GoldLine {
-        GoldLine {
-            page: "p".into(),
-            split: "tune".into(),
-            sha: None,
-            n: Some(1),
-            cue,
-            content: Some(vec![content]),
-            speaker: None,
-            resolved: resolved.map(String::from),
-            nested_in: None,
-            stance: Some(Stance::Oppose),
-            stance2: None,
-        }
-    }
-
-    #[test]
-    fn a_match_needs_the_cue_and_half_the_content() {
-        let text = "Zelenskyy rejected the offer of a ceasefire. Aides said talks go on.";
-        let record = serde_json::json!({
-            "id": "p", "text": text,
-            "entities": [{"id": "E1", "type": "PER", "name": "Volodymyr Zelenskyy", "mentions": []}],
-            "positions": [
-                {"id": "P1", "speaker": {"entity": "E1", "name": "Volodymyr Zelenskyy",
-                  "text": "Zelenskyy", "start": 0, "end": 9},
-                 "cue": {"text": "rejected", "start": 10, "end": 18},
-                 "content": {"text": "the offer", "start": 19, "end": 28, "spans": [[19, 28]]},
-                 "kind": "indirect", "stance": "oppose", "confidence": 0.9},
-                {"id": "P2", "speaker": null,
-                 "cue": {"text": "said", "start": 51, "end": 55},
-                 "content": {"text": "talks go on", "start": 56, "end": 67, "spans": [[56, 67]]},
-                 "kind": "indirect", "stance": "support", "confidence": 0.9}
-            ]
-        });
-        let record: Record = serde_json::from_value(record).unwrap();
-        let pages = BTreeMap::from([("p".to_string(), text_sha(text))]);
-        let golds = vec![
-            // the whole object: the prediction holds 2 of its 5 words, no match
-            gold(Some([10, 18]), [19, 43], Some("Zelenskyy")),
-            // the other cue, its content held whole
-            gold(Some([51, 55]), [56, 67], None),
-        ];
-        let r = score(&pages, &golds, &[record], "tune");
-        assert_eq!((r.positions.tp, r.positions.fp, r.positions.fn_), (1, 1, 1));
-        // matched: no speaker in gold nor prediction, stance wrong
-        assert_eq!((r.speaker_right, r.stance_right), (1.0, 0.0));
-        assert_eq!(r.stance_confusion["oppose"]["support"], 1);
-    }
-
-    #[test]
-    fn names_of_one_speaker() {
-        let table = [
-            ("Trump", "Donald Trump", true),
-            ("the Pentagon", "Pentagon", true),
-            ("Mr. Johnson", "Boris Johnson", true),
-            ("Dustin Johnson", "Boris Johnson", false),
-            ("", "Boris Johnson", false),
-        ];
-        for (a, b, want) in table {
-            assert_eq!(same_name(a, b), want, "{a} / {b}");
-        }
-    }
-
-    #[test]
-    fn a_changed_text_is_left_out_and_named() {
-        let record: Record =
-            serde_json::from_value(serde_json::json!({"id": "p", "text": "other words"})).unwrap();
-        let pages = BTreeMap::from([("p".to_string(), text_sha("the words labelled"))]);
-        let r = score(&pages, &[], &[record], "tune");
-        assert_eq!(r.changed_pages, ["p"]);
-        assert_eq!(r.pages, 0);
-    }
-}
+mod tests;

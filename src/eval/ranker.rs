@@ -2,12 +2,11 @@
 //! each collection scored with weights fitted on the others only, a kept-aside collection,
 //! a calibration table and the misses by cause, all beside the hand-set weights.
 
-use super::places::{read_geo, scores, words_of, GeoArticle, GeoScores, Toponym, MAX_KM};
-use crate::corpus::Article;
-use crate::doc::{CharIndex, Doc};
-use crate::gazetteer::{distance_km, Gazetteer, Place};
+use super::geo::{GeoSet, Toponym, MAX_KM};
+use super::places::{scores, GeoScores};
 use crate::pipeline::Pipeline;
-use crate::places::{fit, Resolver, Weights, SIGNALS};
+use crate::stages::places::gazetteer::{distance_km, Gazetteer, Place};
+use crate::stages::places::{fit, Resolver, Weights, SIGNALS};
 use anyhow::{bail, Result};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -19,75 +18,6 @@ const RIGHT_KM: f64 = 161.0;
 const STEPS: usize = 1000;
 /// Fits per training set: each after the first sees the context the one before resolves.
 const PASSES: usize = 2;
-
-/// A collection, its articles annotated through the pipeline.
-pub struct GeoSet {
-    /// Its name (the file's stem).
-    pub name: String,
-    pub(super) articles: Vec<GeoArticle>,
-    pub(super) docs: Vec<Doc>,
-}
-
-impl GeoSet {
-    /// Reads a collection (the pages' folder for one labelled on web pages) and runs the
-    /// pipeline's stages over its texts.
-    pub fn load(pipeline: &Pipeline, path: &Path, pages: Option<&Path>) -> Result<Self> {
-        let articles = read_geo(path, pages)?;
-        let inputs = articles
-            .iter()
-            .map(|a| Article {
-                id: a.id.clone(),
-                text: a.text.clone(),
-                meta: Default::default(),
-                keep_text: false,
-            })
-            .collect();
-        let docs = pipeline.docs(inputs)?;
-        let name = path.file_stem().map_or_else(
-            || path.display().to_string(),
-            |s| s.to_string_lossy().into(),
-        );
-        Ok(GeoSet {
-            name,
-            articles,
-            docs,
-        })
-    }
-
-    /// The fold (of `k`) of each article: by a hash of its id, so that it does not move when
-    /// articles are added.
-    fn folds(&self, k: usize) -> Vec<usize> {
-        self.articles
-            .iter()
-            .map(|a| {
-                // FNV-1a
-                let h = a.id.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
-                    (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-                });
-                (h % k as u64) as usize
-            })
-            .collect()
-    }
-
-    /// Every toponym of the chosen articles with its Doc and word span.
-    fn toponyms<'s>(
-        &'s self,
-        chosen: &'s [bool],
-    ) -> impl ParallelIterator<Item = (&'s Doc, &'s Toponym, std::ops::Range<usize>)> + 's {
-        self.articles
-            .par_iter()
-            .zip(&self.docs)
-            .zip(chosen)
-            .filter(|(_, &c)| c)
-            .flat_map_iter(|((a, doc), _)| {
-                let chars = CharIndex::new(&doc.text);
-                a.toponyms
-                    .iter()
-                    .map(move |t| (doc, t, words_of(doc, &chars, t)))
-                    .collect::<Vec<_>>()
-            })
-    }
-}
 
 /// Which candidates are right: the gold GeoNames id, or any within 161 km of the gold point (as
 /// the measure counts them); None when none is.
@@ -464,7 +394,10 @@ impl std::fmt::Display for RankerReport {
             )?;
         }
         writeln!(f, "\nweights fitted on all training collections:")?;
-        for (n, w) in crate::places::NAMES.iter().zip(self.fitted.vector()) {
+        for (n, w) in crate::stages::places::NAMES
+            .iter()
+            .zip(self.fitted.vector())
+        {
             writeln!(f, "  {n:<16} {w:>8.3}")?;
         }
         Ok(())

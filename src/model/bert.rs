@@ -2,7 +2,7 @@
 //! over a base), precision, the forward pass.
 
 use super::{base_dirs, HeadSpec, Manifest, Precision, Scores, TokenClassifier};
-use crate::windows::{Window, WindowSpec};
+use crate::model::windows::{Window, WindowSpec};
 use anyhow::{anyhow, bail, Context, Result};
 use rust_bert::bert::{BertConfig, BertEmbeddings, BertModel};
 use serde_json::Value;
@@ -316,7 +316,7 @@ impl TokenClassifier for BertTagger {
             return Ok(vec![]);
         }
         let width =
-            crate::windows::padded_len(batch.iter().map(|w| w.ids.len()).max().unwrap_or(0));
+            crate::model::windows::padded_len(batch.iter().map(|w| w.ids.len()).max().unwrap_or(0));
         let n = batch.len();
         let mut ids = vec![0i64; n * width];
         let mut types = vec![0i64; n * width];

@@ -1,7 +1,7 @@
 //! Models of the same labels, windows and vocabulary, their probabilities averaged.
 
 use super::{BertTagger, HeadSpec, Manifest, Precision, Scores, TokenClassifier};
-use crate::windows::{Window, WindowSpec};
+use crate::model::windows::{Window, WindowSpec};
 use anyhow::{bail, Context, Result};
 use serde_json::Value;
 use std::path::Path;

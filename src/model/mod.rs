@@ -4,14 +4,16 @@
 //! rust-bert compatible BERT token classifier in a local folder load the same way.
 
 mod bert;
+pub mod bio;
 mod ensemble;
 pub mod sentence;
+pub mod windows;
 
 pub use bert::BertTagger;
 use bert::ISA_CAP;
 pub use ensemble::Ensemble;
 
-use crate::windows::{Window, WindowSpec};
+use crate::model::windows::{Window, WindowSpec};
 use anyhow::{bail, Context, Result};
 use serde::Deserialize;
 use serde_json::Value;

@@ -1,8 +1,8 @@
 //! JSON lines: one record a line, a chunk written and flushed at once; resuming a killed run.
 
 use super::RecordSink;
-use crate::corpus::Input;
-use crate::record::Record;
+use crate::input::Input;
+use crate::output::record::Record;
 use crate::{Error, Result};
 use anyhow::{bail, Context};
 use rayon::prelude::*;

@@ -3,8 +3,9 @@
 //! format is one new file here.
 
 pub mod jsonl;
+pub mod record;
 
-use crate::record::Record;
+use crate::output::record::Record;
 use crate::Result;
 
 pub use jsonl::JsonlSink;

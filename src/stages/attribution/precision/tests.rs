@@ -1,0 +1,56 @@
+use super::*;
+
+#[test]
+fn a_fit_learns_which_feature_separates() {
+    // positions have a speech cue, candidates that are not have none
+    let mut xs = vec![];
+    let mut ys = vec![];
+    for k in 0..40 {
+        let mut x = vec![0.0; FEATURES.len()];
+        x[0] = 0.8;
+        x[1] = (k % 2) as f32;
+        xs.push(x);
+        ys.push(k % 2 == 1);
+    }
+    let m = PrecisionModel::fit(&xs, &ys, &vec![1.0; ys.len()], 0.001, 500);
+    assert!(m.weights[1] > 1.0, "{:?}", m.weights);
+    assert!(m.probability(&xs[1]) > 0.8 && m.probability(&xs[0]) < 0.2);
+}
+
+#[test]
+fn a_speech_act_found_twice_is_one_position() {
+    let mut doc = Doc::new("d", "x");
+    let pos = |cue: Range<usize>, reported_by| Position {
+        cue,
+        reported_by,
+        ..Position::default()
+    };
+    // a top-level position, its nested copy (same cue), an inner one found from two levels
+    doc.positions = vec![
+        pos(3..4, None),
+        pos(9..10, None),
+        pos(3..4, Some(1)),
+        pos(12..13, Some(1)),
+        pos(12..13, Some(3)),
+    ];
+    dedupe(&mut doc);
+    let got: Vec<_> = doc
+        .positions
+        .iter()
+        .map(|p| (p.cue.clone(), p.reported_by))
+        .collect();
+    assert_eq!(got, vec![(3..4, None), (9..10, None), (12..13, Some(1))]);
+}
+
+#[test]
+fn retain_rehangs_a_kept_position_on_the_nearest_kept_reporter() {
+    let mut doc = Doc::new("d", "x");
+    let pos = |reported_by| Position {
+        reported_by,
+        ..Position::default()
+    };
+    doc.positions = vec![pos(None), pos(Some(0)), pos(Some(1)), pos(None)];
+    retain(&mut doc, &[true, false, true, false]);
+    let got: Vec<_> = doc.positions.iter().map(|p| p.reported_by).collect();
+    assert_eq!(got, vec![None, Some(0)]);
+}

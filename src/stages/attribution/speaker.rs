@@ -1,0 +1,412 @@
+//! Who holds a position: the entity a source names, a pronoun's antecedent, or the entity the
+//! article described with the source's words.
+
+mod names;
+mod source;
+
+use super::sentence_of;
+use crate::doc::{Doc, EntityType, Position};
+use crate::stages::{Layer, Stage};
+use std::ops::Range;
+
+use names::{descriptors, lower_words, named};
+use source::{can_speak, inferred_source, relative_antecedent, ORGANISATION_NOUNS, QUALIFIERS};
+
+/// The stage that links each position's source to the entity it names.
+pub struct Speakers;
+
+impl Stage for Speakers {
+    fn name(&self) -> &str {
+        "speakers"
+    }
+    fn requires(&self) -> Vec<Layer> {
+        vec![Layer::Positions, Layer::Entities]
+    }
+    fn adds(&self) -> Vec<Layer> {
+        vec![Layer::Speakers]
+    }
+    fn annotate(&self, doc: &mut Doc) -> crate::Result<()> {
+        let mut positions = std::mem::take(&mut doc.positions);
+        let speakers = SpeakerIndex::new(doc);
+        // a pronoun reads the speakers of the positions before it
+        for i in 0..positions.len() {
+            if positions[i]
+                .source
+                .as_ref()
+                .is_some_and(|s| !can_speak(doc, s))
+            {
+                positions[i].source = None;
+            }
+            if positions[i].source.is_none() {
+                if let Some(source) = inferred_source(doc, &positions[..i], &positions[i].cue) {
+                    positions[i].source = Some(source);
+                    positions[i].inferred = true;
+                }
+            }
+            // "the ministers, who rejected the plan": the speaker is the pronoun's noun
+            if let Some(s) = &positions[i].source {
+                let word = doc.token_text(s.start).to_lowercase();
+                if s.len() == 1 && (word == "who" || word == "which") {
+                    positions[i].antecedent = relative_antecedent(doc, s.start);
+                }
+            }
+            let named = positions[i]
+                .antecedent
+                .clone()
+                .or(positions[i].source.clone());
+            let speaker = named
+                .as_ref()
+                .and_then(|s| speakers.speaker(s, &positions[..i]));
+            positions[i].speaker = speaker;
+        }
+        // "I" or "we" inside a quotation is the quotation's speaker: the position whose
+        // content holds it
+        for i in 0..positions.len() {
+            let Some(s) = positions[i].source.clone() else {
+                continue;
+            };
+            if !first_person(doc, &s) || positions[i].speaker.is_some() {
+                continue;
+            }
+            positions[i].speaker = positions
+                .iter()
+                .enumerate()
+                .find(|&(j, p)| {
+                    j != i
+                        && p.content
+                            .iter()
+                            .any(|c| c.start <= s.start && s.end <= c.end)
+                })
+                .and_then(|(_, p)| p.speaker);
+        }
+        doc.positions = positions;
+        Ok(())
+    }
+}
+
+const PERSON_PRONOUNS: &[&str] = &[
+    "he", "him", "his", "she", "her", "hers", "himself", "herself",
+];
+/// What a person's possessive may stand for the person by: what they said or wrote, and their
+/// own offices.
+const OWN_VOICE: &[&str] = &[
+    "statement",
+    "statements",
+    "remarks",
+    "words",
+    "letter",
+    "tweet",
+    "tweets",
+    "post",
+    "posts",
+    "message",
+    "note",
+    "book",
+    "memo",
+    "memoir",
+    "essay",
+    "column",
+    "speech",
+    "interview",
+    "testimony",
+    "account",
+    "website",
+    "campaign",
+    "office",
+    "administration",
+    "lawsuit",
+    "complaint",
+    "filing",
+    "announcement",
+];
+const GROUP_PRONOUNS: &[&str] = &["it", "its", "they", "them", "their"];
+const DETERMINERS: &[&str] = &["the", "a", "an", "this", "that", "these", "those", "its"];
+
+/// How far back pronouns and descriptions look for their entity, in sentences: news refers to
+/// what it named recently, and it keeps a very long article linear.
+const LOOKBACK_SENTENCES: usize = 50;
+
+/// What speaker resolution reads of an article, computed once per article: the entity of each
+/// mention and the words the article describes each entity with.
+pub(super) struct SpeakerIndex<'a> {
+    doc: &'a Doc,
+    entity_of: Vec<Option<usize>>,
+    descriptors: Vec<Vec<String>>,
+    /// Each entity's grammatical gender as the article's pronouns after its mentions and its
+    /// honorifics show it, where they agree.
+    gender: Vec<Option<Gender>>,
+}
+
+/// What "he" and "she" tell apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Gender {
+    Male,
+    Female,
+}
+
+fn gender_of_word(w: &str) -> Option<Gender> {
+    match w {
+        "he" | "him" | "his" | "himself" => Some(Gender::Male),
+        "she" | "her" | "hers" | "herself" => Some(Gender::Female),
+        _ => None,
+    }
+}
+
+fn gender_of_honorific(w: &str) -> Option<Gender> {
+    match w {
+        "mr" => Some(Gender::Male),
+        "ms" | "mrs" | "miss" => Some(Gender::Female),
+        _ => None,
+    }
+}
+
+/// How far after a mention its pronouns are counted, in words, short of the next person.
+const GENDER_WINDOW: usize = 20;
+
+/// Each entity's gender: the honorific before its mentions, and the "he"/"she" words that
+/// follow them before any other person is named; none where the counts tie.
+fn genders(doc: &Doc, entity_of: &[Option<usize>]) -> Vec<Option<Gender>> {
+    let mut counts = vec![[0usize; 2]; doc.entities.len()];
+    let mut add = |e: usize, g: Gender| counts[e][(g == Gender::Female) as usize] += 1;
+    for (m, mention) in doc.mentions.iter().enumerate() {
+        let Some(e) = entity_of[m] else { continue };
+        if mention.label != EntityType::PER {
+            continue;
+        }
+        // "Mr." may be one word or two ("Mr", ".")
+        let before = |k: usize| {
+            mention
+                .tokens
+                .start
+                .checked_sub(k)
+                .map(|t| doc.token_text(t))
+        };
+        let honorific = match before(1) {
+            Some(".") => before(2),
+            w => w,
+        };
+        if let Some(g) =
+            honorific.and_then(|w| gender_of_honorific(&w.trim_end_matches('.').to_lowercase()))
+        {
+            add(e, g);
+        }
+        let next_person = doc.mentions[m + 1..]
+            .iter()
+            .find(|x| x.label == EntityType::PER)
+            .map_or(doc.tokens.len(), |x| x.tokens.start);
+        let end = next_person.min(mention.tokens.end + GENDER_WINDOW);
+        for t in mention.tokens.end..end {
+            if let Some(g) = gender_of_word(&doc.token_text(t).to_lowercase()) {
+                add(e, g);
+            }
+        }
+    }
+    counts
+        .into_iter()
+        .map(|[m, f]| match m.cmp(&f) {
+            std::cmp::Ordering::Greater => Some(Gender::Male),
+            std::cmp::Ordering::Less => Some(Gender::Female),
+            std::cmp::Ordering::Equal => None,
+        })
+        .collect()
+}
+
+impl<'a> SpeakerIndex<'a> {
+    pub(super) fn new(doc: &'a Doc) -> Self {
+        debug_assert!(doc
+            .mentions
+            .windows(2)
+            .all(|w| w[0].tokens.start <= w[1].tokens.start));
+        let mut entity_of = vec![None; doc.mentions.len()];
+        for (e, ent) in doc.entities.iter().enumerate() {
+            for &m in &ent.mentions {
+                entity_of[m] = Some(e);
+            }
+        }
+        let descriptors = (0..doc.entities.len())
+            .map(|e| descriptors(doc, e))
+            .collect();
+        let gender = genders(doc, &entity_of);
+        SpeakerIndex {
+            doc,
+            entity_of,
+            descriptors,
+            gender,
+        }
+    }
+
+    /// The entity a source names: a mention inside it ("Ukrainian President Volodymyr
+    /// Zelenskyy"), else a pronoun's antecedent ("he", "his statements"), else the person or
+    /// organisation the article described with the source's words ("the Ukrainian president").
+    pub(super) fn speaker(&self, source: &Range<usize>, earlier: &[Position]) -> Option<usize> {
+        named(self.doc, source)
+            .and_then(|m| self.entity_of[m])
+            .or_else(|| self.pronoun(source, earlier))
+            .or_else(|| self.described(source))
+            .or_else(|| self.organisation_noun(source))
+            .or_else(|| self.surname(source))
+    }
+
+    /// A source that is a person's surname, in any case, titles aside ("VINDMAN" in a
+    /// transcript, "Mr. Vindman" where the tagger marked no name): that person, when the
+    /// article names only one person so.
+    fn surname(&self, source: &Range<usize>) -> Option<usize> {
+        let doc = self.doc;
+        let words: Vec<String> = lower_words(doc, source.clone())
+            .filter(|w| !crate::doc::TITLE_ABBREVIATIONS.contains(&w.as_str()))
+            .collect();
+        let [last] = words.as_slice() else {
+            return None;
+        };
+        let mut people = with_surname(doc, last);
+        match (people.next(), people.next()) {
+            (Some(e), None) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// "the company", "the group", "the agency": the organisation named last, within the last
+    /// three sentences (news names an organisation, then calls it by its kind).
+    fn organisation_noun(&self, source: &Range<usize>) -> Option<usize> {
+        let doc = self.doc;
+        let words: Vec<String> = lower_words(doc, source.clone()).collect();
+        let (first, head) = (words.first()?, words.last()?);
+        if first != "the" || words.len() > 3 || !ORGANISATION_NOUNS.contains(&head.as_str()) {
+            return None;
+        }
+        let sentence = sentence_of(doc, source.start);
+        self.before(source)
+            .take_while(|&(_, s)| s + 3 >= sentence)
+            .find(|&(m, _)| doc.mentions[m].label == EntityType::ORG)
+            .and_then(|(m, _)| self.entity_of[m])
+    }
+
+    /// Mentions ending before the source, nearest first, within the look-back, with their
+    /// sentence.
+    fn before(&self, source: &Range<usize>) -> impl Iterator<Item = (usize, usize)> + '_ {
+        let doc = self.doc;
+        let sentence = sentence_of(doc, source.start);
+        let end = doc
+            .mentions
+            .partition_point(|m| m.tokens.end <= source.start);
+        (0..end)
+            .rev()
+            .map(move |m| (m, sentence_of(doc, doc.mentions[m].tokens.start)))
+            .take_while(move |&(_, s)| s + LOOKBACK_SENTENCES >= sentence)
+    }
+
+    /// A pronoun's antecedent. "he"/"she": the speaker of the last position if the last
+    /// sentence that names people names them too (speakers go on talking), else the first
+    /// person named in that sentence (its subject, mostly). "it"/"they": the nearest
+    /// organisation in the last two sentences.
+    fn pronoun(&self, source: &Range<usize>, earlier: &[Position]) -> Option<usize> {
+        let doc = self.doc;
+        let first = doc.token_text(source.start).to_lowercase();
+        if source.len() > 3 {
+            return None;
+        }
+        let label = |m: usize| doc.mentions[m].label;
+        // "his aunt", "her doctor" are someone else; "his statement", "her campaign" are the
+        // person's own
+        let last = doc.token_text(source.end - 1).to_lowercase();
+        if matches!(first.as_str(), "his" | "her")
+            && source.len() > 1
+            && !OWN_VOICE.contains(&last.as_str())
+        {
+            return None;
+        }
+        if PERSON_PRONOUNS.contains(&first.as_str()) {
+            // "she" never points at someone the article calls "he"
+            let wanted = gender_of_word(&first);
+            let agrees = |m: usize| {
+                let known = self.entity_of[m].and_then(|e| self.gender[e]);
+                wanted.is_none() || known.is_none() || known == wanted
+            };
+            let mut people = self
+                .before(source)
+                .filter(|&(m, _)| label(m) == EntityType::PER && agrees(m));
+            let (m, last_sentence) = people.next()?;
+            // nearest first: the sentence's first person comes last
+            let mut named_there: Vec<usize> = std::iter::once(m)
+                .chain(
+                    people
+                        .take_while(|&(_, s)| s == last_sentence)
+                        .map(|(m, _)| m),
+                )
+                .filter_map(|m| self.entity_of[m])
+                .collect();
+            named_there.reverse();
+            let last_speaker = earlier.iter().rev().find_map(|p| p.speaker);
+            return match last_speaker {
+                Some(e) if named_there.contains(&e) => Some(e),
+                _ => named_there.first().copied(),
+            };
+        }
+        if GROUP_PRONOUNS.contains(&first.as_str()) {
+            let sentence = sentence_of(doc, source.start);
+            return self
+                .before(source)
+                .take_while(|&(_, s)| s + 1 >= sentence)
+                .find(|&(m, _)| label(m) == EntityType::ORG)
+                .and_then(|(m, _)| self.entity_of[m])
+                .filter(|&e| doc.entities[e].label == EntityType::ORG);
+        }
+        None
+    }
+
+    /// The person or organisation, mentioned before the source, whose descriptors include the
+    /// source's head (its last word) and most of its other words; the nearest of equals.
+    fn described(&self, source: &Range<usize>) -> Option<usize> {
+        let doc = self.doc;
+        // the noun before its qualifiers ("people familiar with the talks": people)
+        let words: Vec<String> = lower_words(doc, source.clone())
+            .take_while(|w| !QUALIFIERS.contains(&w.as_str()))
+            .filter(|w| !DETERMINERS.contains(&w.as_str()))
+            .collect();
+        let head = words.last()?;
+        let mut seen = Vec::new();
+        let mut best: Option<((usize, usize), usize)> = None;
+        for (m, _) in self.before(source) {
+            let Some(e) = self.entity_of[m] else { continue };
+            if seen.contains(&e)
+                || !matches!(doc.entities[e].label, EntityType::PER | EntityType::ORG)
+            {
+                continue;
+            }
+            seen.push(e);
+            let d = &self.descriptors[e];
+            if !d.contains(head) {
+                continue;
+            }
+            let score = words.iter().filter(|w| d.contains(w)).count();
+            // nearest first, so a later candidate must score higher
+            let key = (score, doc.mentions[m].tokens.end);
+            if best.is_none_or(|(k, _)| score > k.0) {
+                best = Some((key, e));
+            }
+        }
+        best.map(|(_, e)| e)
+    }
+}
+
+/// The people of the article whose full name ends in this surname (lowercase).
+pub(super) fn with_surname<'a>(doc: &'a Doc, surname: &'a str) -> impl Iterator<Item = usize> + 'a {
+    doc.entities.iter().enumerate().filter_map(move |(i, e)| {
+        let mut words = e.name.split_whitespace();
+        let last = words.next_back()?;
+        (e.label == EntityType::PER && words.next().is_some() && last.to_lowercase() == surname)
+            .then_some(i)
+    })
+}
+
+/// A source that is "I" or "we" alone (or "me", "us").
+pub(super) fn first_person(doc: &Doc, source: &Range<usize>) -> bool {
+    source.len() == 1
+        && matches!(
+            doc.token_text(source.start).to_lowercase().as_str(),
+            "i" | "we" | "me" | "us"
+        )
+}
+
+#[cfg(test)]
+mod tests;

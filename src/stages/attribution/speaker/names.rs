@@ -1,0 +1,138 @@
+//! The entity a source names, and the words that describe an entity.
+
+use super::*;
+
+pub(super) fn rank(t: EntityType) -> usize {
+    match t {
+        EntityType::PER => 0,
+        EntityType::ORG => 1,
+        EntityType::LOC => 2,
+        EntityType::MISC => 3,
+    }
+}
+
+/// The mention inside the source that names the speaker: a person before an organisation before
+/// a place ("officials in Moscow"), the last of equals; a MISC only when it is the whole source
+/// ("the Democrats", "Latinos"), not when it qualifies it ("Ukrainian officials").
+pub(super) fn named(doc: &Doc, source: &Range<usize>) -> Option<usize> {
+    // mentions are in text order and do not overlap: those inside end the run before the source
+    let end = doc
+        .mentions
+        .partition_point(|m| m.tokens.start < source.end);
+    let mut bare = source.clone();
+    while bare.len() > 1
+        && DETERMINERS.contains(&doc.token_text(bare.start).to_lowercase().as_str())
+    {
+        bare.start += 1;
+    }
+    // the head: the words before an apposition or a relative clause ("Rob Goldman, president
+    // of …", "the People's Daily, the party's mouthpiece")
+    let head_end = (bare.start + 1..bare.end)
+        .find(|&w| matches!(doc.token_text(w), "," | "(" | "who" | "which" | "that"))
+        .unwrap_or(bare.end);
+    let head = bare.start..head_end;
+    let inside: Vec<usize> = (0..end)
+        .rev()
+        .take_while(|&i| doc.mentions[i].tokens.end > source.start)
+        .filter(|&i| doc.mentions[i].tokens.start < head.end)
+        .collect();
+    // a person named in the head is the speaker ("Ukrainian President Volodymyr Zelenskyy"),
+    // unless others are named by their tie to them ("friends of Mike Ford")
+    let tied = |m: usize| {
+        let start = doc.mentions[m].tokens.start;
+        start >= source.start + 2 && doc.token_text(start - 1) == "of" && {
+            let w = doc.token_text(start - 2);
+            w.ends_with('s') && w.chars().all(char::is_lowercase)
+        }
+    };
+    if let Some(&m) = inside
+        .iter()
+        .find(|&&m| doc.mentions[m].label == EntityType::PER)
+    {
+        return (!tied(m)).then_some(m);
+    }
+    // else a name that is the head's last word ("the White House", "Beijing"); a place only
+    // as the whole head: a name that qualifies a noun names no one ("US officials", "a
+    // spokesperson for the Foreign Office", "Middle East observers")
+    inside
+        .into_iter()
+        .filter(|&i| {
+            let m = &doc.mentions[i];
+            match m.label {
+                EntityType::ORG => m.tokens.end == head.end,
+                _ => m.tokens == head,
+            }
+        })
+        .min_by_key(|&i| (rank(doc.mentions[i].label), std::cmp::Reverse(i)))
+}
+
+pub(super) fn lower_words(doc: &Doc, words: Range<usize>) -> impl Iterator<Item = String> + '_ {
+    words
+        .map(|w| doc.token_text(w).to_lowercase())
+        .filter(|w| w.chars().all(|c| c.is_alphabetic() || c == '-') && !w.is_empty())
+}
+
+/// Words the article uses around an entity's mentions: up to four words before a mention
+/// ("Ukrainian President"), an apposition after it (", the Ukrainian president,"), and its own.
+/// Abbreviated titles and the nouns news uses for them afterwards ("Gov. Eric Holcomb" … "the
+/// governor").
+pub(super) const TITLE_WORDS: &[(&str, &str)] = &[
+    ("gov", "governor"),
+    ("sen", "senator"),
+    ("rep", "representative"),
+    ("gen", "general"),
+    ("lt", "lieutenant"),
+    ("col", "colonel"),
+    ("sgt", "sergeant"),
+    ("adm", "admiral"),
+    ("atty", "attorney"),
+    ("supt", "superintendent"),
+    ("pres", "president"),
+    ("sec", "secretary"),
+    ("amb", "ambassador"),
+    ("det", "detective"),
+    ("insp", "inspector"),
+    ("prof", "professor"),
+    ("dr", "doctor"),
+];
+
+pub(super) fn descriptors(doc: &Doc, e: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    for &m in &doc.entities[e].mentions {
+        let m = &doc.mentions[m];
+        out.extend(lower_words(doc, m.tokens.clone()));
+        let sentence = &doc.sentences[sentence_of(doc, m.tokens.start)];
+        let mut w = m.tokens.start;
+        while w > sentence.tokens.start && m.tokens.start - w < 4 {
+            let t = doc.token_text(w - 1).to_lowercase();
+            w -= 1;
+            // "Gov." (or "Gov", ".") is what "the governor" refers back to
+            if t == "." {
+                continue;
+            }
+            let t = t.strip_suffix('.').unwrap_or(&t);
+            if DETERMINERS.contains(&t) || !t.chars().all(char::is_alphabetic) {
+                break;
+            }
+            let full = TITLE_WORDS
+                .iter()
+                .find(|(a, _)| *a == t)
+                .map_or(t, |(_, f)| f);
+            out.push(full.to_string());
+        }
+        if m.tokens.end < sentence.tokens.end && doc.token_text(m.tokens.end) == "," {
+            let mut w = m.tokens.end + 1;
+            while w < sentence.tokens.end && w < m.tokens.end + 8 {
+                let t = doc.token_text(w).to_lowercase();
+                if !t.chars().all(|c| c.is_alphabetic() || c == '-') {
+                    break;
+                }
+                out.push(t);
+                w += 1;
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}

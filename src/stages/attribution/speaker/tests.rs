@@ -1,0 +1,140 @@
+use super::*;
+use crate::stages::testing::{with_entities, words_of};
+
+fn position(doc: &Doc, source: Option<&str>, cue: &str, content: &str) -> Position {
+    Position {
+        source: source.map(|s| words_of(doc, s)),
+        cue: words_of(doc, cue),
+        content: vec![words_of(doc, content)],
+        confidence: 1.0,
+        ..Position::default()
+    }
+}
+
+#[test]
+fn speakers_a_reader_sees_where_the_tagger_found_no_source() {
+    // (text, entities, positions as (source, cue, content), expected (speaker name, inferred))
+    type Row<'a> = (
+        &'a str,
+        &'a [(&'a str, EntityType)],
+        &'a [(Option<&'a str>, &'a str, &'a str)],
+        (Option<&'a str>, bool),
+    );
+    let table: &[Row] = &[
+        (
+            "The minister met the envoy and then insisted on a ceasefire.",
+            &[],
+            &[(None, "insisted on", "a ceasefire")],
+            (Some("The minister"), true),
+        ),
+        (
+            "Olaf Scholz met the envoy and later rejected the plan.",
+            &[("Olaf Scholz", EntityType::PER)],
+            &[(None, "rejected", "the plan")],
+            (Some("Olaf Scholz"), true),
+        ),
+        (
+            "Olaf Scholz said talks would resume and added that Europe must help.",
+            &[("Olaf Scholz", EntityType::PER)],
+            &[
+                (Some("Olaf Scholz"), "said", "talks would resume"),
+                (None, "added", "that Europe must help"),
+            ],
+            (Some("Olaf Scholz"), true),
+        ),
+        (
+            "The talks stalled after the ministers, who rejected the plan, left.",
+            &[],
+            &[(None, "rejected", "the plan")],
+            (Some("the ministers"), true),
+        ),
+        // the tagger's "who": the pronoun's noun names the speaker
+        (
+            "It stalled after the ministers, who rejected the plan, left.",
+            &[],
+            &[(Some("who"), "rejected", "the plan")],
+            (Some("the ministers"), false),
+        ),
+        // no subject to share: none
+        (
+            "Rain fell and then insisted on a ceasefire.",
+            &[],
+            &[(None, "insisted on", "a ceasefire")],
+            (None, false),
+        ),
+        // a name in -ly is a speaker
+        (
+            "Kelly urged Congress to act.",
+            &[],
+            &[(Some("Kelly"), "urged", "Congress to act")],
+            (Some("Kelly"), false),
+        ),
+        // "I" inside a quotation is the quotation's speaker
+        (
+            "\"We will not sign it. I told them so,\" Smith said.",
+            &[("Smith", EntityType::PER)],
+            &[
+                (Some("Smith"), "said", "We will not sign it. I told them so"),
+                (Some("I"), "told", "them so"),
+            ],
+            (Some("Smith"), false),
+        ),
+        // "she" is not the man named last
+        (
+            "Jennifer Williams testified and she was asked about the call. Kurt Volker, who \
+             said he had no indication of a deal, spoke next. \"It sounded political,\" she said.",
+            &[
+                ("Jennifer Williams", EntityType::PER),
+                ("Kurt Volker", EntityType::PER),
+            ],
+            &[(Some("she"), "said", "It sounded political")],
+            (Some("Jennifer Williams"), false),
+        ),
+        // "his aunt" is not him
+        (
+            "Mike Ford was a writer. According to his aunt, the stories were sad.",
+            &[("Mike Ford", EntityType::PER)],
+            &[(Some("his aunt"), "According to", "the stories were sad")],
+            (Some("his aunt"), false),
+        ),
+        // a relative "which" after a dash
+        (
+            "The talks stalled. The Palestinian Authority - which rejected the plan - left.",
+            &[("Palestinian Authority", EntityType::ORG)],
+            &[(Some("which"), "rejected", "the plan")],
+            (Some("Palestinian Authority"), false),
+        ),
+        // "the governor" after "Gov. Eric Holcomb"
+        (
+            "Republican Gov. Eric Holcomb signed the budget. The governor said he was waiting \
+             for a report.",
+            &[("Eric Holcomb", EntityType::PER)],
+            &[(Some("The governor"), "said", "he was waiting for a report")],
+            (Some("Eric Holcomb"), false),
+        ),
+        // a modifier alone is no speaker
+        (
+            "Never urged Ukraine to give up the region.",
+            &[("Ukraine", EntityType::LOC)],
+            &[(Some("Never"), "urged", "Ukraine to give up the region")],
+            (None, false),
+        ),
+    ];
+    for &(text, entities, positions, (want, inferred)) in table {
+        let mut doc = with_entities(text, entities);
+        doc.positions = positions
+            .iter()
+            .map(|&(s, c, t)| position(&doc, s, c, t))
+            .collect();
+        Speakers.annotate(&mut doc).unwrap();
+        let record = doc.to_record(&serde_json::Value::Null);
+        let last = record.positions.last().unwrap();
+        let got = last.speaker.as_ref().and_then(|s| s.name.as_deref());
+        assert_eq!(got, want, "{text:?}");
+        assert_eq!(
+            last.speaker.as_ref().is_some_and(|s| s.inferred),
+            inferred,
+            "{text:?}"
+        );
+    }
+}

@@ -1,0 +1,154 @@
+//! Turns of a transcript: paragraphs that open with a speaker's name and a colon, as hearing and
+//! interview transcripts print them ("VINDMAN: That's correct."). The answer belongs to the one
+//! answering, which the tagger, reading a question and its answer as one text, gets wrong; the
+//! layout says it plainly enough for a rule. A text is a transcript when at least two paragraphs
+//! open so, each with the name of a person the article names (or a name the tagger marks as a
+//! person), so that "Update:" or "Photo:" lines are no turns.
+
+use super::signed::{breaks, with_rule_positions, CONFIDENCE};
+use super::speaker::with_surname;
+use crate::doc::{Doc, EntityType, Kind, Position};
+use crate::stages::{Layer, Stage};
+use std::ops::Range;
+
+/// The stage that puts transcript turns in place of what the model read inside them.
+pub struct Turns;
+
+impl Stage for Turns {
+    fn name(&self) -> &str {
+        "transcript turns"
+    }
+    fn requires(&self) -> Vec<Layer> {
+        vec![Layer::Words, Layer::Entities, Layer::Positions]
+    }
+    fn adds(&self) -> Vec<Layer> {
+        vec![Layer::Positions]
+    }
+    fn annotate(&self, doc: &mut Doc) -> crate::Result<()> {
+        let turns = turns(doc);
+        doc.positions = with_rule_positions(std::mem::take(&mut doc.positions), turns);
+        Ok(())
+    }
+}
+
+/// Longest speaker label, in words ("SEN. RICHARD BLUMENTHAL").
+const MAX_LABEL: usize = 4;
+
+/// The label names a person of the article: a person mention covers it, or it is a person's
+/// name or surname, whatever its case ("VINDMAN", "Mr. Vindman").
+fn names_a_person(doc: &Doc, label: &Range<usize>) -> bool {
+    let covered = doc.mentions.iter().any(|m| {
+        m.label == EntityType::PER && m.tokens.start <= label.start && label.end <= m.tokens.end
+    });
+    let words: Vec<String> = label
+        .clone()
+        .map(|w| doc.token_text(w).to_lowercase())
+        .filter(|w| w.chars().all(char::is_alphabetic))
+        .filter(|w| !crate::doc::TITLE_ABBREVIATIONS.contains(&w.as_str()))
+        .collect();
+    // a salutation addresses someone ("DEAR ABBY:"): the turn is the writer's, not theirs
+    let (Some(first), Some(last)) = (words.first(), words.last()) else {
+        return false;
+    };
+    if matches!(first.as_str(), "dear" | "to" | "from" | "re") {
+        return false;
+    }
+    covered || with_surname(doc, last).next().is_some()
+}
+
+/// Each turn of the Doc as a direct position (the name its source, the colon its cue, the rest
+/// of the paragraph its content), with the words it covers; none unless there are two or more.
+pub fn turns(doc: &Doc) -> Vec<(Position, Range<usize>)> {
+    let n = doc.tokens.len();
+    let text = |w: usize| doc.token_text(w);
+    let mut out = Vec::new();
+    for start in (0..n).filter(|&w| w == 0 || breaks(doc, w - 1)) {
+        let mut colon = start;
+        while colon < n
+            && colon - start < MAX_LABEL
+            && text(colon).chars().next().is_some_and(char::is_uppercase)
+            && (colon == start || !breaks(doc, colon - 1))
+        {
+            colon += 1;
+        }
+        if colon == start || colon + 1 >= n || text(colon) != ":" || breaks(doc, colon - 1) {
+            continue;
+        }
+        let mut end = colon + 1;
+        while end < n && !breaks(doc, end - 1) {
+            end += 1;
+        }
+        if breaks(doc, colon) || !names_a_person(doc, &(start..colon)) {
+            continue;
+        }
+        out.push((
+            Position {
+                source: Some(start..colon),
+                cue: colon..colon + 1,
+                content: std::iter::once(colon + 1..end).collect(),
+                kind: Kind::Direct,
+                confidence: CONFIDENCE,
+                by_rule: true,
+                ..Position::default()
+            },
+            start..end,
+        ));
+    }
+    if out.len() < 2 {
+        out.clear();
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::stages::testing::with_entities;
+
+    #[test]
+    fn turns_table() {
+        // (article, people it names, (source, content) of each turn)
+        type Row<'a> = (&'a str, &'a [&'a str], &'a [(&'a str, &'a str)]);
+        let table: &[Row] = &[
+            (
+                "Alexander Vindman testified on Tuesday.\n\
+                 SCHIFF: Did you report the call to the lawyers?\n\
+                 VINDMAN: That's correct. I did.",
+                &["Alexander Vindman", "Adam Schiff"],
+                &[
+                    ("SCHIFF", "Did you report the call to the lawyers?"),
+                    ("VINDMAN", "That's correct. I did."),
+                ],
+            ),
+            // labels that name no one are no turns, and one turn alone is no transcript
+            (
+                "Update: the vote was moved.\nPhoto: Jane Doe\nSCHIFF: Thank you.",
+                &["Adam Schiff"],
+                &[],
+            ),
+            // a letter's salutation is no speaker
+            (
+                "DEAR ABBY: My husband left.\nDEAR ABBY: My sister is ill.",
+                &["Abby Van Buren"],
+                &[],
+            ),
+        ];
+        for &(article, people, want) in table {
+            let entities: Vec<(&str, EntityType)> =
+                people.iter().map(|p| (*p, EntityType::PER)).collect();
+            let doc = with_entities(article, &entities);
+            let got: Vec<(String, String)> = turns(&doc)
+                .into_iter()
+                .map(|(p, _)| {
+                    let s = |r: &Range<usize>| doc.text[doc.byte_span(r)].to_string();
+                    (s(p.source.as_ref().unwrap()), s(&p.content[0]))
+                })
+                .collect();
+            let want: Vec<(String, String)> = want
+                .iter()
+                .map(|(a, b)| (a.to_string(), b.to_string()))
+                .collect();
+            assert_eq!(got, want, "{article:?}");
+        }
+    }
+}
