@@ -6,7 +6,7 @@
 
 mod common;
 
-use newsie::fingerprint::{encode, minhash};
+use newsie::stages::fingerprint::{encode, minhash};
 use serde_json::json;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -41,7 +41,7 @@ fn articles(data: &Path) -> Vec<(String, Option<String>, String)> {
         }
     }
     for xml in ["geo/lgl.xml", "geo/GeoVirus.xml"] {
-        for a in newsie::eval::places::read_geo_xml(&data.join(xml)).unwrap() {
+        for a in newsie::eval::geo::read_geo_xml(&data.join(xml)).unwrap() {
             out.push((format!("{xml}:{}", a.id), None, a.text));
         }
     }

@@ -6,7 +6,7 @@ mod common;
 use common::{extract_file, records, tiny_shared};
 use newsie::model::{self, Precision};
 use newsie::pipeline::Models;
-use newsie::tag::Tag;
+use newsie::stages::tag::Tag;
 use std::path::Path;
 
 fn root() -> &'static Path {
@@ -35,7 +35,7 @@ fn a_shared_encoder_scores_as_the_one_head_models_with_its_weights() {
     for line in text.lines().take(3) {
         let v: serde_json::Value = serde_json::from_str(line).unwrap();
         let mut d = newsie::doc::Doc::new(v["id"].as_str().unwrap(), v["text"].as_str().unwrap());
-        newsie::segment::annotate(&mut d);
+        newsie::stages::segment::annotate(&mut d);
         docs.push(d);
     }
     let windows = a.windows(&docs).unwrap();

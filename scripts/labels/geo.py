@@ -20,7 +20,7 @@ MARK = re.compile(r"\[\[([^|\]]+)\|([A-Z]{2})(?:\.([A-Z0-9]+))?(?::([a-z]+))?\]\
 
 
 def fold(s):
-    """The resolver's fold (src/gazetteer.rs `fold`)."""
+    """The resolver's fold (src/stages/places/gazetteer.rs `fold`)."""
     out = []
     for c in unicodedata.normalize("NFD", s):
         if unicodedata.combining(c):

@@ -1,5 +1,5 @@
 """What the trainers share beyond the data (train.data): wordpieces per word as newsie makes them,
-a document's windows (train.windows, the same as src/windows.rs) as training examples, padded
+a document's windows (train.windows, the same as src/model/windows.rs) as training examples, padded
 batches, the spans that span F1 compares, the start of a run (seeds, threads, device) and the
 saved delta over the PyPI base.
 """

@@ -1,4 +1,4 @@
-"""src/places/ranker.json: the place ranker, fitted on LGL, GeoVirus and geo-train.xml.
+"""src/stages/places/ranker.json: the place ranker, fitted on LGL, GeoVirus and geo-train.xml.
 
 Usage: scripts/train/run places [GEO_DIR]   (GEO_DIR holds lgl.xml and GeoVirus.xml; default
 ../shared/data/geo). tests/data/geo-train.xml is international news written for newsie.
@@ -26,5 +26,5 @@ def main(args):
     recipe.sh(
         "target/release/newsie", "eval", "ranker", "--train", f"{geo}/lgl.xml", "--train", f"{geo}/GeoVirus.xml",
         "--train", "tests/data/geo-train.xml", "--check", "tests/data/geo-own.xml", "--folds", "5", "--l2", "0.0001",
-        "--fit", "src/places/ranker.json",
+        "--fit", "src/stages/places/ranker.json",
     )

@@ -6,7 +6,7 @@ Tasks:
   attribution  PolNeAR folders (text/ + attributions/ brat standoff), labels BIO over
                SOURCE/CUE/CONTENT; words and sentences from `newsie segment`, as at inference.
 
-The windows are built exactly as newsie builds them at inference (src/windows.rs, train.windows):
+The windows are built exactly as newsie builds them at inference (src/model/windows.rs, train.windows):
 whole sentences packed into a core of at most --core wordpieces, plus up to --context wordpieces of
 the neighbouring words on each side as unlabelled context. Casing goes in as token type ids (lower /
 Title / UPPER / mixed), new rows initialised from type 0. The saved model is a delta over the PyPI

@@ -1,4 +1,4 @@
-"""Windows and casing as newsie builds them at inference (src/windows.rs: plan, casing), for the
+"""Windows and casing as newsie builds them at inference (src/model/windows.rs: plan, casing), for the
 trainers (train.common.make_examples). No torch and no imports from this package here: `cargo test`
 runs this file as a script (python3 scripts/train/windows.py) against the Rust code
 (windows::tests::the_training_script_builds_the_same_windows), reading cases as JSON on stdin.
@@ -24,7 +24,7 @@ def casing(word):
 
 
 def windows(piece_counts, sent_starts, core_max, context):
-    """Same algorithm as src/windows.rs::plan. Returns (ctx_start, core_start, core_end, ctx_end)
+    """Same algorithm as src/model/windows.rs::plan. Returns (ctx_start, core_start, core_end, ctx_end)
     as word indices."""
     n = len(piece_counts)
     bounds = sorted(set(sent_starts) | {0}) + [n]

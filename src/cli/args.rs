@@ -427,7 +427,7 @@ pub enum EvalCommand {
         #[arg(long, default_value_t = 0.0001)]
         l2: f32,
         /// Write the weights fitted on every training collection here (JSON, the layout of
-        /// src/places/ranker.json).
+        /// src/stages/places/ranker.json).
         #[arg(long)]
         fit: Option<PathBuf>,
         /// Print the scores as JSON.

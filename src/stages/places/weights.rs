@@ -1,6 +1,6 @@
 //! The weights of the ranking signals: a conditional logit (one score per candidate, a softmax
 //! over a name's candidates) fitted on LGL and GeoVirus by `newsie eval ranker --fit`
-//! (`scripts/train/run places`; the card is `src/places/RANKER.md`), and the hand-set weights it
+//! (`scripts/train/run places`; the card is `src/stages/places/RANKER.md`), and the hand-set weights it
 //! replaced, kept to compare against.
 
 use crate::stages::places::gazetteer::Feature;
@@ -115,7 +115,7 @@ impl Default for Weights {
         static W: OnceLock<Weights> = OnceLock::new();
         *W.get_or_init(|| {
             serde_json::from_str::<Fitted>(FITTED)
-                .expect("src/places/ranker.json is valid")
+                .expect("src/stages/places/ranker.json is valid")
                 .weights
         })
     }
