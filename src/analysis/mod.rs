@@ -5,3 +5,6 @@ pub mod export;
 pub mod issues;
 pub mod report;
 pub mod who;
+
+#[cfg(test)]
+mod shape;

@@ -19,23 +19,11 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use web::{WarcCounts, WarcReader};
 
-/// Field names to read from JSON records.
-#[derive(Debug, Clone)]
-pub struct Fields {
-    /// The JSON field of the id.
-    pub id: String,
-    /// The JSON field of the text.
-    pub text: String,
-}
+mod jsonl;
+pub use jsonl::{parse_line, Fields};
 
-impl Default for Fields {
-    fn default() -> Self {
-        Fields {
-            id: "id".into(),
-            text: "text".into(),
-        }
-    }
-}
+mod shard;
+pub use shard::Shard;
 
 #[derive(Debug, Clone, PartialEq)]
 /// An input article.
@@ -57,36 +45,6 @@ impl Article {
         d.meta = self.meta;
         d.keep_text = self.keep_text;
         d
-    }
-}
-
-/// Share K of N of a corpus (`--shard K/N`, K from 1): the articles whose id hashes to it. N
-/// machines with K = 1..N together see every input once.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Shard {
-    /// This share, 1..=n.
-    pub k: u64,
-    /// Of this many.
-    pub n: u64,
-}
-
-impl std::str::FromStr for Shard {
-    type Err = String;
-    fn from_str(s: &str) -> std::result::Result<Self, String> {
-        let bad = || format!("{s:?} is not K/N with 1 <= K <= N");
-        let (k, n) = s.split_once('/').ok_or_else(bad)?;
-        let (k, n): (u64, u64) = (k.parse().map_err(|_| bad())?, n.parse().map_err(|_| bad())?);
-        if k == 0 || k > n {
-            return Err(bad());
-        }
-        Ok(Shard { k, n })
-    }
-}
-
-impl Shard {
-    /// Whether this shard keeps the input (by a hash of its id).
-    pub fn keeps(&self, input: &Input) -> bool {
-        id_hash(&input.record_id()) % self.n == self.k - 1
     }
 }
 
@@ -534,111 +492,6 @@ fn bad(kind: ErrorKind, message: String, line: Option<usize>) -> RecordError {
         kind,
         message,
         line,
-    }
-}
-
-/// One JSONL line to an article, or to the reason it is not one.
-pub fn parse_line(bytes: &[u8], line: usize, fields: &Fields) -> Input {
-    let at = Some(line);
-    let bytes = if line == 1 {
-        bytes.strip_prefix(BOM).unwrap_or(bytes)
-    } else {
-        bytes
-    };
-    let value: Value = match serde_json::from_slice(bytes) {
-        Ok(v) => v,
-        Err(e) => {
-            let kind = if std::str::from_utf8(bytes).is_err() {
-                ErrorKind::InvalidUtf8
-            } else {
-                ErrorKind::InvalidJson
-            };
-            return Input::Bad {
-                id: None,
-                error: bad(kind, e.to_string(), at),
-            };
-        }
-    };
-    let Value::Object(mut obj) = value else {
-        return Input::Bad {
-            id: None,
-            error: bad(
-                ErrorKind::NotAnObject,
-                "line is JSON but not an object".into(),
-                at,
-            ),
-        };
-    };
-    let id = match obj.remove(&fields.id) {
-        Some(Value::String(s)) if !s.is_empty() => s,
-        Some(Value::Number(n)) => n.to_string(),
-        Some(Value::Null) | None => {
-            return Input::Bad {
-                id: None,
-                error: bad(
-                    ErrorKind::MissingId,
-                    format!("no '{}' field", fields.id),
-                    at,
-                ),
-            }
-        }
-        Some(other) => {
-            let msg = format!(
-                "'{}' must be a string or number, not {}",
-                fields.id,
-                json_type(&other)
-            );
-            return Input::Bad {
-                id: None,
-                error: bad(ErrorKind::InvalidId, msg, at),
-            };
-        }
-    };
-    let text = match obj.remove(&fields.text) {
-        Some(Value::String(s)) => s,
-        Some(Value::Null) | None => {
-            let msg = format!("no '{}' field", fields.text);
-            return Input::Bad {
-                id: Some(id),
-                error: bad(ErrorKind::MissingText, msg, at),
-            };
-        }
-        Some(other) => {
-            let msg = format!(
-                "'{}' must be a string, not {}",
-                fields.text,
-                json_type(&other)
-            );
-            return Input::Bad {
-                id: Some(id),
-                error: bad(ErrorKind::InvalidText, msg, at),
-            };
-        }
-    };
-    let meta = KEPT_FIELDS
-        .iter()
-        .filter_map(|k| {
-            obj.remove(*k)
-                .filter(|v| !v.is_null())
-                .map(|v| (k.to_string(), v))
-        })
-        .collect();
-    Input::Article(Article {
-        id,
-        text,
-        meta,
-        keep_text: false,
-    })
-}
-
-fn json_type(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
     }
 }
 

@@ -57,6 +57,12 @@ const ARTICLES: &[(&str, Type)] = &[
     ("error", Type::Str),
     ("duplicate_of", Type::Str),
     ("similarity", Type::Float),
+    ("language", Type::Str),
+    ("error_message", Type::Str),
+    ("error_line", Type::Int),
+    ("schema_version", Type::Str),
+    ("model", Type::Str),
+    ("extensions", Type::Str),
 ];
 const ENTITIES: &[(&str, Type)] = &[
     ("article", Type::Str),
@@ -91,6 +97,15 @@ const POSITIONS: &[(&str, Type)] = &[
     ("confidence", Type::Float),
     ("reported_by", Type::Str),
     ("quote_id", Type::Str),
+    ("speaker_affiliation", Type::Str),
+    ("speaker_inferred", Type::Bool),
+    ("speaker_start", Type::Int),
+    ("speaker_end", Type::Int),
+    ("cue_start", Type::Int),
+    ("cue_end", Type::Int),
+    ("content_start", Type::Int),
+    ("content_end", Type::Int),
+    ("candidate", Type::Bool),
 ];
 const PLACES: &[(&str, Type)] = &[
     ("article", Type::Str),
@@ -105,6 +120,8 @@ const PLACES: &[(&str, Type)] = &[
     ("confidence", Type::Float),
     ("confident", Type::Bool),
     ("focus", Type::Bool),
+    ("feature_code", Type::Str),
+    ("mentions", Type::Int),
 ];
 const QUOTES: &[(&str, Type)] = &[
     ("quote_id", Type::Str),
@@ -321,6 +338,14 @@ fn write_record(
             r.error.as_ref().map(|e| e.kind.as_str().to_string()).into(),
             copy.map(|c| c.0.to_string()).into(),
             Cell::Float(copy.map(|c| c.1)),
+            r.language.clone().into(),
+            r.error.as_ref().map(|e| e.message.clone()).into(),
+            Cell::Int(r.error.as_ref().and_then(|e| e.line).map(|l| l as i64)),
+            r.schema_version.as_str().into(),
+            (!r.model.is_null()).then(|| r.model.to_string()).into(),
+            (!r.extensions.is_empty())
+                .then(|| serde_json::to_string(&r.extensions).expect("JSON values"))
+                .into(),
         ],
     )?;
     for e in &r.entities {
@@ -370,6 +395,15 @@ fn write_record(
                 p.confidence.into(),
                 p.reported_by.clone().into(),
                 p.quote_id.clone().into(),
+                speaker.and_then(|s| s.affiliation.clone()).into(),
+                Cell::Bool(speaker.map(|s| s.inferred)),
+                Cell::Int(speaker.map(|s| s.span.start as i64)),
+                Cell::Int(speaker.map(|s| s.span.end as i64)),
+                p.cue.start.into(),
+                p.cue.end.into(),
+                p.content.start.into(),
+                p.content.end.into(),
+                p.candidate.into(),
             ],
         )?;
         if let Some(id) = &p.quote_id {
@@ -407,6 +441,8 @@ fn write_record(
                 p.confidence.into(),
                 p.confident.into(),
                 r.focus.contains(&p.country).into(),
+                p.feature_code.as_str().into(),
+                p.mentions.into(),
             ],
         )?;
     }

@@ -158,6 +158,12 @@ impl Report<'_> {
     }
 }
 
+/// The page's data of `records` as JSON: what the page can show (the output's shape test).
+#[cfg(test)]
+pub(super) fn view(records: Vec<Record>) -> serde_json::Value {
+    serde_json::to_value(gather("view", records, HashMap::new())).expect("plain data")
+}
+
 fn gather(title: &str, records: Vec<Record>, mut texts: HashMap<String, String>) -> Data {
     let mut data = Data {
         title: title.to_string(),
@@ -173,7 +179,8 @@ fn gather(title: &str, records: Vec<Record>, mut texts: HashMap<String, String>)
         c.entities += r.entities.len();
         c.positions += r.positions.len();
         c.places += r.places.len();
-        let text = texts.remove(&r.id);
+        // texts given beside the records first, else the record's own (web pages, --with-text)
+        let text = texts.remove(&r.id).or(r.text);
         c.texts += usize::from(text.is_some());
         let mut article = Article {
             title: r
