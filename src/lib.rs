@@ -1,19 +1,20 @@
 //! newsie: news corpora in, one JSONL record per article out, with the entities each article
 //! mentions, the places it is about and the positions it reports.
 //!
-//! The house is spaCy-like: [`doc::Doc`] holds an article and everything found in it. Each step
-//! is a [`stage::Stage`] that declares what it needs of the Doc and what it adds: `segment`, the
-//! model stage [`tag::Tag`] (every model head over the same windows), `ner`, `entities`,
-//! `attribution` (decoding, signed quotations, speakers, stances, positions inside positions)
-//! and `places`. Only [`pipeline`] knows their order, and checks it when it is built. Models sit
-//! behind [`model::TokenClassifier`]; the gazetteer behind [`gazetteer::Gazetteer`]. The output
-//! is defined once in [`record`] and written through an [`output::RecordSink`]. [`eval`] and
-//! [`report`] sit on top.
+//! The house is spaCy-like: [`doc::Doc`] holds an article and everything found in it. Articles
+//! come in through [`input`]; each step is a [`stages::Stage`] that declares what it needs of
+//! the Doc and what it adds: `segment`, the model stage [`stages::tag::Tag`] (every model head
+//! over the same windows), `ner`, `entities`, `attribution` (decoding, signed quotations,
+//! speakers, stances, positions inside positions) and `places`. Only [`pipeline`] knows their
+//! order, and checks it when it is built. Models sit behind [`model::TokenClassifier`]; the
+//! gazetteer behind [`stages::places::gazetteer::Gazetteer`]. The output is defined once in
+//! [`output::record`] and written through an [`output::RecordSink`]. [`analysis`] (who is who,
+//! issues, export, report) and [`eval`] sit on top (docs/architecture.md).
 //!
 //! A corpus through the pipeline, one record per article (the shipped models and the base
 //! encoder that `scripts/setup` fetches). Compiled, not run, by the doc tests: rustdoc links the
 //! example in a temporary folder, where the executable-relative rpath to libtorch cannot reach;
-//! the same run is what `tests/extract.rs` exercises.
+//! the same run is what `tests/extract/` exercises.
 //!
 //! ```no_run
 //! use newsie::input::{Corpus, Fields};

@@ -12,6 +12,7 @@ fn root() -> PathBuf {
 }
 
 #[test]
+#[ignore = "long: a local Spark (scripts/test runs it)"]
 fn spark_output_equals_the_single_process_output() {
     let java = Command::new("java").arg("-version").output();
     if !java.is_ok_and(|o| o.status.success()) {

@@ -3,6 +3,7 @@
 use super::*;
 
 #[test]
+#[ignore = "long: two models over the sample (scripts/test runs it)"]
 fn an_ensemble_of_a_model_with_itself_finds_what_the_model_finds() {
     // a folder whose newsie.json names members averages their probabilities: twice the same
     // model gives its own probabilities, so the same positions, offsets and confidences
@@ -56,6 +57,7 @@ fn findings(recs: &[Value]) -> (HashSet<(String, String)>, HashSet<(String, Stri
 }
 
 #[test]
+#[ignore = "long: three runs of the sample (scripts/test runs it)"]
 fn the_fast_model_is_one_encoder_that_finds_what_the_pair_finds() {
     // models/fast: one folder, one encoder, both heads
     let fast = root().join("models/fast");
@@ -121,6 +123,7 @@ fn the_fast_model_is_one_encoder_that_finds_what_the_pair_finds() {
 }
 
 #[test]
+#[ignore = "data-bound: CoNLL-2003 and PolNeAR dev (scripts/test runs it)"]
 fn the_fast_model_keeps_its_floors_on_the_dev_sets() {
     let (Some(testa), polnear) = (
         conll("eng.testa"),

@@ -111,6 +111,7 @@ fn seas_and_regions_beyond_a_country_are_not_namesake_towns() {
 }
 
 #[test]
+#[ignore = "data-bound: LGL and GeoVirus (scripts/test runs it)"]
 fn eval_places_on_lgl_and_geovirus() {
     for (name, floor) in [("lgl.xml", 0.78), ("GeoVirus.xml", 0.80)] {
         let xml = root().join("../shared/data/geo").join(name);

@@ -4,6 +4,7 @@ use super::*;
 
 /// Byte-identical output whatever the threads, batch size and chunk size.
 #[test]
+#[ignore = "long: the sample twice over, in six settings (scripts/test runs it)"]
 fn same_bytes_for_any_threads_batch_size_and_chunk_size() {
     let dir = tempfile::tempdir().unwrap();
     let input = big_corpus(dir.path(), 2);
@@ -60,6 +61,7 @@ fn a_reader_that_stops_early_ends_the_run_quietly() {
 }
 
 #[test]
+#[ignore = "long: 30 copies of the sample, killed and resumed (scripts/test runs it)"]
 fn killed_runs_resume_to_the_uninterrupted_output() {
     let dir = tempfile::tempdir().unwrap();
     let input = big_corpus(dir.path(), 30);
@@ -168,6 +170,7 @@ fn resume_refuses_another_input() {
 }
 
 #[test]
+#[ignore = "long: three shards of three copies of the sample (scripts/test runs it)"]
 fn shards_together_give_every_record_once() {
     let dir = tempfile::tempdir().unwrap();
     let input = big_corpus(dir.path(), 3);

@@ -10,7 +10,10 @@ fn polnear_dev() -> Option<std::path::PathBuf> {
     if dir.join("text").is_dir() {
         Some(dir)
     } else {
-        eprintln!("skipped the PolNeAR items: no ../shared/data/polnear/dev");
+        crate::stages::testing::skipped(
+            "eval::stance::the_bundled_weights_are_what_the_fit_gives",
+            "no ../shared/data/polnear/dev",
+        );
         None
     }
 }
