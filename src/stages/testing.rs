@@ -56,24 +56,3 @@ pub fn words_of(doc: &Doc, phrase: &str) -> Range<usize> {
         .unwrap();
     first..end + 1
 }
-
-/// A unit test (or part of one) whose data is absent says so, as the integration tests do
-/// (`tests/common/mod.rs`): on stderr and in `$NEWSIE_SKIP_LOG`; a failure under
-/// `NEWSIE_REQUIRE_DATA=1`.
-pub fn skipped(test: &str, why: &str) {
-    assert!(
-        std::env::var("NEWSIE_REQUIRE_DATA").map_or(true, |v| v != "1"),
-        "{test}: {why}, and NEWSIE_REQUIRE_DATA=1"
-    );
-    eprintln!("SKIPPED {test}: {why}");
-    if let Some(log) = std::env::var_os("NEWSIE_SKIP_LOG") {
-        use std::io::Write;
-        let file = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(log);
-        if let Ok(mut f) = file {
-            let _ = writeln!(f, "{test}: {why}");
-        }
-    }
-}

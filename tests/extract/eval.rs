@@ -182,3 +182,32 @@ fn eval_entities_on_the_labelled_set() {
         "{report:#}"
     );
 }
+
+#[test]
+fn the_bundled_stance_weights_are_what_the_fit_gives() {
+    use newsie::eval::stance::{examples, fit, read_stance};
+    let dir = root().join("../shared/data/polnear/dev");
+    if !dir.join("text").is_dir() {
+        common::skipped(
+            "the_bundled_stance_weights_are_what_the_fit_gives",
+            "no ../shared/data/polnear/dev",
+            true,
+        );
+        return;
+    }
+    let set = read_stance(&root().join("tests/data/stance.jsonl")).unwrap();
+    let examples = examples(&set, Some(&dir)).unwrap();
+    let fitted = fit(&examples, &["train".to_string()]);
+    let bundled = newsie::stages::attribution::stance::StanceModel::bundled();
+    for (a, b) in fitted
+        .weights
+        .iter()
+        .flatten()
+        .zip(bundled.weights.iter().flatten())
+    {
+        assert!(
+            (a - b).abs() < 1e-3,
+            "{a} vs {b}: run newsie eval stance --fit"
+        );
+    }
+}

@@ -5,19 +5,6 @@ fn set() -> Vec<StanceItem> {
     read_stance(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/stance.jsonl")).unwrap()
 }
 
-fn polnear_dev() -> Option<std::path::PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/polnear/dev");
-    if dir.join("text").is_dir() {
-        Some(dir)
-    } else {
-        crate::stages::testing::skipped(
-            "eval::stance::the_bundled_weights_are_what_the_fit_gives",
-            "no ../shared/data/polnear/dev",
-        );
-        None
-    }
-}
-
 #[test]
 fn stance_from_cue_and_content() {
     // (sentence, cue, content, stance): the cases, where the cue alone says neutral
@@ -78,25 +65,6 @@ fn the_model_beats_the_cue_rule_on_the_written_third_kept_aside() {
         report.model.macro_f1 >= report.cue_rule.macro_f1 + 0.15,
         "{report}"
     );
-}
-
-#[test]
-fn the_bundled_weights_are_what_the_fit_gives() {
-    let Some(dir) = polnear_dev() else { return };
-    let examples = examples(&set(), Some(&dir)).unwrap();
-    let fitted = fit(&examples, &["train".to_string()]);
-    let bundled = StanceModel::bundled();
-    for (a, b) in fitted
-        .weights
-        .iter()
-        .flatten()
-        .zip(bundled.weights.iter().flatten())
-    {
-        assert!(
-            (a - b).abs() < 1e-3,
-            "{a} vs {b}: run newsie eval stance --fit"
-        );
-    }
 }
 
 #[test]
