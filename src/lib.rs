@@ -34,6 +34,7 @@
 //!     place_threshold: newsie::stages::places::THRESHOLD,
 //!     position_threshold: None,
 //!     nested_threshold: None,
+//!     reading: Default::default(),
 //!     all_candidates: false,
 //!     all_languages: false,
 //! };

@@ -55,6 +55,8 @@ pub struct Options {
     /// Positions inside positions less probable than this are not positions (`None`: the
     /// bundled weights').
     pub nested_threshold: Option<f32>,
+    /// Which candidates count as positions (the precision weights).
+    pub reading: attribution::Reading,
     /// Positions below the precision threshold are kept, marked `candidate`.
     pub all_candidates: bool,
     /// Positions of texts in other languages than English are kept.
@@ -137,7 +139,8 @@ impl Pipeline {
                 stages.push(Box::new(Nested::new(tag.clone()).map_err(Error::Model)?));
             }
             stages.push(Box::new(Roles));
-            let mut precision = PrecisionStage::new(opts.all_candidates, opts.all_languages);
+            let mut precision =
+                PrecisionStage::new(opts.reading, opts.all_candidates, opts.all_languages);
             if let Some(t) = opts.position_threshold {
                 precision.threshold = t;
             }
@@ -368,6 +371,7 @@ mod tests {
             place_threshold: crate::stages::places::THRESHOLD,
             position_threshold: None,
             nested_threshold: None,
+            reading: Default::default(),
             all_candidates: false,
             all_languages: false,
         }

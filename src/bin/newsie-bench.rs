@@ -53,6 +53,7 @@ fn main() -> Result<()> {
         place_threshold: newsie::stages::places::THRESHOLD,
         position_threshold: None,
         nested_threshold: None,
+        reading: Default::default(),
         all_candidates: false,
         all_languages: false,
     };

@@ -154,6 +154,7 @@ pub fn pipeline_with(
         place_threshold: run.place_threshold,
         position_threshold: run.position_threshold,
         nested_threshold: run.nested_threshold,
+        reading: run.positions,
         all_candidates: run.all_candidates,
         all_languages: run.all_languages,
     };

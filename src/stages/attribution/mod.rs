@@ -24,7 +24,7 @@ pub mod stance;
 mod turns;
 
 pub use nested::Nested;
-pub use precision::PrecisionStage;
+pub use precision::{PrecisionStage, Reading};
 pub use role::Roles;
 pub use signed::SignedQuotations;
 pub use speaker::Speakers;

@@ -19,8 +19,22 @@ use std::sync::OnceLock;
 mod lexicon;
 use lexicon::{ACTION, CAPTION, COGNITION, FIRST_SECOND, NEGATION, SAY, SPEECH, THIRD};
 
+/// Which candidates count as positions: the two readings differ in the weights that score them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Reading {
+    /// Weights fitted on the labelled web pages and PolNeAR's news together: keeps most of what
+    /// PolNeAR annotates as attributions (endorsements, criticism, actions taken as stances).
+    #[default]
+    Broad,
+    /// Weights fitted on the labelled web pages alone (docs/positions.md): fewer positions, more
+    /// of them ones a reader would name; PolNeAR's broader attributions fall below its threshold.
+    Strict,
+}
+
 /// The stage: dedupes, scores and filters positions.
 pub struct PrecisionStage {
+    /// The weights that score candidates.
+    pub model: &'static PrecisionModel,
     /// Candidates less probable than this are not positions.
     pub threshold: f32,
     /// Positions inside a content less probable than this are not positions.
@@ -32,11 +46,13 @@ pub struct PrecisionStage {
 }
 
 impl PrecisionStage {
-    /// With the bundled weights' threshold.
-    pub fn new(keep_candidates: bool, all_languages: bool) -> Self {
+    /// With the reading's bundled weights and their thresholds.
+    pub fn new(reading: Reading, keep_candidates: bool, all_languages: bool) -> Self {
+        let model = PrecisionModel::of(reading);
         PrecisionStage {
-            threshold: PrecisionModel::bundled().threshold,
-            nested_threshold: PrecisionModel::bundled().nested_threshold,
+            model,
+            threshold: model.threshold,
+            nested_threshold: model.nested_threshold,
             keep_candidates,
             all_languages,
         }
@@ -60,7 +76,7 @@ impl Stage for PrecisionStage {
     }
     fn annotate(&self, doc: &mut Doc) -> crate::Result<()> {
         dedupe(doc);
-        let m = PrecisionModel::bundled();
+        let m = self.model;
         let quoted = quoted_words(doc);
         let page = Page::of(doc, &quoted);
         let probs: Vec<f32> = (0..doc.positions.len())
@@ -348,16 +364,27 @@ pub struct PrecisionModel {
     pub fitted_on: String,
 }
 
-/// The fitted weights this build carries.
+/// The fitted weights this build carries, one file per reading.
 const WEIGHTS: &str = include_str!("precision.json");
+const STRICT_WEIGHTS: &str = include_str!("precision-strict.json");
 
 impl PrecisionModel {
-    /// The weights this build carries.
+    /// The broad reading's weights, the default.
     pub fn bundled() -> &'static PrecisionModel {
-        static MODEL: OnceLock<PrecisionModel> = OnceLock::new();
-        MODEL.get_or_init(|| {
-            let m: PrecisionModel = serde_json::from_str(WEIGHTS).expect("precision.json parses");
-            assert_eq!(m.features, FEATURES, "precision.json is for other features");
+        Self::of(Reading::Broad)
+    }
+
+    /// The weights of a reading this build carries.
+    pub fn of(reading: Reading) -> &'static PrecisionModel {
+        static BROAD: OnceLock<PrecisionModel> = OnceLock::new();
+        static STRICT: OnceLock<PrecisionModel> = OnceLock::new();
+        let (cell, json) = match reading {
+            Reading::Broad => (&BROAD, WEIGHTS),
+            Reading::Strict => (&STRICT, STRICT_WEIGHTS),
+        };
+        cell.get_or_init(|| {
+            let m: PrecisionModel = serde_json::from_str(json).expect("precision weights parse");
+            assert_eq!(m.features, FEATURES, "precision weights for other features");
             m
         })
     }

@@ -54,3 +54,27 @@ fn retain_rehangs_a_kept_position_on_the_nearest_kept_reporter() {
     let got: Vec<_> = doc.positions.iter().map(|p| p.reported_by).collect();
     assert_eq!(got, vec![None, Some(0)]);
 }
+
+#[test]
+fn both_readings_carry_weights_for_these_features() {
+    let (broad, strict) = (
+        PrecisionModel::of(Reading::Broad),
+        PrecisionModel::of(Reading::Strict),
+    );
+    for m in [broad, strict] {
+        assert_eq!(m.weights.len(), FEATURES.len());
+        assert!(m.threshold > 0.0 && m.threshold < 1.0, "{}", m.threshold);
+    }
+    // a candidate whose cue is an action on a short object ("agreed a deal") is less of a
+    // position in the strict reading, which PolNeAR's attributions did not pull up
+    let mut x = vec![0.0; FEATURES.len()];
+    let set = |x: &mut Vec<f32>, name: &str, v: f32| {
+        x[FEATURES.iter().position(|f| *f == name).unwrap()] = v
+    };
+    set(&mut x, "tagger", 0.9);
+    set(&mut x, "cue_action", 1.0);
+    set(&mut x, "source_entity", 1.0);
+    set(&mut x, "content_short", 1.0);
+    assert!(broad.score(&x) >= broad.threshold, "{}", broad.score(&x));
+    assert!(strict.score(&x) < strict.threshold, "{}", strict.score(&x));
+}
