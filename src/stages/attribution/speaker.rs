@@ -239,12 +239,28 @@ impl<'a> SpeakerIndex<'a> {
     /// Zelenskyy"), else a pronoun's antecedent ("he", "his statements"), else the person or
     /// organisation the article described with the source's words ("the Ukrainian president").
     pub(super) fn speaker(&self, source: &Range<usize>, earlier: &[Position]) -> Option<usize> {
-        named(self.doc, source)
-            .and_then(|m| self.entity_of[m])
-            .or_else(|| self.pronoun(source, earlier))
+        if let Some(e) = named(self.doc, source).and_then(|m| self.entity_of[m]) {
+            return Some(e);
+        }
+        // a name inside the source that `named` did not take is whom the source is tied to
+        // ("friends of Mike Ford", "Ford's father", "a spokesperson for the Foreign Office"):
+        // never its speaker, however the source is read
+        self.pronoun(source, earlier)
             .or_else(|| self.described(source))
             .or_else(|| self.organisation_noun(source))
             .or_else(|| self.surname(source))
+            .filter(|&e| !self.named_inside(e, source))
+    }
+
+    /// Whether the entity has a mention inside the source.
+    fn named_inside(&self, e: usize, source: &Range<usize>) -> bool {
+        let doc = self.doc;
+        let from = doc
+            .mentions
+            .partition_point(|m| m.tokens.start < source.start);
+        (from..doc.mentions.len())
+            .take_while(|&m| doc.mentions[m].tokens.start < source.end)
+            .any(|m| doc.mentions[m].tokens.end <= source.end && self.entity_of[m] == Some(e))
     }
 
     /// A source that is a person's surname, in any case, titles aside ("VINDMAN" in a

@@ -54,12 +54,24 @@ pub(super) fn named(doc: &Doc, source: &Range<usize>) -> Option<usize> {
     // else a name that is the head's last word ("the White House", "Beijing"); a place only
     // as the whole head: a name that qualifies a noun names no one ("US officials", "a
     // spokesperson for the Foreign Office", "Middle East observers")
+    let after_preposition = |start: usize| {
+        let mut w = start;
+        while w > head.start && DETERMINERS.contains(&doc.token_text(w - 1).to_lowercase().as_str())
+        {
+            w -= 1;
+        }
+        w > head.start
+            && matches!(
+                doc.token_text(w - 1).to_lowercase().as_str(),
+                "for" | "of" | "at" | "from" | "with" | "in" | "by"
+            )
+    };
     inside
         .into_iter()
         .filter(|&i| {
             let m = &doc.mentions[i];
             match m.label {
-                EntityType::ORG => m.tokens.end == head.end,
+                EntityType::ORG => m.tokens.end == head.end && !after_preposition(m.tokens.start),
                 _ => m.tokens == head,
             }
         })

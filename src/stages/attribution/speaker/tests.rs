@@ -112,6 +112,27 @@ fn speakers_a_reader_sees_where_the_tagger_found_no_source() {
             &[(Some("The governor"), "said", "he was waiting for a report")],
             (Some("Eric Holcomb"), false),
         ),
+        // a name the source is tied to is not its speaker
+        (
+            "Mike Ford wrote books. Multiple friends of Mike Ford had told him to stop.",
+            &[("Mike Ford", EntityType::PER)],
+            &[(
+                Some("Multiple friends of Mike Ford"),
+                "had told",
+                "him to stop",
+            )],
+            (Some("Multiple friends of Mike Ford"), false),
+        ),
+        (
+            "The Foreign Office met Iran. A spokesperson for the Foreign Office said talks go on.",
+            &[("Foreign Office", EntityType::ORG)],
+            &[(
+                Some("A spokesperson for the Foreign Office"),
+                "said",
+                "talks go on",
+            )],
+            (Some("A spokesperson for the Foreign Office"), false),
+        ),
         // a modifier alone is no speaker
         (
             "Never urged Ukraine to give up the region.",
