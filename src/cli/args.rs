@@ -199,7 +199,8 @@ pub struct RunArgs {
     pub nested_threshold: Option<f32>,
     /// Which candidates count as positions: broad (PolNeAR's attributions too: endorsements,
     /// criticism, actions taken as stances) or strict (only what docs/positions.md names a
-    /// position; fewer, more of them right on web pages). Docs/positions.md has the figures.
+    /// position; fewer, more of them right on web pages); docs/reported-positions.md has the
+    /// figures of both.
     #[arg(long, value_enum, default_value = "broad")]
     pub positions: newsie::stages::attribution::Reading,
     /// Keep the candidate positions that are less probable than the precision threshold,
