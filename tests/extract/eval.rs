@@ -208,7 +208,10 @@ fn eval_entities_on_the_labelled_set() {
     );
 }
 
+/// The stance weights shipped are the ones `newsie eval stance --fit` gives from the labelled set
+/// and PolNeAR dev (no hand-edited weights).
 #[test]
+#[ignore = "data-bound: PolNeAR dev (scripts/test runs it)"]
 fn the_bundled_stance_weights_are_what_the_fit_gives() {
     use newsie::eval::stance::{examples, fit, read_stance};
     let dir = root().join("../shared/data/polnear/dev");

@@ -369,11 +369,6 @@ const WEIGHTS: &str = include_str!("precision.json");
 const STRICT_WEIGHTS: &str = include_str!("precision-strict.json");
 
 impl PrecisionModel {
-    /// The broad reading's weights, the default.
-    pub fn bundled() -> &'static PrecisionModel {
-        Self::of(Reading::Broad)
-    }
-
     /// The weights of a reading this build carries.
     pub fn of(reading: Reading) -> &'static PrecisionModel {
         static BROAD: OnceLock<PrecisionModel> = OnceLock::new();
