@@ -4,9 +4,11 @@
 //!
 //! Mentions are taken longest name first. A mention joins an entity when its key (case, periods,
 //! possessive and leading titles removed) equals one of the entity's keys, when it is a person
-//! named by part of a person entity's name (nearest such entity wins), or when it is the acronym
-//! of an organisation's or place's name. The longest mention gives the name; the type is the
-//! majority of the mentions' types.
+//! named by part of a person entity's name (nearest such entity wins), when it is another form
+//! of a person's full name ("Josh Apte" / "Joshua Apte", "John M. Ford" / "John Milo Ford"), or
+//! when it is the acronym of an organisation's or place's name. The longest mention gives the
+//! name (of two forms of a full name, the fuller); the type is the majority of the mentions'
+//! types.
 
 use crate::doc::{strip_possessive, Doc, Entity, EntityType, TITLE_ABBREVIATIONS};
 use crate::stages::{Layer, Stage};
@@ -101,6 +103,31 @@ fn acronym(words: &[String]) -> String {
         .collect()
 }
 
+/// Two full names of one person in one article: the same surname, first names one of which
+/// is the other's start ("josh", "joshua"), middle names that agree or are initials.
+fn same_person(a: &[String], b: &[String]) -> bool {
+    let (Some((fa, ra)), Some((fb, rb))) = (a.split_first(), b.split_first()) else {
+        return false;
+    };
+    let (Some((la, ma)), Some((lb, mb))) = (ra.split_last(), rb.split_last()) else {
+        return false;
+    };
+    let starts = |x: &str, y: &str| {
+        let (short, long) = if x.len() <= y.len() { (x, y) } else { (y, x) };
+        long.starts_with(short)
+    };
+    let first = fa == fb || (fa.len().min(fb.len()) >= 3 && starts(fa, fb));
+    let initial = |x: &String, y: &String| x == y || (x.len().min(y.len()) == 1 && starts(x, y));
+    let middle = ma.is_empty()
+        || mb.is_empty()
+        || (ma.len() == mb.len() && ma.iter().zip(mb).all(|(x, y)| initial(x, y)));
+    la == lb
+        && la.len() >= 2
+        && !matches!(la.as_str(), "jr" | "sr" | "ii" | "iii")
+        && first
+        && middle
+}
+
 struct Cluster {
     keys: Vec<Vec<String>>,
     /// Words of the canonical name, for part-of-name matches.
@@ -177,6 +204,16 @@ pub fn annotate(doc: &mut Doc) {
                 })
                 .map(|(i, _)| i);
         }
+        let mut fuller = false;
+        if target.is_none() && person {
+            // another form of a full name: "Josh Apte" / "Joshua Apte", "John M. Ford" /
+            // "John Milo Ford"; the fuller one names the entity
+            target = clusters
+                .iter()
+                .position(|c| c.first_label == EntityType::PER && same_person(&c.name_words, &key));
+            let letters = |k: &[String]| k.iter().map(String::len).sum::<usize>();
+            fuller = target.is_some_and(|c| letters(&key) > letters(&clusters[c].name_words));
+        }
         if target.is_none() && !person && key.len() == 1 && key[0].len() >= 2 {
             target = clusters.iter().position(|c| {
                 c.first_label != EntityType::PER
@@ -194,6 +231,10 @@ pub fn annotate(doc: &mut Doc) {
                     if !is_shouting(&name) {
                         c.name = name;
                     }
+                }
+                if fuller {
+                    c.name = display_name(doc, &mention.tokens, person);
+                    c.name_words = key.clone();
                 }
                 if !c.keys.contains(&key) {
                     c.keys.push(key);
@@ -297,6 +338,16 @@ mod tests {
                 "GENEVA (Reuters) - Talks in Geneva ended.",
                 vec![("GENEVA", LOC), ("Reuters", ORG), ("Geneva", LOC)],
                 vec![("Geneva", LOC, 2), ("Reuters", ORG, 1)],
+            ),
+            (
+                "Josh Apte spoke. Joshua Apte and John M. Ford met John Milo Ford, not Jon Fordham.",
+                vec![("Josh Apte", PER), ("Joshua Apte", PER), ("John M. Ford", PER), ("John Milo Ford", PER), ("Jon Fordham", PER)],
+                vec![("Joshua Apte", PER, 2), ("John Milo Ford", PER, 2), ("Jon Fordham", PER, 1)],
+            ),
+            (
+                "Dustin Johnson and Boris Johnson; Jo Ann Smith and John Smith.",
+                vec![("Dustin Johnson", PER), ("Boris Johnson", PER), ("Jo Ann Smith", PER), ("John Smith", PER)],
+                vec![("Dustin Johnson", PER, 1), ("Boris Johnson", PER, 1), ("Jo Ann Smith", PER, 1), ("John Smith", PER, 1)],
             ),
             (
                 "Washington and Washington.",

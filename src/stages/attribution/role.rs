@@ -83,7 +83,7 @@ pub(super) fn is_head(w: &str) -> bool {
     HEADS.contains(&bare(w).as_str())
 }
 
-fn is_title_word(w: &str) -> bool {
+pub(super) fn is_title_word(w: &str) -> bool {
     is_head(w) || MODIFIERS.contains(&bare(w).as_str())
 }
 

@@ -380,12 +380,19 @@ impl<'a> SpeakerIndex<'a> {
             .filter(|w| !DETERMINERS.contains(&w.as_str()))
             .collect();
         let head = words.last()?;
+        // a plural ("his editors", "the doctors") is a group, never one person; people and
+        // sources are no one the article names
+        if matches!(head.as_str(), "people" | "sources" | "persons") {
+            return None;
+        }
+        let plural = head.len() > 3 && head.ends_with('s') && !head.ends_with("ss");
         let mut seen = Vec::new();
         let mut best: Option<((usize, usize), usize)> = None;
         for (m, _) in self.before(source) {
             let Some(e) = self.entity_of[m] else { continue };
             if seen.contains(&e)
                 || !matches!(doc.entities[e].label, EntityType::PER | EntityType::ORG)
+                || (plural && doc.entities[e].label == EntityType::PER)
             {
                 continue;
             }

@@ -1,6 +1,7 @@
 //! The entity a source names, and the words that describe an entity.
 
 use super::*;
+use crate::doc::strip_possessive;
 
 pub(super) fn rank(t: EntityType) -> usize {
     match t {
@@ -39,11 +40,16 @@ pub(super) fn named(doc: &Doc, source: &Range<usize>) -> Option<usize> {
     // a person named in the head is the speaker ("Ukrainian President Volodymyr Zelenskyy"),
     // unless others are named by their tie to them ("friends of Mike Ford")
     let tied = |m: usize| {
-        let start = doc.mentions[m].tokens.start;
-        start >= source.start + 2 && doc.token_text(start - 1) == "of" && {
+        let Range { start, end } = doc.mentions[m].tokens;
+        let of = start >= source.start + 2 && doc.token_text(start - 1) == "of" && {
             let w = doc.token_text(start - 2);
             w.ends_with('s') && w.chars().all(char::is_lowercase)
-        }
+        };
+        // "Ford's now-deceased father" is not Ford; "Trump's statement" is Trump's own
+        let owner = end < head.end
+            && strip_possessive(doc.token_text(end - 1)) != doc.token_text(end - 1)
+            && !OWN_VOICE.contains(&doc.token_text(head.end - 1).to_lowercase().as_str());
+        of || owner
     };
     if let Some(&m) = inside
         .iter()
@@ -116,7 +122,8 @@ pub(super) fn descriptors(doc: &Doc, e: usize) -> Vec<String> {
         let sentence = &doc.sentences[sentence_of(doc, m.tokens.start)];
         let mut w = m.tokens.start;
         while w > sentence.tokens.start && m.tokens.start - w < 4 {
-            let t = doc.token_text(w - 1).to_lowercase();
+            let word = doc.token_text(w - 1);
+            let t = word.to_lowercase();
             w -= 1;
             // "Gov." (or "Gov", ".") is what "the governor" refers back to
             if t == "." {
@@ -126,17 +133,39 @@ pub(super) fn descriptors(doc: &Doc, e: usize) -> Vec<String> {
             if DETERMINERS.contains(&t) || !t.chars().all(char::is_alphabetic) {
                 break;
             }
+            // a title ("Gov.", "Ukrainian President", "actor"), not the clause the name is in
+            // ("sources told CNN", "a judge ruled that Assange")
+            if !word.starts_with(char::is_uppercase)
+                && !super::source::is_speaking_noun(t)
+                && !super::super::role::is_title_word(t)
+            {
+                break;
+            }
             let full = TITLE_WORDS
                 .iter()
                 .find(|(a, _)| *a == t)
                 .map_or(t, |(_, f)| f);
             out.push(full.to_string());
         }
+        // "The group, WeWorkers Coalition, …": the noun the name is in apposition to
+        let at = m.tokens.start;
+        if at >= sentence.tokens.start + 3 && doc.token_text(at - 1) == "," {
+            let (det, noun) = (
+                doc.token_text(at - 3).to_lowercase(),
+                doc.token_text(at - 2).to_lowercase(),
+            );
+            if DETERMINERS.contains(&det.as_str()) && noun.chars().all(char::is_alphabetic) {
+                out.push(noun);
+            }
+        }
         if m.tokens.end < sentence.tokens.end && doc.token_text(m.tokens.end) == "," {
             let mut w = m.tokens.end + 1;
             while w < sentence.tokens.end && w < m.tokens.end + 8 {
                 let t = doc.token_text(w).to_lowercase();
-                if !t.chars().all(|c| c.is_alphabetic() || c == '-') {
+                // "Scott Paul, who heads …": a clause, not an apposition
+                if !t.chars().all(|c| c.is_alphabetic() || c == '-')
+                    || (w == m.tokens.end + 1 && matches!(t.as_str(), "who" | "which" | "that"))
+                {
                     break;
                 }
                 out.push(t);

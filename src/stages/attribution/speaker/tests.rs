@@ -124,6 +124,22 @@ fn speakers_a_reader_sees_where_the_tagger_found_no_source() {
             (Some("Multiple friends of Mike Ford"), false),
         ),
         (
+            "Mike Ford wrote books. Ford’s now-deceased father told Starner he was alive.",
+            &[("Mike Ford", EntityType::PER), ("Ford’s", EntityType::PER)],
+            &[(
+                Some("Ford’s now-deceased father"),
+                "told",
+                "Starner he was alive",
+            )],
+            (Some("Ford’s now-deceased father"), false),
+        ),
+        (
+            "Rand Paul's statement said the plan would fail.",
+            &[("Rand Paul's", EntityType::PER)],
+            &[(Some("Rand Paul's statement"), "said", "the plan would fail")],
+            (Some("Rand Paul's"), false),
+        ),
+        (
             "The Foreign Office met Iran. A spokesperson for the Foreign Office said talks go on.",
             &[("Foreign Office", EntityType::ORG)],
             &[(
@@ -132,6 +148,39 @@ fn speakers_a_reader_sees_where_the_tagger_found_no_source() {
                 "talks go on",
             )],
             (Some("A spokesperson for the Foreign Office"), false),
+        ),
+        // the words before a name are a title, not the clause it stands in
+        (
+            "Trump met aides. Sources told CNN that Trump made few changes.",
+            &[("Trump", EntityType::PER), ("CNN", EntityType::ORG)],
+            &[(Some("Sources"), "told", "that Trump made few changes")],
+            (Some("Sources"), false),
+        ),
+        (
+            "Assange was jailed. But a judge ruled that Assange should stay in jail.",
+            &[("Assange", EntityType::PER)],
+            &[(Some("a judge"), "ruled", "that Assange should stay in jail")],
+            (Some("a judge"), false),
+        ),
+        // a plural is a group, never one person
+        (
+            "His editor, Beth Meacham, and editors at Tor liked it. His editors would ask him \
+             to explain.",
+            &[("Beth Meacham", EntityType::PER), ("Tor", EntityType::ORG)],
+            &[(Some("His editors"), "would ask", "him to explain")],
+            (Some("His editors"), false),
+        ),
+        // "the group" is the one the article named so, not the organisation named last
+        (
+            "Workers formed a group, WeWorkers Coalition, in 2019. WeWork signed a deal with JLL. \
+             The group said the deal was unfair.",
+            &[
+                ("WeWorkers Coalition", EntityType::ORG),
+                ("WeWork", EntityType::ORG),
+                ("JLL", EntityType::ORG),
+            ],
+            &[(Some("The group"), "said", "the deal was unfair")],
+            (Some("WeWorkers Coalition"), false),
         ),
         // a modifier alone is no speaker
         (
