@@ -261,7 +261,7 @@ mod tests {
         for (phrase, earlier, want) in table {
             let src = words_of(&doc, phrase);
             assert_eq!(
-                SpeakerIndex::new(&doc).speaker(&src, earlier),
+                SpeakerIndex::new(&doc).speaker(&src, &[], earlier),
                 *want,
                 "{phrase:?}"
             );

@@ -188,7 +188,10 @@ fn add(doc: &mut Doc, found: Vec<(usize, Vec<Position>)>) -> Vec<(usize, Vec<Ran
             let own = p.source.as_ref().is_some_and(|s| first_person(doc, s));
             let s = match (own, p.reported_by) {
                 (true, Some(r)) => doc.positions[r].speaker,
-                _ => p.source.as_ref().and_then(|s| speakers.speaker(s, &last)),
+                _ => p
+                    .source
+                    .as_ref()
+                    .and_then(|s| speakers.speaker(s, &p.content, &last)),
             };
             resolved.push((i, s));
             s

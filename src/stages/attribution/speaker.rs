@@ -56,7 +56,7 @@ impl Stage for Speakers {
                 .or(positions[i].source.clone());
             let speaker = named
                 .as_ref()
-                .and_then(|s| speakers.speaker(s, &positions[..i]));
+                .and_then(|s| speakers.speaker(s, &positions[i].content, &positions[..i]));
             positions[i].speaker = speaker;
         }
         // "I" or "we" inside a quotation is the quotation's speaker: the position whose
@@ -238,14 +238,20 @@ impl<'a> SpeakerIndex<'a> {
     /// The entity a source names: a mention inside it ("Ukrainian President Volodymyr
     /// Zelenskyy"), else a pronoun's antecedent ("he", "his statements"), else the person or
     /// organisation the article described with the source's words ("the Ukrainian president").
-    pub(super) fn speaker(&self, source: &Range<usize>, earlier: &[Position]) -> Option<usize> {
+    /// `content` is the position's own: a pronoun never points at a name inside it.
+    pub(super) fn speaker(
+        &self,
+        source: &Range<usize>,
+        content: &[Range<usize>],
+        earlier: &[Position],
+    ) -> Option<usize> {
         if let Some(e) = named(self.doc, source).and_then(|m| self.entity_of[m]) {
             return Some(e);
         }
         // a name inside the source that `named` did not take is whom the source is tied to
         // ("friends of Mike Ford", "Ford's father", "a spokesperson for the Foreign Office"):
         // never its speaker, however the source is read
-        self.pronoun(source, earlier)
+        self.pronoun(source, content, earlier)
             .or_else(|| self.described(source))
             .or_else(|| self.organisation_noun(source))
             .or_else(|| self.surname(source))
@@ -315,7 +321,12 @@ impl<'a> SpeakerIndex<'a> {
     /// sentence that names people names them too (speakers go on talking), else the first
     /// person named in that sentence (its subject, mostly). "it"/"they": the nearest
     /// organisation in the last two sentences.
-    fn pronoun(&self, source: &Range<usize>, earlier: &[Position]) -> Option<usize> {
+    fn pronoun(
+        &self,
+        source: &Range<usize>,
+        content: &[Range<usize>],
+        earlier: &[Position],
+    ) -> Option<usize> {
         let doc = self.doc;
         let first = doc.token_text(source.start).to_lowercase();
         if source.len() > 3 {
@@ -338,9 +349,14 @@ impl<'a> SpeakerIndex<'a> {
                 let known = self.entity_of[m].and_then(|e| self.gender[e]);
                 wanted.is_none() || known.is_none() || known == wanted
             };
+            // "“He wanted to work with Nellie Wall,” she said": not Nellie Wall
+            let quoted = |m: usize| {
+                let t = &doc.mentions[m].tokens;
+                content.iter().any(|c| c.start <= t.start && t.end <= c.end)
+            };
             let mut people = self
                 .before(source)
-                .filter(|&(m, _)| label(m) == EntityType::PER && agrees(m));
+                .filter(|&(m, _)| label(m) == EntityType::PER && agrees(m) && !quoted(m));
             let (m, last_sentence) = people.next()?;
             // nearest first: the sentence's first person comes last
             let mut named_there: Vec<usize> = std::iter::once(m)

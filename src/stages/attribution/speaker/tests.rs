@@ -90,6 +90,21 @@ fn speakers_a_reader_sees_where_the_tagger_found_no_source() {
             &[(Some("she"), "said", "It sounded political")],
             (Some("Jennifer Williams"), false),
         ),
+        // nor someone named inside her own quotation
+        (
+            "Mary Steenburgen wrote songs, and she sent them to a lawyer. “He wanted to work with Nellie Wall, but then I \
+             showed up instead,” she said.",
+            &[
+                ("Mary Steenburgen", EntityType::PER),
+                ("Nellie Wall", EntityType::PER),
+            ],
+            &[(
+                Some("she"),
+                "said",
+                "He wanted to work with Nellie Wall, but then I showed up instead",
+            )],
+            (Some("Mary Steenburgen"), false),
+        ),
         // "his aunt" is not him
         (
             "Mike Ford was a writer. According to his aunt, the stories were sad.",
