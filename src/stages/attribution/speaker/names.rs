@@ -57,6 +57,17 @@ pub(super) fn named(doc: &Doc, source: &Range<usize>) -> Option<usize> {
     {
         return (!tied(m)).then_some(m);
     }
+    // a description and the person's name in apposition, inside the source or right after it:
+    // "his aunt, Jane Starner"
+    if head.end < doc.tokens.len() && doc.token_text(head.end) == "," {
+        let named_after = doc
+            .mentions
+            .iter()
+            .position(|x| x.label == EntityType::PER && x.tokens.start == head.end + 1);
+        if named_after.is_some() {
+            return named_after;
+        }
+    }
     // else a name that is the head's last word ("the White House", "Beijing"); a place only
     // as the whole head: a name that qualifies a noun names no one ("US officials", "a
     // spokesperson for the Foreign Office", "Middle East observers")

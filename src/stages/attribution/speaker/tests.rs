@@ -105,6 +105,19 @@ fn speakers_a_reader_sees_where_the_tagger_found_no_source() {
             )],
             (Some("Mary Steenburgen"), false),
         ),
+        // but the name in apposition to "his aunt" is her
+        (
+            "Mike Ford was a writer. According to his aunt, Jane Starner, he was brilliant.",
+            &[("Mike Ford", EntityType::PER), ("Jane Starner", EntityType::PER)],
+            &[(Some("his aunt, Jane Starner"), "According to", "he was brilliant")],
+            (Some("Jane Starner"), false),
+        ),
+        (
+            "Mike Ford was a writer. According to his aunt, Jane Starner, he was brilliant.",
+            &[("Mike Ford", EntityType::PER), ("Jane Starner", EntityType::PER)],
+            &[(Some("his aunt"), "According to", "he was brilliant")],
+            (Some("Jane Starner"), false),
+        ),
         // "his aunt" is not him
         (
             "Mike Ford was a writer. According to his aunt, the stories were sad.",
