@@ -376,12 +376,20 @@ impl<'a> SpeakerIndex<'a> {
         }
         if GROUP_PRONOUNS.contains(&first.as_str()) {
             let sentence = sentence_of(doc, source.start);
-            return self
+            let near: Vec<usize> = self
                 .before(source)
                 .take_while(|&(_, s)| s + 1 >= sentence)
-                .find(|&(m, _)| label(m) == EntityType::ORG)
-                .and_then(|(m, _)| self.entity_of[m])
-                .filter(|&e| doc.entities[e].label == EntityType::ORG);
+                .filter(|&(m, _)| label(m) == EntityType::ORG)
+                .filter_map(|(m, _)| self.entity_of[m])
+                .filter(|&e| doc.entities[e].label == EntityType::ORG)
+                .collect();
+            // an organisation that goes on speaking ("Boeing confirmed …; in a statement to
+            // NASA, it said …"), else the nearest
+            let last_speaker = earlier.iter().rev().find_map(|p| p.speaker);
+            return match last_speaker {
+                Some(e) if near.contains(&e) => Some(e),
+                _ => near.first().copied(),
+            };
         }
         None
     }

@@ -132,6 +132,17 @@ fn speakers_a_reader_sees_where_the_tagger_found_no_source() {
             &[(Some("which"), "rejected", "the plan")],
             (Some("Palestinian Authority"), false),
         ),
+        // "it" goes on with the organisation that spoke last, not the one named nearest
+        (
+            "Boeing confirmed a bid. In a statement sent to NASA, it said the rocket was \
+             ready.",
+            &[("Boeing", EntityType::ORG), ("NASA", EntityType::ORG)],
+            &[
+                (Some("Boeing"), "confirmed", "a bid"),
+                (Some("it"), "said", "the rocket was ready"),
+            ],
+            (Some("Boeing"), false),
+        ),
         // "the governor" after "Gov. Eric Holcomb"
         (
             "Republican Gov. Eric Holcomb signed the budget. The governor said he was waiting \
