@@ -125,6 +125,37 @@ pub(super) const TITLE_WORDS: &[(&str, &str)] = &[
     ("dr", "doctor"),
 ];
 
+/// A noun of what someone does, by its ending ("actor", "singer", "novelist", "actress"), that the
+/// title vocabulary may lack; not the function words with those endings.
+fn is_agent_noun(w: &str) -> bool {
+    w.len() > 4
+        && ["er", "or", "ist", "ess"].iter().any(|s| w.ends_with(s))
+        && !matches!(
+            w,
+            "after"
+                | "over"
+                | "under"
+                | "never"
+                | "other"
+                | "whether"
+                | "either"
+                | "neither"
+                | "rather"
+                | "together"
+                | "however"
+                | "later"
+                | "earlier"
+                | "ever"
+                | "unless"
+                | "further"
+                | "whatever"
+                | "whoever"
+                | "wherever"
+                | "whenever"
+                | "less"
+        )
+}
+
 pub(super) fn descriptors(doc: &Doc, e: usize) -> Vec<String> {
     let mut out = Vec::new();
     for &m in &doc.entities[e].mentions {
@@ -149,6 +180,7 @@ pub(super) fn descriptors(doc: &Doc, e: usize) -> Vec<String> {
             if !word.starts_with(char::is_uppercase)
                 && !super::source::is_speaking_noun(t)
                 && !super::super::role::is_title_word(t)
+                && !is_agent_noun(t)
             {
                 break;
             }

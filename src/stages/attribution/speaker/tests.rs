@@ -143,6 +143,13 @@ fn speakers_a_reader_sees_where_the_tagger_found_no_source() {
             ],
             (Some("Boeing"), false),
         ),
+        // "the actor" after "actor James Van Der Beek"
+        (
+            "The show hosted actor James Van Der Beek. The actor said he was sad.",
+            &[("James Van Der Beek", EntityType::PER)],
+            &[(Some("The actor"), "said", "he was sad")],
+            (Some("James Van Der Beek"), false),
+        ),
         // "the governor" after "Gov. Eric Holcomb"
         (
             "Republican Gov. Eric Holcomb signed the budget. The governor said he was waiting \
