@@ -319,8 +319,9 @@ impl<'a> SpeakerIndex<'a> {
 
     /// A pronoun's antecedent. "he"/"she": the speaker of the last position if the last
     /// sentence that names people names them too (speakers go on talking), else the first
-    /// person named in that sentence (its subject, mostly). "it"/"they": the nearest
-    /// organisation in the last two sentences.
+    /// person named in that sentence (its subject, mostly); never a name inside the position's
+    /// own content. "it"/"they": the organisation that spoke last if it is named in the last
+    /// two sentences, else the nearest organisation there.
     fn pronoun(
         &self,
         source: &Range<usize>,
