@@ -60,12 +60,14 @@ pub(super) fn named(doc: &Doc, source: &Range<usize>) -> Option<usize> {
     // a description and the person's name in apposition, inside the source or right after it:
     // "his aunt, Jane Starner"
     if head.end < doc.tokens.len() && doc.token_text(head.end) == "," {
-        let named_after = doc
+        // mentions are in text order: look up the one starting after the comma
+        let at = doc.mentions.partition_point(|x| x.tokens.start <= head.end);
+        if doc
             .mentions
-            .iter()
-            .position(|x| x.label == EntityType::PER && x.tokens.start == head.end + 1);
-        if named_after.is_some() {
-            return named_after;
+            .get(at)
+            .is_some_and(|x| x.label == EntityType::PER && x.tokens.start == head.end + 1)
+        {
+            return Some(at);
         }
     }
     // else a name that is the head's last word ("the White House", "Beijing"); a place only
