@@ -1,8 +1,9 @@
 """The training data and its labels, as every trainer reads them: the tasks' label sets, CoNLL-2003
 and Universal NER column files, PolNeAR's brat standoff (words and sentences from `newsie segment`,
-as at inference) and the texts of LGL / GeoVirus XML. Documents come out as lists of sentences of
-(word, BIO tag). Standard library only.
+as at inference), the labelled web pages of tests/data/positions-pages.jsonl and the texts of LGL /
+GeoVirus XML. Documents come out as lists of sentences of (word, BIO tag). Standard library only.
 """
+import hashlib
 import json
 import os
 import xml.etree.ElementTree as ET
@@ -138,6 +139,74 @@ def read_polnear(split_dir, newsie, all_annotators=False):
                     for k, i in enumerate(inside):
                         tags[i] = ("B-" if k == 0 else "I-") + label
             docs.append([[(text[words[i][0] : words[i][1]], tags[i]) for i in range(a, b)] for a, b in sentences])
+    return docs
+
+
+PAIRS = {"“": "”", '"': '"', "‘": "’"}
+
+
+def polnear_content(text, parts):
+    """Widens a labelled page content ([[start, end], ...], in place) to PolNeAR's bounds, so that
+    the two sets teach one convention: a "that" before the content and the quotation marks around
+    it (with the punctuation inside them) belong to it."""
+    import re
+
+    s, e = parts[0][0], parts[-1][1]
+    before = text[:s].rstrip(" ")
+    if before and before[-1] in PAIRS:
+        after = re.match(r"[.,!?;:]*\s*" + re.escape(PAIRS[before[-1]]), text[e:])
+        if after:
+            parts[0][0], parts[-1][1] = len(before) - 1, e + after.end()
+            return
+    that = re.search(r"\bthat\s+$", text[max(0, s - 8) : s], re.I)
+    if that:
+        parts[0][0] = max(0, s - 8) + that.start()
+
+
+def read_pages(gold, records, newsie, split="tune", fold=None):
+    """Documents -> sentences -> (word, BIO tag) from the labelled web pages (docs/positions.md):
+    the page texts from `newsie extract --with-text` records, the top-level positions' speaker, cue
+    and content from the labels (nested positions are left out: the tagger reads one level). With
+    fold (k, n), only the split's pages whose index in key order is not k modulo n."""
+    pages, spans = {}, {}
+    with open(gold, encoding="utf-8") as f:
+        for line in f:
+            g = json.loads(line)
+            if g["split"] != split:
+                continue
+            if "n" not in g:
+                pages[g["page"]] = g
+            elif g["nested_in"] is None:
+                s = spans.setdefault(g["page"], [])
+                if g["speaker"]:
+                    s.append(("SOURCE", [tuple(g["speaker"])]))
+                if g["cue"]:
+                    s.append(("CUE", [tuple(g["cue"])]))
+                s.append(("CONTENT", [list(c) for c in g["content"]]))
+    keys = sorted(pages)
+    if fold:
+        keys = [p for i, p in enumerate(keys) if i % fold[1] != fold[0]]
+    texts = {}
+    with open(records, encoding="utf-8") as f:
+        for line in f:
+            r = json.loads(line)
+            if r["id"] in pages:
+                texts[r["id"]] = r["text"]
+                sha = hashlib.sha256(r["text"].encode("utf-8")).hexdigest()[:16]
+                assert sha == pages[r["id"]]["sha"], f"page {r['id']}: not the text the labels were made on"
+    items = [(k, texts[k]) for k in keys]
+    docs = []
+    for (k, text), (words, sentences) in zip(items, segment(newsie, items)):
+        for label, parts in spans.get(k, []):
+            if label == "CONTENT":
+                polnear_content(text, parts)
+        tags = ["O"] * len(words)
+        for label, parts in spans.get(k, []):
+            for s, e in parts:
+                inside = [i for i, (ws, we) in enumerate(words) if ws < e and we > s]
+                for j, i in enumerate(inside):
+                    tags[i] = ("B-" if j == 0 else "I-") + label
+        docs.append([[(text[words[i][0] : words[i][1]], tags[i]) for i in range(a, b)] for a, b in sentences])
     return docs
 
 

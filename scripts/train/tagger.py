@@ -27,7 +27,7 @@ import torch
 from transformers import BertConfig, BertForTokenClassification
 
 from .common import Pieces, batches, log, make_examples, spans, start, write_delta
-from .data import ATTRIBUTION_TYPES, NER_TYPES, read_conll, read_polnear
+from .data import ATTRIBUTION_TYPES, NER_TYPES, read_conll, read_pages, read_polnear
 
 
 # ---------------------------------------------------------------- evaluation (entity-level F1)
@@ -79,6 +79,13 @@ def save(model, config, out, args, labels, scores, base_emb):
             "batch": args.batch,
             "seed": args.seed,
             **({"all_annotators": True} if args.all_annotators else {}),
+            **({"train_every": args.train_every} if args.train_every > 1 else {}),
+            **({"init": json.load(open(os.path.join(args.init, "newsie.json")))["name"]} if args.init else {}),
+            **(
+                {"pages": {"labels": os.path.basename(args.pages), "split": "tune", "repeat": args.page_repeat}}
+                if args.pages
+                else {}
+            ),
             "dev_f1_by_epoch": scores,
             "kept_epoch": len(scores),
         },
@@ -117,6 +124,12 @@ def main():
         help="attribution: train on every annotator's file of an article, not only the first",
     )
     ap.add_argument("--threads", type=int, default=0)
+    ap.add_argument("--init", help="start from this model folder (config.json, delta.safetensors) over the base")
+    ap.add_argument("--pages", help="attribution: labelled web pages (tests/data/positions-pages.jsonl) to train on too")
+    ap.add_argument("--page-records", help="the pages' texts: `newsie extract PAGES --with-text` records")
+    ap.add_argument("--page-fold", help="K/N: leave out the tune pages whose index is K modulo N")
+    ap.add_argument("--page-repeat", type=int, default=1, help="each page this many times per epoch")
+    ap.add_argument("--train-every", type=int, default=1, help="every k-th training document only")
     args = ap.parse_args()
 
     device = start(args)
@@ -134,6 +147,12 @@ def main():
     train_docs, dev_docs = read(args.train), read(args.dev)
     if args.limit:
         train_docs, dev_docs = train_docs[: args.limit], dev_docs[: max(1, args.limit // 4)]
+    train_docs = train_docs[:: args.train_every]
+    if args.pages:
+        fold = tuple(int(x) for x in args.page_fold.split("/")) if args.page_fold else None
+        page_docs = read_pages(args.pages, args.page_records, args.newsie, "tune", fold)
+        log(f"pages {len(page_docs)}, each {args.page_repeat} times")
+        train_docs = train_docs + page_docs * args.page_repeat
     casing_on = not args.no_casing
     train = make_examples(train_docs, pieces, label2id, args.core, args.context, casing_on)
     dev = make_examples(dev_docs, pieces, label2id, args.core, args.context, casing_on)
@@ -150,6 +169,12 @@ def main():
         model.bert.embeddings.token_type_embeddings = emb
         model.config.type_vocab_size = 4
         config.type_vocab_size = 4
+    if args.init:
+        from safetensors.torch import load_file
+
+        delta = {k: v.float() for k, v in load_file(os.path.join(args.init, "delta.safetensors")).items()}
+        missing, unexpected = model.load_state_dict(delta, strict=False)
+        assert not unexpected and all("word_embeddings" in k or "position_ids" in k for k in missing), missing
     base_emb = model.bert.embeddings.word_embeddings.weight.detach().cpu().clone()
     model.bert.embeddings.word_embeddings.weight.requires_grad = args.train_embeddings
     model.to(device)
