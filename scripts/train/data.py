@@ -117,6 +117,18 @@ def segment(newsie, items):
     return segs
 
 
+def tagged(text, words, sentences, spans):
+    """A document as sentences of (word, BIO tag), the words overlapping each (TYPE, [(start, end),
+    ...]) span tagged with its type (a later span overwrites an earlier one)."""
+    tags = ["O"] * len(words)
+    for label, parts in spans:
+        for s, e in parts:
+            inside = [i for i, (ws, we) in enumerate(words) if ws < e and we > s]
+            for k, i in enumerate(inside):
+                tags[i] = ("B-" if k == 0 else "I-") + label
+    return [[(text[words[i][0] : words[i][1]], tags[i]) for i in range(a, b)] for a, b in sentences]
+
+
 def read_polnear(split_dir, newsie, all_annotators=False):
     """Documents -> sentences -> (word, BIO tag) from a PolNeAR split. Where an article has several
     annotators' files the first in name order is used, so results repeat; with all_annotators
@@ -132,13 +144,8 @@ def read_polnear(split_dir, newsie, all_annotators=False):
     for (n, text), (words, sentences) in zip(items, segment(newsie, items)):
         mine = [a for a in anns if a.startswith(n + "_") and a.endswith(".ann")]
         for ann in (mine if all_annotators else mine[:1]) or [None]:
-            tags = ["O"] * len(words)
-            for label, parts in read_brat(os.path.join(ann_dir, ann)) if ann else []:
-                for s, e in parts:
-                    inside = [i for i, (ws, we) in enumerate(words) if ws < e and we > s]
-                    for k, i in enumerate(inside):
-                        tags[i] = ("B-" if k == 0 else "I-") + label
-            docs.append([[(text[words[i][0] : words[i][1]], tags[i]) for i in range(a, b)] for a, b in sentences])
+            spans = read_brat(os.path.join(ann_dir, ann)) if ann else []
+            docs.append(tagged(text, words, sentences, spans))
     return docs
 
 
@@ -200,13 +207,7 @@ def read_pages(gold, records, newsie, split="tune", fold=None):
         for label, parts in spans.get(k, []):
             if label == "CONTENT":
                 polnear_content(text, parts)
-        tags = ["O"] * len(words)
-        for label, parts in spans.get(k, []):
-            for s, e in parts:
-                inside = [i for i, (ws, we) in enumerate(words) if ws < e and we > s]
-                for j, i in enumerate(inside):
-                    tags[i] = ("B-" if j == 0 else "I-") + label
-        docs.append([[(text[words[i][0] : words[i][1]], tags[i]) for i in range(a, b)] for a, b in sentences])
+        docs.append(tagged(text, words, sentences, spans.get(k, [])))
     return docs
 
 
