@@ -170,12 +170,13 @@ def polnear_content(text, parts):
         parts[0][0] = max(0, s - 8) + that.start()
 
 
-def read_pages(gold, records, newsie, split="tune", fold=None):
+def read_pages(gold, records, newsie, split="tune", fold=None, nested=False):
     """Documents -> sentences -> (word, BIO tag) from the labelled web pages (docs/positions.md):
     the page texts from `newsie extract --with-text` records, the top-level positions' speaker, cue
-    and content from the labels (nested positions are left out: the tagger reads one level). With
-    fold (k, n), only the split's pages whose index in key order is not k modulo n."""
-    pages, spans = {}, {}
+    and content from the labels (the tagger reads one level; with nested, each content piece that
+    holds positions is a document too, as the nested stage reads it). With fold (k, n), only the
+    split's pages whose index in key order is not k modulo n."""
+    pages, spans, inner, contents = {}, {}, [], {}
     with open(gold, encoding="utf-8") as f:
         for line in f:
             g = json.loads(line)
@@ -183,13 +184,12 @@ def read_pages(gold, records, newsie, split="tune", fold=None):
                 continue
             if "n" not in g:
                 pages[g["page"]] = g
-            elif g["nested_in"] is None:
-                s = spans.setdefault(g["page"], [])
-                if g["speaker"]:
-                    s.append(("SOURCE", [tuple(g["speaker"])]))
-                if g["cue"]:
-                    s.append(("CUE", [tuple(g["cue"])]))
-                s.append(("CONTENT", [list(c) for c in g["content"]]))
+                continue
+            contents[(g["page"], g["n"])] = g["content"]
+            if g["nested_in"] is None:
+                spans.setdefault(g["page"], []).extend(position_spans(g))
+            else:
+                inner.append(g)
     keys = sorted(pages)
     if fold:
         keys = [p for i, p in enumerate(keys) if i % fold[1] != fold[0]]
@@ -208,7 +208,35 @@ def read_pages(gold, records, newsie, split="tune", fold=None):
             if label == "CONTENT":
                 polnear_content(text, parts)
         docs.append(tagged(text, words, sentences, spans.get(k, [])))
+    if nested:
+        # A content piece read as a text of its own, as the nested stage reads it, with the
+        # positions inside it tagged.
+        pieces = {}
+        for g in inner:
+            if g["page"] not in keys:
+                continue
+            for s, e in contents.get((g["page"], g["nested_in"]), []):
+                if s <= g["content"][0][0] and g["content"][-1][1] <= e:
+                    pieces.setdefault((g["page"], s, e), []).append(g)
+        items = [(f"{p}:{s}", texts[p][s:e]) for p, s, e in pieces]
+        for ((p, s, e), gs), (_, piece), (words, sentences) in zip(pieces.items(), items, segment(newsie, items)):
+            shifted = [(label, [[a - s, b - s] for a, b in parts]) for g in gs for label, parts in position_spans(g)]
+            for label, parts in shifted:
+                if label == "CONTENT":
+                    polnear_content(piece, parts)
+            docs.append(tagged(piece, words, sentences, shifted))
     return docs
+
+
+def position_spans(g):
+    """A labelled page position's speaker, cue and content as (TYPE, [[start, end], ...])."""
+    out = []
+    if g["speaker"]:
+        out.append(("SOURCE", [list(g["speaker"])]))
+    if g["cue"]:
+        out.append(("CUE", [list(g["cue"])]))
+    out.append(("CONTENT", [list(c) for c in g["content"]]))
+    return out
 
 
 def xml_docs(path, newsie):

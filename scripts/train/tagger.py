@@ -130,6 +130,9 @@ def main():
     ap.add_argument("--page-fold", help="K/N: leave out the tune pages whose index is K modulo N")
     ap.add_argument("--page-repeat", type=int, default=1, help="each page this many times per epoch")
     ap.add_argument("--train-every", type=int, default=1, help="every k-th training document only")
+    ap.add_argument(
+        "--page-nested", action="store_true", help="the pages' contents that hold positions, as texts of their own"
+    )
     args = ap.parse_args()
 
     device = start(args)
@@ -150,7 +153,7 @@ def main():
     train_docs = train_docs[:: args.train_every]
     if args.pages:
         fold = tuple(int(x) for x in args.page_fold.split("/")) if args.page_fold else None
-        page_docs = read_pages(args.pages, args.page_records, args.newsie, "tune", fold)
+        page_docs = read_pages(args.pages, args.page_records, args.newsie, "tune", fold, args.page_nested)
         log(f"pages {len(page_docs)}, each {args.page_repeat} times")
         train_docs = train_docs + page_docs * args.page_repeat
     casing_on = not args.no_casing
