@@ -82,7 +82,15 @@ def save(model, config, out, args, labels, scores, base_emb):
             **({"train_every": args.train_every} if args.train_every > 1 else {}),
             **({"init": json.load(open(os.path.join(args.init, "newsie.json")))["name"]} if args.init else {}),
             **(
-                {"pages": {"labels": os.path.basename(args.pages), "split": "tune", "repeat": args.page_repeat}}
+                {
+                    "pages": {
+                        "labels": os.path.basename(args.pages),
+                        "split": "tune",
+                        "repeat": args.page_repeat,
+                        **({"left_out": args.page_fold} if args.page_fold else {}),
+                        **({"nested": True} if args.page_nested else {}),
+                    }
+                }
                 if args.pages
                 else {}
             ),
@@ -134,6 +142,8 @@ def main():
         "--page-nested", action="store_true", help="the pages' contents that hold positions, as texts of their own"
     )
     args = ap.parse_args()
+    if args.pages and (args.task != "attribution" or not args.page_records):
+        ap.error("--pages is for --task attribution and needs --page-records")
 
     device = start(args)
 
@@ -177,7 +187,8 @@ def main():
 
         delta = {k: v.float() for k, v in load_file(os.path.join(args.init, "delta.safetensors")).items()}
         missing, unexpected = model.load_state_dict(delta, strict=False)
-        assert not unexpected and all("word_embeddings" in k or "position_ids" in k for k in missing), missing
+        odd = list(unexpected) + [k for k in missing if "word_embeddings" not in k and "position_ids" not in k]
+        assert not odd, f"{args.init}: weights that do not fit this model: {odd}"
     base_emb = model.bert.embeddings.word_embeddings.weight.detach().cpu().clone()
     model.bert.embeddings.word_embeddings.weight.requires_grad = args.train_embeddings
     model.to(device)
