@@ -6,6 +6,7 @@ GeoVirus XML. Documents come out as lists of sentences of (word, BIO tag). Stand
 import hashlib
 import json
 import os
+import re
 import xml.etree.ElementTree as ET
 
 NER_TYPES = ["PER", "ORG", "LOC", "MISC"]
@@ -156,8 +157,6 @@ def polnear_content(text, parts):
     """Widens a labelled page content ([[start, end], ...], in place) to PolNeAR's bounds, so that
     the two sets teach one convention: a "that" before the content and the quotation marks around
     it (with the punctuation inside them) belong to it."""
-    import re
-
     s, e = parts[0][0], parts[-1][1]
     before = text[:s].rstrip(" ")
     if before and before[-1] in PAIRS:
@@ -201,6 +200,8 @@ def read_pages(gold, records, newsie, split="tune", fold=None, nested=False):
                 texts[r["id"]] = r["text"]
                 sha = hashlib.sha256(r["text"].encode("utf-8")).hexdigest()[:16]
                 assert sha == pages[r["id"]]["sha"], f"page {r['id']}: not the text the labels were made on"
+    missing = [k for k in keys if k not in texts]
+    assert not missing, f"{records}: no text of the labelled pages {missing[:3]}…"
     items = [(k, texts[k]) for k in keys]
     docs = []
     for (k, text), (words, sentences) in zip(items, segment(newsie, items)):

@@ -128,14 +128,13 @@ pub(super) const TITLE_WORDS: &[(&str, &str)] = &[
 ];
 
 /// A noun of what someone does, by its ending ("actor", "singer", "novelist", "actress"), that the
-/// title vocabulary may lack; not the function words with those endings.
+/// title vocabulary may lack; not the function words of five letters or more with those endings.
 fn is_agent_noun(w: &str) -> bool {
     w.len() > 4
         && ["er", "or", "ist", "ess"].iter().any(|s| w.ends_with(s))
         && !matches!(
             w,
             "after"
-                | "over"
                 | "under"
                 | "never"
                 | "other"
@@ -147,14 +146,12 @@ fn is_agent_noun(w: &str) -> bool {
                 | "however"
                 | "later"
                 | "earlier"
-                | "ever"
                 | "unless"
                 | "further"
                 | "whatever"
                 | "whoever"
                 | "wherever"
                 | "whenever"
-                | "less"
         )
 }
 
