@@ -8,7 +8,7 @@
 
 use crate::doc::Doc;
 use crate::input::{Article, Input};
-use crate::model::{self, Precision, TokenClassifier};
+use crate::model::{self, Runtime, TokenClassifier};
 use crate::output::record::Record;
 use crate::output::RecordSink;
 use crate::stages::attribution::{
@@ -89,13 +89,13 @@ pub struct Models {
 impl Models {
     /// The models of a folder: the `ner` head, and the `attribution` head when asked for
     /// (`newsie eval ner` needs only entities).
-    pub fn load(dir: &Path, precision: Precision, attribution: bool) -> Result<Self> {
+    pub fn load(dir: &Path, rt: impl Into<Runtime>, attribution: bool) -> Result<Self> {
         let mut wanted = vec![ner::HEAD];
         if attribution {
             wanted.push(attribution::HEAD);
         }
         Ok(Models {
-            models: model::load_heads(dir, precision, &wanted).map_err(Error::Model)?,
+            models: model::load_heads(dir, rt, &wanted).map_err(Error::Model)?,
             heads: wanted.into_iter().map(String::from).collect(),
         })
     }

@@ -23,30 +23,37 @@ fn an_installed_copy_runs_from_anywhere_with_the_same_output() {
         String::from_utf8_lossy(&out.stderr)
     );
     let sample = repo.join("corpus/sample.jsonl");
-    let from_checkout = Command::new(bin)
-        .args(["extract", sample.to_str().unwrap(), "--quiet"])
-        .output()
-        .unwrap();
-    assert!(from_checkout.status.success());
     let installed = prefix.path().join("bin/newsie");
-    let from_install = Command::new(&installed)
-        .args(["extract", sample.to_str().unwrap(), "--quiet"])
-        .current_dir(elsewhere.path())
-        .env_clear()
-        .env("HOME", elsewhere.path())
-        .env("PATH", "/usr/bin:/bin")
-        .output()
-        .unwrap();
-    assert!(
-        from_install.status.success(),
-        "{}",
-        String::from_utf8_lossy(&from_install.stderr)
-    );
-    assert!(!from_checkout.stdout.is_empty());
-    assert!(
-        from_checkout.stdout == from_install.stdout,
-        "the installed copy's records differ"
-    );
+    // both backends: libtorch, and ONNX Runtime with the exports
+    for backend in ["torch", "onnx"] {
+        let args = [
+            "extract",
+            sample.to_str().unwrap(),
+            "--quiet",
+            "--backend",
+            backend,
+        ];
+        let from_checkout = Command::new(bin).args(args).output().unwrap();
+        assert!(from_checkout.status.success());
+        let from_install = Command::new(&installed)
+            .args(args)
+            .current_dir(elsewhere.path())
+            .env_clear()
+            .env("HOME", elsewhere.path())
+            .env("PATH", "/usr/bin:/bin")
+            .output()
+            .unwrap();
+        assert!(
+            from_install.status.success(),
+            "{backend}: {}",
+            String::from_utf8_lossy(&from_install.stderr)
+        );
+        assert!(!from_checkout.stdout.is_empty());
+        assert!(
+            from_checkout.stdout == from_install.stdout,
+            "{backend}: the installed copy's records differ"
+        );
+    }
 
     // no path of the checkout at all, not even libtorch's header names in its assertion
     // messages (scripts/cxx maps the checkout out of __FILE__)

@@ -5,7 +5,7 @@ use anyhow::{Context, Result};
 use clap::Parser;
 use newsie::doc::Doc;
 use newsie::input::{Corpus, Fields, Input};
-use newsie::model::Precision;
+use newsie::model::{Backend, Precision, Runtime};
 use newsie::output::JsonlSink;
 use newsie::pipeline::{Models, Options, Pipeline};
 use newsie::stages::segment;
@@ -34,6 +34,9 @@ struct Args {
     /// Number format, as extract's --precision.
     #[arg(long, value_enum, default_value = "auto")]
     precision: Precision,
+    /// What runs the models, as extract's --backend.
+    #[arg(long, value_enum, default_value = "torch")]
+    backend: Backend,
     /// Rounds per thread count; the best of each side is kept.
     #[arg(long, default_value_t = 3)]
     rounds: usize,
@@ -44,7 +47,6 @@ struct Args {
 
 fn main() -> Result<()> {
     let a = Args::parse();
-    let precision = a.precision;
     let opts = Options {
         batch_size: a.batch_size,
         strict: false,
@@ -70,25 +72,38 @@ fn main() -> Result<()> {
         ),
         None => println!("gazetteer: none (run scripts/setup); places not resolved"),
     }
-    let gazetteer_again = newsie::stages::places::gazetteer::Gazetteer::find()
-        .map(|p| newsie::stages::places::gazetteer::Gazetteer::load(&p))
-        .transpose()?;
-    let mut pipeline = Pipeline::new(
-        Models::load(&a.models, precision, true)?,
-        gazetteer,
-        opts.clone(),
-    )?;
-    // extract as --no-nested runs it, at the main batch size
-    let top_level = Pipeline::new(
-        Models::load(&a.models, precision, true)?,
-        gazetteer_again,
-        Options {
-            nested: false,
-            ..opts.clone()
-        },
-    )?;
-    let models = Models::load(&a.models, precision, true)?;
-    let bare = newsie::stages::tag::Tag::new(models.models, models.heads, a.batch_size)?;
+    // the models of each thread count (ONNX Runtime's threads are fixed when a model loads)
+    let load = |threads: usize| -> Result<(Pipeline, Pipeline, newsie::stages::tag::Tag)> {
+        let rt = Runtime {
+            backend: a.backend,
+            precision: a.precision,
+            threads,
+        };
+        let gazetteer = || -> Result<_> {
+            Ok(newsie::stages::places::gazetteer::Gazetteer::find()
+                .map(|p| newsie::stages::places::gazetteer::Gazetteer::load(&p))
+                .transpose()?)
+        };
+        let pipeline = Pipeline::new(
+            Models::load(&a.models, rt, true)?,
+            gazetteer()?,
+            opts.clone(),
+        )?;
+        // extract as --no-nested runs it, at the main batch size
+        let top_level = Pipeline::new(
+            Models::load(&a.models, rt, true)?,
+            gazetteer()?,
+            Options {
+                nested: false,
+                ..opts.clone()
+            },
+        )?;
+        let models = Models::load(&a.models, rt, true)?;
+        let bare = newsie::stages::tag::Tag::new(models.models, models.heads, a.batch_size)?;
+        Ok((pipeline, top_level, bare))
+    };
+    drop(gazetteer);
+    let (_, _, bare) = load(1)?;
 
     // the corpus, repeated, as a temporary JSONL file so extract reads it like any input
     let text =
@@ -123,6 +138,7 @@ fn main() -> Result<()> {
     for &t in &a.threads {
         let pool = rayon::ThreadPoolBuilder::new().num_threads(t).build()?;
         tch::set_num_threads(t as i32);
+        let (mut pipeline, top_level, bare) = load(t)?;
         // best of a few alternating rounds, so a busy moment hits every side alike
         let mut forward = 0f64;
         let mut extract = vec![0f64; a.batch_sizes.len()];
@@ -167,7 +183,6 @@ fn main() -> Result<()> {
         }
         rows.push((t, forward, extract, no_nested, spacy));
     }
-    pipeline.set_batch_size(a.batch_size);
     let main = a.batch_sizes.iter().position(|&b| b == a.batch_size);
     print!("{:>7} {:>12}", "threads", "forward w/s");
     for b in &a.batch_sizes {
@@ -198,7 +213,7 @@ fn main() -> Result<()> {
         println!("spaCy peak RSS: {rss:.0} MB");
     }
     println!(
-        "this process's peak RSS: {:.0} MB (two copies of both models)",
+        "this process's peak RSS: {:.0} MB (several copies of both models)",
         peak_rss_mb()
     );
     std::fs::remove_file(&tmp).ok();

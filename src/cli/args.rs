@@ -2,7 +2,7 @@
 
 use clap::{Args, Parser, Subcommand};
 use newsie::input::Shard;
-use newsie::model::Precision;
+use newsie::model::{Backend, Precision};
 use std::path::PathBuf;
 
 /// The splits of the stance set (tests/data/stance.jsonl).
@@ -174,6 +174,10 @@ pub struct RunArgs {
     /// then changes in the last digits with --threads and --batch-size.
     #[arg(long, value_enum, default_value = "auto")]
     pub precision: Precision,
+    /// What runs the models: torch (rust-bert on libtorch) or onnx (ONNX Runtime, int8; fp32
+    /// with --precision fp32), the graphs scripts/setup exports of the shipped models.
+    #[arg(long, value_enum, default_value = "torch")]
+    pub backend: Backend,
     /// Folder holding the models (ner/ ...); default: `models/` of `$NEWSIE_HOME`, of the
     /// install beside the executable (`../share/newsie`) or of the checkout it was built in.
     #[arg(long)]

@@ -11,6 +11,7 @@ pub mod report;
 
 use anyhow::{Context, Result};
 use args::RunArgs;
+use newsie::model::Runtime;
 use newsie::pipeline::{Models, Options, Pipeline};
 use newsie::stages::places::gazetteer::Gazetteer;
 use std::io::Write;
@@ -129,7 +130,12 @@ pub fn pipeline_with(
             )
         })?,
     };
-    let models = Models::load(&dir, run.precision, needs.attribution)?;
+    let rt = Runtime {
+        backend: run.backend,
+        precision: run.precision,
+        threads,
+    };
+    let models = Models::load(&dir, rt, needs.attribution)?;
     let gazetteer = if needs.places {
         let path = run
             .gazetteer

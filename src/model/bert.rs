@@ -1,10 +1,11 @@
 //! The BERT token classifier on libtorch (rust-bert): loading a folder (config, tokenizer, weights
 //! over a base), precision, the forward pass.
 
-use super::{base_dirs, HeadSpec, Manifest, Precision, Scores, TokenClassifier};
+use super::folder::Folder;
+use super::{HeadSpec, Precision, Scores, TokenClassifier};
 use crate::model::windows::{Window, WindowSpec};
 use anyhow::{anyhow, bail, Context, Result};
-use rust_bert::bert::{BertConfig, BertEmbeddings, BertModel};
+use rust_bert::bert::{BertEmbeddings, BertModel};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use tch::{nn, Device, Kind, Tensor};
@@ -31,103 +32,26 @@ impl BertTagger {
     /// Loads a model folder; every failure says which file and why.
     pub fn load(dir: &Path, precision: Precision) -> Result<Self> {
         precision.pin_kernels();
-        if !dir.is_dir() {
-            bail!("model folder {} does not exist", dir.display());
-        }
-        let manifest = Manifest::read(dir)?;
-        let config_path = dir.join("config.json");
-        let config_text = std::fs::read_to_string(&config_path)
-            .with_context(|| format!("cannot read {}", config_path.display()))?;
-        let config: BertConfig = serde_json::from_str(&config_text)
-            .with_context(|| format!("{} is not a BERT config", config_path.display()))?;
-        let tasks = manifest.tasks(dir);
-        let heads: Vec<HeadSpec> = if manifest.heads.is_empty() {
-            let [task] = tasks.as_slice() else {
-                bail!(
-                    "{}/newsie.json lists {} tasks and no labels for them under \"heads\"",
-                    dir.display(),
-                    tasks.len()
-                );
-            };
-            vec![HeadSpec {
-                name: task.clone(),
-                labels: config_labels(&config, &config_path)?,
-            }]
-        } else {
-            tasks
-                .iter()
-                .map(|t| match manifest.heads.get(t) {
-                    Some(labels) if !labels.is_empty() => Ok(HeadSpec {
-                        name: t.clone(),
-                        labels: labels.clone(),
-                    }),
-                    _ => Err(anyhow!(
-                        "{}/newsie.json: task {t} has no labels under \"heads\"",
-                        dir.display()
-                    )),
-                })
-                .collect::<Result<_>>()?
-        };
-
-        let base = match &manifest.base {
-            Some(b) => {
-                let dirs = base_dirs();
-                let found = dirs
-                    .iter()
-                    .map(|d| d.join(b))
-                    .find(|d| d.join("model.safetensors").is_file());
-                match found {
-                    Some(d) => Some(d),
-                    None => bail!("base encoder '{b}' not found in {dirs:?} (run scripts/setup)"),
-                }
-            }
-            None => None,
-        };
-        let tok_path = [
-            Some(dir.join("tokenizer.json")),
-            base.as_ref().map(|b| b.join("tokenizer.json")),
-        ]
-        .into_iter()
-        .flatten()
-        .find(|p| p.is_file())
-        .ok_or_else(|| anyhow!("no tokenizer.json in {}", dir.display()))?;
-        let mut tokenizer = Tokenizer::from_file(&tok_path)
-            .map_err(|e| anyhow!("cannot load {}: {e}", tok_path.display()))?;
-        tokenizer
-            .with_truncation(None)
-            .map_err(|e| anyhow!("{e}"))?;
-        tokenizer.with_padding(None);
-
+        let f = Folder::read(dir)?;
         let mut vs = nn::VarStore::new(Device::Cpu);
         let root = vs.root();
-        let encoder = BertModel::new_with_optional_pooler(&root / "bert", &config, false);
+        let encoder = BertModel::new_with_optional_pooler(&root / "bert", &f.config, false);
         let linear = |p: nn::Path, labels: usize| {
-            nn::linear(p, config.hidden_size, labels as i64, Default::default())
+            nn::linear(p, f.config.hidden_size, labels as i64, Default::default())
         };
-        let linears: Vec<nn::Linear> = match heads.as_slice() {
-            [one] if manifest.heads.is_empty() => {
-                vec![linear(&root / "classifier", one.labels.len())]
-            }
-            _ => heads
+        let linears: Vec<nn::Linear> = if f.classifier {
+            vec![linear(&root / "classifier", f.heads[0].labels.len())]
+        } else {
+            f.heads
                 .iter()
                 .map(|h| linear(&root / "heads" / h.name.as_str(), h.labels.len()))
-                .collect(),
+                .collect()
         };
-        let mut files: Vec<PathBuf> = base.iter().map(|b| b.join("model.safetensors")).collect();
-        if manifest.weights.is_empty() {
-            let st = dir.join("model.safetensors");
-            let ot = dir.join("rust_model.ot");
-            if st.is_file() {
-                files.push(st);
-            } else if ot.is_file() {
-                vs.load(&ot)
-                    .with_context(|| format!("cannot load {}", ot.display()))?;
-            } else {
-                bail!("no model.safetensors or rust_model.ot in {}", dir.display());
-            }
-        } else {
-            files.extend(manifest.weights.iter().map(|w| dir.join(w)));
+        if let Some(ot) = &f.ot {
+            vs.load(ot)
+                .with_context(|| format!("cannot load {}", ot.display()))?;
         }
+        let files: Vec<PathBuf> = f.base.iter().chain(&f.weights).cloned().collect();
         if !files.is_empty() {
             load_layers(&mut vs, &files)?;
         }
@@ -136,38 +60,14 @@ impl BertTagger {
         if kind == Kind::BFloat16 {
             vs.bfloat16();
         }
-
-        let spec = match &manifest.window {
-            Some(w) => WindowSpec {
-                core: w.core,
-                context: w.context,
-                casing: manifest.casing,
-            },
-            None => WindowSpec {
-                core: 128,
-                context: 16,
-                casing: manifest.casing,
-            },
-        };
-        if spec.core + 2 * spec.context + 2 > config.max_position_embeddings as usize {
-            bail!(
-                "window of {} pieces is longer than the model's positions",
-                spec.core + 2 * spec.context + 2
-            );
-        }
-        let name = manifest.name.clone().unwrap_or_else(|| {
-            dir.file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default()
-        });
         Ok(BertTagger {
             encoder,
             linears,
-            heads,
+            provenance: Value::String(format!("{} ({})", f.name, precision_name(precision, kind))),
+            heads: f.heads,
             _vs: vs,
-            tokenizer,
-            spec,
-            provenance: Value::String(format!("{name} ({})", precision_name(precision, kind))),
+            tokenizer: f.tokenizer,
+            spec: f.spec,
         })
     }
 }
@@ -192,22 +92,6 @@ pub(super) fn encode(
         )
         .map_err(|e| anyhow!("encoder: {e}"))?;
     Ok(out.hidden_state)
-}
-
-/// The labels of a one-head folder's `config.json` (`id2label`, ids 0..n).
-fn config_labels(config: &BertConfig, path: &Path) -> Result<Vec<String>> {
-    let id2label = config
-        .id2label
-        .clone()
-        .ok_or_else(|| anyhow!("{} has no id2label", path.display()))?;
-    let mut labels = vec![String::new(); id2label.len()];
-    for (i, l) in id2label {
-        let slot = labels
-            .get_mut(i as usize)
-            .ok_or_else(|| anyhow!("{}: label ids are not 0..n", path.display()))?;
-        *slot = l;
-    }
-    Ok(labels)
 }
 
 /// As the record's provenance says it: outputs of `fast` are told apart, since only they may

@@ -6,12 +6,15 @@
 mod bert;
 pub mod bio;
 mod ensemble;
+mod folder;
+mod onnx;
 pub mod sentence;
 pub mod windows;
 
 pub use bert::BertTagger;
 use bert::ISA_CAP;
 pub use ensemble::Ensemble;
+pub use onnx::{export_name, OnnxTagger, RUNTIME};
 
 use crate::model::windows::{Window, WindowSpec};
 use anyhow::{bail, Context, Result};
@@ -121,14 +124,64 @@ impl Manifest {
     }
 }
 
+/// What runs the models: libtorch (rust-bert) or ONNX Runtime (the CLI's `--backend`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Backend {
+    /// rust-bert on libtorch.
+    #[default]
+    Torch,
+    /// ONNX Runtime, the graphs `scripts/setup` exports (int8, or fp32 with `--precision fp32`).
+    Onnx,
+}
+
+/// How a model folder is run: the backend, the number format and the backend's threads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Runtime {
+    /// libtorch or ONNX Runtime.
+    pub backend: Backend,
+    /// The number format.
+    pub precision: Precision,
+    /// ONNX Runtime's threads (libtorch's are set process-wide); 0 for all cores.
+    pub threads: usize,
+}
+
+impl From<Precision> for Runtime {
+    /// libtorch at this precision.
+    fn from(precision: Precision) -> Self {
+        Runtime {
+            backend: Backend::Torch,
+            precision,
+            threads: 0,
+        }
+    }
+}
+
+impl Runtime {
+    fn threads(&self) -> usize {
+        if self.threads > 0 {
+            return self.threads;
+        }
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    }
+}
+
+/// Loads one model folder (no ensemble) on the runtime's backend.
+fn load_one(dir: &Path, rt: Runtime) -> Result<Box<dyn TokenClassifier>> {
+    Ok(match rt.backend {
+        Backend::Torch => Box::new(BertTagger::load(dir, rt.precision)?),
+        Backend::Onnx => Box::new(OnnxTagger::load(dir, rt.precision, rt.threads())?),
+    })
+}
+
 /// Loads a model folder: one model, or an ensemble when its `newsie.json` names members.
-pub fn load(dir: &Path, precision: Precision) -> Result<Box<dyn TokenClassifier>> {
-    // a missing folder reads as no manifest, and BertTagger::load says it does not exist
+pub fn load(dir: &Path, rt: impl Into<Runtime>) -> Result<Box<dyn TokenClassifier>> {
+    let rt = rt.into();
+    // a missing folder reads as no manifest, and the loader says it does not exist
     let manifest = Manifest::read(dir)?;
     if manifest.members.is_empty() {
-        return Ok(Box::new(BertTagger::load(dir, precision)?));
+        return load_one(dir, rt);
     }
-    Ok(Box::new(Ensemble::load(dir, &manifest, precision)?))
+    Ok(Box::new(Ensemble::load(dir, &manifest, rt)?))
 }
 
 /// The models of a folder that hold the wanted heads, each loaded once: every sub-folder is a
@@ -136,9 +189,10 @@ pub fn load(dir: &Path, precision: Precision) -> Result<Box<dyn TokenClassifier>
 /// folder's name (a plain rust-bert folder named `ner/`). A head two folders hold is refused.
 pub fn load_heads(
     dir: &Path,
-    precision: Precision,
+    rt: impl Into<Runtime>,
     wanted: &[&str],
 ) -> Result<Vec<Box<dyn TokenClassifier>>> {
+    let rt = rt.into();
     let entries = std::fs::read_dir(dir)
         .with_context(|| format!("model folder {} does not exist", dir.display()))?;
     let mut folders: Vec<PathBuf> = entries
@@ -171,7 +225,7 @@ pub fn load_heads(
         if !loaded.contains(&i) {
             let f = &folders[i];
             models.push(
-                load(f, precision)
+                load(f, rt)
                     .with_context(|| format!("cannot load the {head} model in {}", f.display()))?,
             );
             loaded.push(i);

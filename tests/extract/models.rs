@@ -56,6 +56,107 @@ fn findings(recs: &[Value]) -> (HashSet<(String, String)>, HashSet<(String, Stri
     (entities, positions)
 }
 
+/// The share of the larger set that both hold.
+fn share(a: &HashSet<(String, String)>, b: &HashSet<(String, String)>) -> f64 {
+    a.intersection(b).count() as f64 / a.len().max(b.len()).max(1) as f64
+}
+
+#[test]
+fn the_onnx_backend_finds_what_libtorch_finds_in_the_same_bytes_whatever_the_threads() {
+    let s = sample();
+    let onnx = |extra: &[&str]| {
+        let mut args = vec!["extract", s.as_str(), "-q", "--backend", "onnx"];
+        args.extend(extra);
+        let out = run(&args, None);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out
+    };
+    let one = onnx(&["--threads", "1"]);
+    let two = onnx(&["--threads", "2", "--batch-size", "7"]);
+    assert!(
+        one.stdout == two.stdout,
+        "threads or batch size changed the output"
+    );
+    let int8 = records(&one);
+    assert_valid(&int8);
+    for head in ["ner", "attribution"] {
+        let m = int8[0]["model"][head].as_str().unwrap();
+        assert!(m.ends_with("(onnx int8)"), "{m}");
+    }
+    let torch = findings(&records(&run(&["extract", &s, "-q"], None)));
+    let int8 = findings(&int8);
+    let (e, p) = (share(&torch.0, &int8.0), share(&torch.1, &int8.1));
+    eprintln!(
+        "onnx int8 against libtorch on the sample: entities {e:.3} of {}, positions {p:.3} of {}",
+        torch.0.len(),
+        torch.1.len()
+    );
+    assert!(torch.0.len() > 50 && torch.1.len() > 30);
+    assert!(e >= 0.97 && p >= 0.95, "entities {e:.3}, positions {p:.3}");
+    // the fp32 graph computes what libtorch's fp32 does, but for the order of its sums
+    let fp32 = findings(&records(&onnx(&["--precision", "fp32"])));
+    let torch32 = findings(&records(&run(
+        &["extract", &s, "-q", "--precision", "fp32"],
+        None,
+    )));
+    let (e, p) = (share(&torch32.0, &fp32.0), share(&torch32.1, &fp32.1));
+    assert!(
+        e >= 0.98 && p >= 0.98,
+        "fp32: entities {e:.3}, positions {p:.3}"
+    );
+}
+
+#[test]
+fn a_folder_without_its_onnx_export_is_a_clear_error() {
+    // a changed manifest is another model: the shipped export is not taken for it
+    let dir = tempfile::tempdir().unwrap();
+    let models = dir.path().join("models");
+    std::fs::create_dir_all(models.join("attribution")).unwrap();
+    std::os::unix::fs::symlink(root().join("models/ner"), models.join("ner")).unwrap();
+    for f in ["config.json", "delta.safetensors"] {
+        let from = root().join("models/attribution").join(f);
+        std::os::unix::fs::symlink(from, models.join("attribution").join(f)).unwrap();
+    }
+    let manifest = std::fs::read_to_string(root().join("models/attribution/newsie.json")).unwrap();
+    std::fs::write(models.join("attribution/newsie.json"), manifest + " ").unwrap();
+    let m = models.to_str().unwrap();
+    let out = run(
+        &[
+            "extract",
+            &sample(),
+            "-q",
+            "--backend",
+            "onnx",
+            "--models",
+            m,
+        ],
+        None,
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("no ONNX export") && err.contains("scripts/export-onnx"),
+        "{err}"
+    );
+    let out = run(
+        &[
+            "extract",
+            &sample(),
+            "-q",
+            "--backend",
+            "onnx",
+            "--precision",
+            "bf16",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2));
+}
+
 #[test]
 #[ignore = "long: three runs of the sample (scripts/test runs it)"]
 fn the_fast_model_is_one_encoder_that_finds_what_the_pair_finds() {
@@ -108,9 +209,6 @@ fn the_fast_model_is_one_encoder_that_finds_what_the_pair_finds() {
     // against the pair on the sample: most of the same entities and positions
     let pair = findings(&records(&run(&["extract", &sample(), "-q"], None)));
     let fast = findings(&fast_recs);
-    let share = |a: &HashSet<(String, String)>, b: &HashSet<(String, String)>| {
-        a.intersection(b).count() as f64 / a.len().max(b.len()) as f64
-    };
     let (e, p) = (share(&pair.0, &fast.0), share(&pair.1, &fast.1));
     eprintln!(
         "fast model against the pair on the sample: entities {e:.3} of {}, positions {p:.3} of {}",

@@ -1,0 +1,255 @@
+#!/usr/bin/env python3
+"""Writes a newsie model folder as ONNX graphs for `--backend onnx`, int8 and fp32.
+
+    export_onnx.py MODEL_DIR BASE_DIR OUT_DIR
+
+writes OUT_DIR/KEY-int8.onnx and OUT_DIR/KEY-fp32.onnx (kept where they exist), KEY the first
+16 hex digits of the SHA-256 of this script, the folder's config.json, newsie.json (if any) and
+weight files, in that order: what `newsie --backend onnx` looks for (src/model/onnx.rs).
+
+MODEL_DIR is a folder as `newsie` loads it (config.json, newsie.json, weight files laid over the
+base encoder in BASE_DIR, or a plain model.safetensors). The graph is BERT as rust-bert computes
+it (embeddings, post-norm layers, erf GELU, a mask of -10000) written with ONNX Runtime's fused
+CPU operators (Attention, SkipLayerNormalization, BiasGelu), one softmax output per head
+(`probs_0`, `probs_1`, ...), inputs `input_ids`, `attention_mask`, `token_type_ids` (int64,
+batch x length). int8: ONNX Runtime's dynamic quantisation of the matrix products, weights per
+output channel; the operator types of newsie.json's "int8_ops" (default MatMul and Attention).
+Needs numpy, onnx and onnxruntime (scripts/setup makes a venv with them).
+"""
+import hashlib
+import json
+import os
+import struct
+import sys
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+DTYPES = {"F32": np.float32, "F16": np.float16, "I64": np.int64, "I32": np.int32, "BF16": None}
+
+
+def read_safetensors(path):
+    """{name: array} of a safetensors file, without the safetensors package."""
+    with open(path, "rb") as f:
+        n = struct.unpack("<Q", f.read(8))[0]
+        header = json.loads(f.read(n))
+        data = f.read()
+    out = {}
+    for name, meta in header.items():
+        if name == "__metadata__":
+            continue
+        lo, hi = meta["data_offsets"]
+        raw = data[lo:hi]
+        if meta["dtype"] == "BF16":
+            u = np.frombuffer(raw, dtype=np.uint16).astype(np.uint32) << 16
+            arr = u.view(np.float32)
+        else:
+            arr = np.frombuffer(raw, dtype=DTYPES[meta["dtype"]])
+        out[name] = arr.reshape(meta["shape"])
+    return out
+
+
+def weights(model_dir, base_dir):
+    """The model's variables by rust-bert's names, as newsie's loader lays the files over each
+    other: the base's names gain `bert.`, later files override, NAME.rows + NAME.values replace
+    rows of NAME."""
+    manifest = {}
+    if os.path.isfile(os.path.join(model_dir, "newsie.json")):
+        with open(os.path.join(model_dir, "newsie.json")) as f:
+            manifest = json.load(f)
+    files = []
+    if manifest.get("base"):
+        files.append(os.path.join(base_dir, "model.safetensors"))
+    files += [os.path.join(model_dir, w) for w in manifest.get("weights", [])] or [
+        os.path.join(model_dir, "model.safetensors")
+    ]
+    found = {}
+    for path in files:
+        found.update(read_safetensors(path))
+    w = {}
+    for name, arr in found.items():
+        if name.endswith(".rows") or name.endswith(".values"):
+            continue
+        key = name if name.startswith(("bert.", "classifier.", "heads.")) else "bert." + name
+        w[key] = arr.astype(np.float32) if arr.dtype != np.int64 else arr
+    for name in list(w):
+        rows, values = found.get(name + ".rows"), found.get(name + ".values")
+        if rows is None:
+            rows, values = found.get(name[5:] + ".rows"), found.get(name[5:] + ".values")
+        if rows is not None:
+            w[name] = w[name].copy()
+            w[name][rows.astype(np.int64)] = values.astype(np.float32)
+    return manifest, w
+
+
+def heads(manifest, config, w):
+    """[(weight name prefix, labels)] in the order newsie reads the heads."""
+    tasks = manifest.get("task")
+    if isinstance(tasks, list) or manifest.get("heads"):
+        tasks = tasks if isinstance(tasks, list) else [tasks]
+        return [(f"heads.{t}", len(manifest["heads"][t])) for t in tasks]
+    return [("classifier", len(config["id2label"]))]
+
+
+def build(config, manifest, w):
+    hidden = config["hidden_size"]
+    n_heads = config["num_attention_heads"]
+    eps = float(config.get("layer_norm_eps", 1e-12))
+    if config.get("hidden_act", "gelu") != "gelu":
+        sys.exit(f"hidden_act {config.get('hidden_act')}: only gelu is written")
+    inits, nodes = [], []
+
+    def const(name, arr):
+        inits.append(numpy_helper.from_array(np.ascontiguousarray(arr), name))
+        return name
+
+    def node(op, ins, outs, domain=None, **attrs):
+        nodes.append(helper.make_node(op, ins, outs, domain=domain, **attrs))
+        return outs[0]
+
+    e = "bert.embeddings."
+    const("word", w[e + "word_embeddings.weight"])
+    const("pos", w[e + "position_embeddings.weight"])
+    const("type", w[e + "token_type_embeddings.weight"])
+    node("Gather", ["word", "input_ids"], ["we"])
+    node("Gather", ["type", "token_type_ids"], ["te"])
+    # the rows 0..length-1 of the position table
+    node("Shape", ["input_ids"], ["shape"])
+    const("zero_i", np.array([0], dtype=np.int64))
+    const("one_i", np.array([1], dtype=np.int64))
+    const("two_i", np.array([2], dtype=np.int64))
+    node("Slice", ["shape", "one_i", "two_i"], ["length"])
+    node("Slice", ["pos", "zero_i", "length", "zero_i"], ["pe"])
+    node("Add", ["we", "te"], ["wte"])
+    node("Add", ["wte", "pe"], ["emb"])
+    x = node(
+        "LayerNormalization",
+        ["emb", const("emb_g", w[e + "LayerNorm.weight"]), const("emb_b", w[e + "LayerNorm.bias"])],
+        ["x0"],
+        axis=-1,
+        epsilon=eps,
+    )
+    node("Cast", ["attention_mask"], ["mask32"], to=TensorProto.INT32)
+    for i in range(config["num_hidden_layers"]):
+        p = f"bert.encoder.layer.{i}."
+        a = p + "attention.self."
+        qkv_w = np.concatenate([w[a + k + ".weight"].T for k in ("query", "key", "value")], axis=1)
+        qkv_b = np.concatenate([w[a + k + ".bias"] for k in ("query", "key", "value")])
+        att = node(
+            "Attention",
+            [x, const(f"l{i}_qkv_w", qkv_w), const(f"l{i}_qkv_b", qkv_b), "mask32"],
+            [f"l{i}_att"],
+            domain="com.microsoft",
+            num_heads=n_heads,
+            mask_filter_value=-10000.0,
+        )
+        o = p + "attention.output."
+        proj = node("MatMul", [att, const(f"l{i}_ao_w", w[o + "dense.weight"].T)], [f"l{i}_ao"])
+        x1 = node(
+            "SkipLayerNormalization",
+            [
+                proj,
+                x,
+                const(f"l{i}_ln1_g", w[o + "LayerNorm.weight"]),
+                const(f"l{i}_ln1_b", w[o + "LayerNorm.bias"]),
+                const(f"l{i}_ao_b", w[o + "dense.bias"]),
+            ],
+            [f"l{i}_x1"],
+            domain="com.microsoft",
+            epsilon=eps,
+        )
+        inter = node(
+            "MatMul", [x1, const(f"l{i}_in_w", w[p + "intermediate.dense.weight"].T)], [f"l{i}_in"]
+        )
+        act = node(
+            "BiasGelu",
+            [inter, const(f"l{i}_in_b", w[p + "intermediate.dense.bias"])],
+            [f"l{i}_gelu"],
+            domain="com.microsoft",
+        )
+        out = node("MatMul", [act, const(f"l{i}_out_w", w[p + "output.dense.weight"].T)], [f"l{i}_out"])
+        x = node(
+            "SkipLayerNormalization",
+            [
+                out,
+                x1,
+                const(f"l{i}_ln2_g", w[p + "output.LayerNorm.weight"]),
+                const(f"l{i}_ln2_b", w[p + "output.LayerNorm.bias"]),
+                const(f"l{i}_out_b", w[p + "output.dense.bias"]),
+            ],
+            [f"l{i}_x"],
+            domain="com.microsoft",
+            epsilon=eps,
+        )
+    outputs = []
+    for k, (prefix, n_labels) in enumerate(heads(manifest, config, w)):
+        logits = node("MatMul", [x, const(f"h{k}_w", w[prefix + ".weight"].T)], [f"h{k}_mm"])
+        logits = node("Add", [logits, const(f"h{k}_b", w[prefix + ".bias"])], [f"h{k}_logits"])
+        node("Softmax", [logits], [f"probs_{k}"], axis=-1)
+        outputs.append(helper.make_tensor_value_info(f"probs_{k}", TensorProto.FLOAT, ["batch", "length", n_labels]))
+    inputs = [
+        helper.make_tensor_value_info(n, TensorProto.INT64, ["batch", "length"])
+        for n in ("input_ids", "attention_mask", "token_type_ids")
+    ]
+    graph = helper.make_graph(nodes, "newsie-bert", inputs, outputs, inits)
+    model = helper.make_model(
+        graph,
+        opset_imports=[helper.make_opsetid("", 17), helper.make_opsetid("com.microsoft", 1)],
+        producer_name="newsie scripts/export_onnx.py",
+    )
+    model.ir_version = 8
+    return model
+
+
+def key(model_dir, manifest):
+    h = hashlib.sha256()
+    with open(os.path.abspath(__file__), "rb") as f:
+        h.update(f.read())
+    files = [os.path.join(model_dir, "config.json")]
+    if os.path.isfile(os.path.join(model_dir, "newsie.json")):
+        files.append(os.path.join(model_dir, "newsie.json"))
+    files += [os.path.join(model_dir, w) for w in manifest.get("weights", [])] or [
+        os.path.join(model_dir, "model.safetensors")
+    ]
+    for path in files:
+        with open(path, "rb") as f:
+            h.update(f.read())
+    return h.hexdigest()[:16]
+
+
+def main():
+    if len(sys.argv) != 4:
+        sys.exit(__doc__)
+    model_dir, base_dir, out_dir = sys.argv[1:]
+    with open(os.path.join(model_dir, "config.json")) as f:
+        config = json.load(f)
+    manifest, w = weights(model_dir, base_dir)
+    k = key(model_dir, manifest)
+    fp32, int8 = (os.path.join(out_dir, f"{k}-{kind}.onnx") for kind in ("fp32", "int8"))
+    if os.path.isfile(fp32) and os.path.isfile(int8):
+        return
+    model = build(config, manifest, w)
+    onnx.checker.check_model(model)
+    os.makedirs(out_dir, exist_ok=True)
+    onnx.save(model, fp32 + ".tmp")
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    # the fused operators' outputs have no inferred type: they are float
+    quantize_dynamic(
+        fp32 + ".tmp",
+        int8 + ".tmp",
+        weight_type=QuantType.QInt8,
+        per_channel=True,
+        # the embedding tables stay fp32: one scale for 30k rows loses rare words; a model's
+        # newsie.json may keep its attention fp32 too ("int8_ops": ["MatMul"])
+        op_types_to_quantize=manifest.get("int8_ops", ["MatMul", "Attention"]),
+        extra_options={"DefaultTensorType": TensorProto.FLOAT},
+    )
+    os.replace(int8 + ".tmp", int8)
+    os.replace(fp32 + ".tmp", fp32)
+    print(f"{model_dir}: {int8}, {fp32}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,183 @@
+//! The BERT token classifier on ONNX Runtime (`--backend onnx`): the graph `scripts/export_onnx.py`
+//! wrote of the same folder (int8 by default, fp32 with `--precision fp32`), run by the
+//! `libonnxruntime.so` of the PyPI onnxruntime wheel that `scripts/setup` puts in the cache.
+
+use super::folder::Folder;
+use super::{base_dirs, find_set_up, HeadSpec, Precision, Scores, TokenClassifier};
+use crate::model::windows::{Window, WindowSpec};
+use anyhow::{anyhow, bail, Context, Result};
+use ort::session::{builder::GraphOptimizationLevel, Session};
+use ort::value::Tensor;
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, OnceLock};
+use tokenizers::Tokenizer;
+
+/// The ONNX Runtime release whose C API `ort` is built for, as `scripts/setup` installs it.
+pub const RUNTIME: &str = "onnxruntime-1.31.1/libonnxruntime.so";
+
+/// The exporter: a graph is found by a key over it and the folder's files, so that a changed
+/// model or exporter is never run from an old export.
+const EXPORTER: &[u8] = include_bytes!("../../scripts/export_onnx.py");
+
+/// A token classifier on ONNX Runtime. Each window is run alone, unpadded: int8 activations are
+/// scaled by their tensor's range, so a window in a batch would score by its neighbours.
+pub struct OnnxTagger {
+    session: Mutex<Session>,
+    heads: Vec<HeadSpec>,
+    tokenizer: Tokenizer,
+    spec: WindowSpec,
+    provenance: Value,
+}
+
+/// The environment, once per process: the library is loaded by path, no variable needed.
+fn environment() -> Result<&'static ort::environment::Environment> {
+    static ENV: OnceLock<std::result::Result<ort::environment::Environment, String>> =
+        OnceLock::new();
+    ENV.get_or_init(|| {
+        let lib = find_set_up(RUNTIME).ok_or_else(|| {
+            format!(
+                "--backend onnx needs {RUNTIME} in one of {:?} (run scripts/setup)",
+                base_dirs()
+            )
+        })?;
+        ort::init_from(&lib)
+            .map_err(|e| format!("cannot load {}: {e}", lib.display()))?
+            .with_name("newsie")
+            .build()
+            .map_err(|e| format!("ONNX Runtime: {e}"))
+    })
+    .as_ref()
+    .map_err(|e| anyhow!("{e}"))
+}
+
+/// The export's file name for a folder: `onnx/<key>-<int8|fp32>.onnx` in the set-up folders.
+pub fn export_name(f_dir: &Path, weights: &[PathBuf], precision: Precision) -> Result<String> {
+    let mut h = Sha256::new();
+    h.update(EXPORTER);
+    let manifest = f_dir.join("newsie.json");
+    let files = [f_dir.join("config.json")]
+        .into_iter()
+        .chain(manifest.is_file().then_some(manifest))
+        .chain(weights.iter().cloned());
+    for p in files {
+        h.update(std::fs::read(&p).with_context(|| format!("cannot read {}", p.display()))?);
+    }
+    let key: String = h.finalize()[..8]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let kind = if precision == Precision::F32 {
+        "fp32"
+    } else {
+        "int8"
+    };
+    Ok(format!("onnx/{key}-{kind}.onnx"))
+}
+
+impl OnnxTagger {
+    /// Loads a model folder's export; `threads` for ONNX Runtime's own pool.
+    pub fn load(dir: &Path, precision: Precision, threads: usize) -> Result<Self> {
+        let f = Folder::read(dir)?;
+        if f.ot.is_some() {
+            bail!(
+                "{}: --backend onnx reads safetensors weights, not rust_model.ot",
+                dir.display()
+            );
+        }
+        if matches!(precision, Precision::Bf16 | Precision::Fast) {
+            bail!("--backend onnx runs int8 (--precision auto) or fp32, not bf16");
+        }
+        let name = export_name(&f.dir, &f.weights, precision)?;
+        let path = find_set_up(&name).ok_or_else(|| {
+            anyhow!(
+                "no ONNX export of {} ({name} in none of {:?}): run scripts/setup, or for a \
+                 folder of your own: scripts/export-onnx {} (it writes into the newsie cache)",
+                dir.display(),
+                base_dirs(),
+                dir.display()
+            )
+        })?;
+        let options = |e: &dyn std::fmt::Display| anyhow!("ONNX Runtime session options: {e}");
+        let session = Session::builder(environment()?)
+            .map_err(|e| options(&e))?
+            .with_optimization_level(GraphOptimizationLevel::Level3)
+            .map_err(|e| options(&e))?
+            .with_intra_threads(threads.max(1))
+            .map_err(|e| options(&e))?
+            .with_inter_threads(1)
+            .map_err(|e| options(&e))?
+            .commit_from_file(&path)
+            .map_err(|e| anyhow!("cannot load {}: {e}", path.display()))?;
+        let outputs = session.outputs().len();
+        if outputs != f.heads.len() {
+            bail!(
+                "{}: {outputs} outputs for {} heads (an export of another folder?)",
+                path.display(),
+                f.heads.len()
+            );
+        }
+        let kind = if precision == Precision::F32 {
+            "onnx fp32"
+        } else {
+            "onnx int8"
+        };
+        Ok(OnnxTagger {
+            session: Mutex::new(session),
+            provenance: Value::String(format!("{} ({kind})", f.name)),
+            heads: f.heads,
+            tokenizer: f.tokenizer,
+            spec: f.spec,
+        })
+    }
+
+    fn run(&self, session: &mut Session, w: &Window) -> Result<Vec<Scores>> {
+        let n = w.ids.len();
+        let tensor = |v: Vec<i64>| Tensor::from_array(([1usize, n], v));
+        let inputs = ort::inputs![
+            "input_ids" => tensor(w.ids.clone())?,
+            "attention_mask" => tensor(vec![1; n])?,
+            "token_type_ids" => tensor(w.types.clone())?,
+        ];
+        let out = session.run(inputs)?;
+        self.heads
+            .iter()
+            .enumerate()
+            .map(|(k, h)| {
+                let (_, probs) = out[k].try_extract_tensor::<f32>()?;
+                let labels = h.labels.len();
+                if probs.len() != n * labels {
+                    bail!("head {}: {} scores for {n} pieces", h.name, probs.len());
+                }
+                Ok(Scores {
+                    labels,
+                    probs: probs.to_vec(),
+                })
+            })
+            .collect()
+    }
+}
+
+impl TokenClassifier for OnnxTagger {
+    fn heads(&self) -> &[HeadSpec] {
+        &self.heads
+    }
+    fn spec(&self) -> WindowSpec {
+        self.spec
+    }
+    fn tokenizer(&self) -> &Tokenizer {
+        &self.tokenizer
+    }
+    fn provenance(&self) -> Value {
+        self.provenance.clone()
+    }
+
+    fn classify(&self, batch: &[&Window]) -> Result<Vec<Vec<Scores>>> {
+        let mut session = self
+            .session
+            .lock()
+            .map_err(|_| anyhow!("an earlier model run panicked"))?;
+        batch.iter().map(|w| self.run(&mut session, w)).collect()
+    }
+}
