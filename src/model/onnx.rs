@@ -8,6 +8,7 @@ use crate::model::windows::{Window, WindowSpec};
 use anyhow::{anyhow, bail, Context, Result};
 use ort::session::{builder::GraphOptimizationLevel, Session};
 use ort::value::Tensor;
+use rayon::prelude::*;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
@@ -22,9 +23,12 @@ pub const RUNTIME: &str = "onnxruntime-1.31.1/libonnxruntime.so";
 const EXPORTER: &[u8] = include_bytes!("../../scripts/export_onnx.py");
 
 /// A token classifier on ONNX Runtime. Each window is run alone, unpadded: int8 activations are
-/// scaled by their tensor's range, so a window in a batch would score by its neighbours.
+/// scaled by their tensor's range, so a window in a batch would score by its neighbours. One
+/// single-threaded session per thread, the windows of a batch shared among them: a window's
+/// products are too small to split between threads to any gain, and a session runs one call at a
+/// time.
 pub struct OnnxTagger {
-    session: Mutex<Session>,
+    sessions: Vec<Mutex<Session>>,
     heads: Vec<HeadSpec>,
     tokenizer: Tokenizer,
     spec: WindowSpec,
@@ -77,7 +81,7 @@ pub fn export_name(f_dir: &Path, weights: &[PathBuf], precision: Precision) -> R
 }
 
 impl OnnxTagger {
-    /// Loads a model folder's export; `threads` for ONNX Runtime's own pool.
+    /// Loads a model folder's export, one session for each of `threads`.
     pub fn load(dir: &Path, precision: Precision, threads: usize) -> Result<Self> {
         let f = Folder::read(dir)?;
         if f.ot.is_some() {
@@ -100,17 +104,23 @@ impl OnnxTagger {
             )
         })?;
         let options = |e: &dyn std::fmt::Display| anyhow!("ONNX Runtime session options: {e}");
-        let session = Session::builder(environment()?)
-            .map_err(|e| options(&e))?
-            .with_optimization_level(GraphOptimizationLevel::Level3)
-            .map_err(|e| options(&e))?
-            .with_intra_threads(threads.max(1))
-            .map_err(|e| options(&e))?
-            .with_inter_threads(1)
-            .map_err(|e| options(&e))?
-            .commit_from_file(&path)
-            .map_err(|e| anyhow!("cannot load {}: {e}", path.display()))?;
-        let outputs = session.outputs().len();
+        let env = environment()?;
+        let session = || -> Result<Session> {
+            Session::builder(env)
+                .map_err(|e| options(&e))?
+                .with_optimization_level(GraphOptimizationLevel::Level3)
+                .map_err(|e| options(&e))?
+                .with_intra_threads(1)
+                .map_err(|e| options(&e))?
+                .with_inter_threads(1)
+                .map_err(|e| options(&e))?
+                .commit_from_file(&path)
+                .map_err(|e| anyhow!("cannot load {}: {e}", path.display()))
+        };
+        let sessions: Vec<Mutex<Session>> = (0..threads.max(1))
+            .map(|_| session().map(Mutex::new))
+            .collect::<Result<_>>()?;
+        let outputs = sessions[0].lock().map_or(0, |s| s.outputs().len());
         if outputs != f.heads.len() {
             bail!(
                 "{}: {outputs} outputs for {} heads (an export of another folder?)",
@@ -124,7 +134,7 @@ impl OnnxTagger {
             "onnx int8"
         };
         Ok(OnnxTagger {
-            session: Mutex::new(session),
+            sessions,
             provenance: Value::String(format!("{} ({kind})", f.name)),
             heads: f.heads,
             tokenizer: f.tokenizer,
@@ -174,10 +184,16 @@ impl TokenClassifier for OnnxTagger {
     }
 
     fn classify(&self, batch: &[&Window]) -> Result<Vec<Vec<Scores>>> {
-        let mut session = self
-            .session
-            .lock()
-            .map_err(|_| anyhow!("an earlier model run panicked"))?;
-        batch.iter().map(|w| self.run(&mut session, w)).collect()
+        batch
+            .par_iter()
+            .map(|w| {
+                // each worker its own session; a busy one is waited for
+                let i = rayon::current_thread_index().unwrap_or(0) % self.sessions.len();
+                let mut session = self.sessions[i]
+                    .lock()
+                    .map_err(|_| anyhow!("an earlier model run panicked"))?;
+                self.run(&mut session, w)
+            })
+            .collect()
     }
 }
