@@ -14,7 +14,7 @@ pub mod windows;
 pub use bert::BertTagger;
 use bert::ISA_CAP;
 pub use ensemble::Ensemble;
-pub use onnx::{export_name, OnnxTagger, RUNTIME};
+pub use onnx::OnnxTagger;
 
 use crate::model::windows::{Window, WindowSpec};
 use anyhow::{bail, Context, Result};
@@ -141,7 +141,8 @@ pub struct Runtime {
     pub backend: Backend,
     /// The number format.
     pub precision: Precision,
-    /// ONNX Runtime's threads (libtorch's are set process-wide); 0 for all cores.
+    /// ONNX Runtime's sessions, one per thread (libtorch's threads are set process-wide); 0 for
+    /// all cores.
     pub threads: usize,
 }
 

@@ -16,7 +16,7 @@ use std::sync::{Mutex, OnceLock};
 use tokenizers::Tokenizer;
 
 /// The ONNX Runtime release whose C API `ort` is built for, as `scripts/setup` installs it.
-pub const RUNTIME: &str = "onnxruntime-1.31.1/libonnxruntime.so";
+const RUNTIME: &str = "onnxruntime-1.31.1/libonnxruntime.so";
 
 /// The exporter: a graph is found by a key over it and the folder's files, so that a changed
 /// model or exporter is never run from an old export.
@@ -25,8 +25,8 @@ const EXPORTER: &[u8] = include_bytes!("../../scripts/export_onnx.py");
 /// A token classifier on ONNX Runtime. Each window is run alone, unpadded: int8 activations are
 /// scaled by their tensor's range, so a window in a batch would score by its neighbours. One
 /// single-threaded session per thread, the windows of a batch shared among them: a window's
-/// products are too small to split between threads to any gain, and a session runs one call at a
-/// time.
+/// products split between two threads gained less than two windows at once (docs/benchmarks.md),
+/// and a session runs one call at a time.
 pub struct OnnxTagger {
     sessions: Vec<Mutex<Session>>,
     heads: Vec<HeadSpec>,
@@ -57,11 +57,11 @@ fn environment() -> Result<&'static ort::environment::Environment> {
 }
 
 /// The export's file name for a folder: `onnx/<key>-<int8|fp32>.onnx` in the set-up folders.
-pub fn export_name(f_dir: &Path, weights: &[PathBuf], precision: Precision) -> Result<String> {
+fn export_name(dir: &Path, weights: &[PathBuf], precision: Precision) -> Result<String> {
     let mut h = Sha256::new();
     h.update(EXPORTER);
-    let manifest = f_dir.join("newsie.json");
-    let files = [f_dir.join("config.json")]
+    let manifest = dir.join("newsie.json");
+    let files = [dir.join("config.json")]
         .into_iter()
         .chain(manifest.is_file().then_some(manifest))
         .chain(weights.iter().cloned());
