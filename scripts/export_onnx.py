@@ -108,6 +108,26 @@ def build(config, manifest, w):
         nodes.append(helper.make_node(op, ins, outs, domain=domain, **attrs))
         return outs[0]
 
+    def matmul(name, value, weight):
+        """value times the transposed Linear weight of that name."""
+        return node("MatMul", [value, const(name + "_w", w[weight].T)], [name])
+
+    def add_norm(name, value, residual, prefix):
+        """LayerNorm(value + dense bias + residual), the norm and bias those under prefix."""
+        return node(
+            "SkipLayerNormalization",
+            [
+                value,
+                residual,
+                const(name + "_g", w[prefix + "LayerNorm.weight"]),
+                const(name + "_b", w[prefix + "LayerNorm.bias"]),
+                const(name + "_bias", w[prefix + "dense.bias"]),
+            ],
+            [name],
+            domain="com.microsoft",
+            epsilon=eps,
+        )
+
     e = "bert.embeddings."
     const("word", w[e + "word_embeddings.weight"])
     const("pos", w[e + "position_embeddings.weight"])
@@ -145,46 +165,18 @@ def build(config, manifest, w):
             mask_filter_value=-10000.0,
         )
         o = p + "attention.output."
-        proj = node("MatMul", [att, const(f"l{i}_ao_w", w[o + "dense.weight"].T)], [f"l{i}_ao"])
-        x1 = node(
-            "SkipLayerNormalization",
-            [
-                proj,
-                x,
-                const(f"l{i}_ln1_g", w[o + "LayerNorm.weight"]),
-                const(f"l{i}_ln1_b", w[o + "LayerNorm.bias"]),
-                const(f"l{i}_ao_b", w[o + "dense.bias"]),
-            ],
-            [f"l{i}_x1"],
-            domain="com.microsoft",
-            epsilon=eps,
-        )
-        inter = node(
-            "MatMul", [x1, const(f"l{i}_in_w", w[p + "intermediate.dense.weight"].T)], [f"l{i}_in"]
-        )
+        x1 = add_norm(f"l{i}_x1", matmul(f"l{i}_ao", att, o + "dense.weight"), x, o)
+        inter = matmul(f"l{i}_in", x1, p + "intermediate.dense.weight")
         act = node(
             "BiasGelu",
             [inter, const(f"l{i}_in_b", w[p + "intermediate.dense.bias"])],
             [f"l{i}_gelu"],
             domain="com.microsoft",
         )
-        out = node("MatMul", [act, const(f"l{i}_out_w", w[p + "output.dense.weight"].T)], [f"l{i}_out"])
-        x = node(
-            "SkipLayerNormalization",
-            [
-                out,
-                x1,
-                const(f"l{i}_ln2_g", w[p + "output.LayerNorm.weight"]),
-                const(f"l{i}_ln2_b", w[p + "output.LayerNorm.bias"]),
-                const(f"l{i}_out_b", w[p + "output.dense.bias"]),
-            ],
-            [f"l{i}_x"],
-            domain="com.microsoft",
-            epsilon=eps,
-        )
+        x = add_norm(f"l{i}_x", matmul(f"l{i}_out", act, p + "output.dense.weight"), x1, p + "output.")
     outputs = []
     for k, (prefix, n_labels) in enumerate(heads(manifest, config, w)):
-        logits = node("MatMul", [x, const(f"h{k}_w", w[prefix + ".weight"].T)], [f"h{k}_mm"])
+        logits = matmul(f"h{k}_mm", x, prefix + ".weight")
         logits = node("Add", [logits, const(f"h{k}_b", w[prefix + ".bias"])], [f"h{k}_logits"])
         node("Softmax", [logits], [f"probs_{k}"], axis=-1)
         outputs.append(helper.make_tensor_value_info(f"probs_{k}", TensorProto.FLOAT, ["batch", "length", n_labels]))

@@ -7,7 +7,7 @@ use super::{base_dirs, find_set_up, HeadSpec, Precision, Scores, TokenClassifier
 use crate::model::windows::{Window, WindowSpec};
 use anyhow::{anyhow, bail, Context, Result};
 use ort::session::{builder::GraphOptimizationLevel, Session};
-use ort::value::Tensor;
+use ort::value::{Tensor, TensorRef};
 use rayon::prelude::*;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -144,11 +144,14 @@ impl OnnxTagger {
 
     fn run(&self, session: &mut Session, w: &Window) -> Result<Vec<Scores>> {
         let n = w.ids.len();
-        let tensor = |v: Vec<i64>| Tensor::from_array(([1usize, n], v));
+        // the window's own ids and types, read in place
+        fn view(v: &[i64]) -> ort::Result<TensorRef<'_, i64>> {
+            TensorRef::from_array_view(([1usize, v.len()], v))
+        }
         let inputs = ort::inputs![
-            "input_ids" => tensor(w.ids.clone())?,
-            "attention_mask" => tensor(vec![1; n])?,
-            "token_type_ids" => tensor(w.types.clone())?,
+            "input_ids" => view(&w.ids)?,
+            "attention_mask" => Tensor::from_array(([1usize, n], vec![1i64; n]))?,
+            "token_type_ids" => view(&w.types)?,
         ];
         let out = session.run(inputs)?;
         self.heads

@@ -61,6 +61,20 @@ fn share(a: &HashSet<(String, String)>, b: &HashSet<(String, String)>) -> f64 {
     a.intersection(b).count() as f64 / a.len().max(b.len()).max(1) as f64
 }
 
+/// The shares of entities and of positions that two runs of the sample both find; the reference
+/// run must find enough of each for the shares to mean something.
+fn agreement(what: &str, reference: &[Value], other: &[Value]) -> (f64, f64) {
+    let (a, b) = (findings(reference), findings(other));
+    let (e, p) = (share(&a.0, &b.0), share(&a.1, &b.1));
+    eprintln!(
+        "{what} on the sample: entities {e:.3} of {}, positions {p:.3} of {}",
+        a.0.len(),
+        a.1.len()
+    );
+    assert!(a.0.len() > 50 && a.1.len() > 30);
+    (e, p)
+}
+
 #[test]
 fn the_onnx_backend_finds_what_libtorch_finds_in_the_same_bytes_whatever_the_threads() {
     let s = sample();
@@ -87,23 +101,13 @@ fn the_onnx_backend_finds_what_libtorch_finds_in_the_same_bytes_whatever_the_thr
         let m = int8[0]["model"][head].as_str().unwrap();
         assert!(m.ends_with("(onnx int8)"), "{m}");
     }
-    let torch = findings(&records(&run(&["extract", &s, "-q"], None)));
-    let int8 = findings(&int8);
-    let (e, p) = (share(&torch.0, &int8.0), share(&torch.1, &int8.1));
-    eprintln!(
-        "onnx int8 against libtorch on the sample: entities {e:.3} of {}, positions {p:.3} of {}",
-        torch.0.len(),
-        torch.1.len()
-    );
-    assert!(torch.0.len() > 50 && torch.1.len() > 30);
+    let torch = records(&run(&["extract", &s, "-q"], None));
+    let (e, p) = agreement("onnx int8 against libtorch", &torch, &int8);
     assert!(e >= 0.97 && p >= 0.95, "entities {e:.3}, positions {p:.3}");
     // the fp32 graph computes what libtorch's fp32 does, but for the order of its sums
-    let fp32 = findings(&records(&onnx(&["--precision", "fp32"])));
-    let torch32 = findings(&records(&run(
-        &["extract", &s, "-q", "--precision", "fp32"],
-        None,
-    )));
-    let (e, p) = (share(&torch32.0, &fp32.0), share(&torch32.1, &fp32.1));
+    let fp32 = records(&onnx(&["--precision", "fp32"]));
+    let torch32 = records(&run(&["extract", &s, "-q", "--precision", "fp32"], None));
+    let (e, p) = agreement("onnx fp32 against libtorch fp32", &torch32, &fp32);
     assert!(
         e >= 0.98 && p >= 0.98,
         "fp32: entities {e:.3}, positions {p:.3}"
@@ -207,15 +211,8 @@ fn the_fast_model_is_one_encoder_that_finds_what_the_pair_finds() {
         .unwrap()
         .starts_with(name));
     // against the pair on the sample: most of the same entities and positions
-    let pair = findings(&records(&run(&["extract", &sample(), "-q"], None)));
-    let fast = findings(&fast_recs);
-    let (e, p) = (share(&pair.0, &fast.0), share(&pair.1, &fast.1));
-    eprintln!(
-        "fast model against the pair on the sample: entities {e:.3} of {}, positions {p:.3} of {}",
-        pair.0.len(),
-        pair.1.len()
-    );
-    assert!(pair.0.len() > 50 && pair.1.len() > 30);
+    let pair = records(&run(&["extract", &sample(), "-q"], None));
+    let (e, p) = agreement("fast model against the pair", &pair, &fast_recs);
     // 0.988 and 0.882 at the model's commit: a guard against a broken folder, not a point lost
     assert!(e >= 0.9 && p >= 0.8, "entities {e:.3}, positions {p:.3}");
 }
