@@ -1,5 +1,6 @@
 //! Grouping decoded spans into positions: each cue with its content pieces and its source.
 
+use super::signed::breaks;
 use super::{sentence_of, Role};
 use crate::doc::{Doc, Position};
 pub(super) use crate::model::bio::Span;
@@ -30,7 +31,32 @@ fn by_sentence(doc: &Doc, spans: &[&Span<Role>]) -> Vec<Vec<usize>> {
     out
 }
 
-pub(super) fn group(doc: &Doc, spans: &[Span<Role>]) -> Vec<Position> {
+/// The cue a quotation with no cue of its own continues: `"Q1," she said. "Q2."` is one
+/// position in two pieces (docs/positions.md). The quotation opens the sentence right after the
+/// cue's, in the same paragraph; the cue is the last of that sentence.
+fn continued(
+    doc: &Doc,
+    cues: &[&Span<Role>],
+    cues_in: &[Vec<usize>],
+    quoted: &[bool],
+    c: &Span<Role>,
+    sentence: usize,
+) -> Option<usize> {
+    let first = doc.sentences.get(sentence)?.tokens.start;
+    if sentence == 0 || first == 0 || !quoted[c.words.start] || breaks(doc, first - 1) {
+        return None;
+    }
+    // the quotation opens the sentence: no unquoted word before the content
+    if (first..c.words.start).any(|w| !quoted[w]) {
+        return None;
+    }
+    cues_in[sentence - 1]
+        .iter()
+        .copied()
+        .max_by_key(|&i| cues[i].words.start)
+}
+
+pub(super) fn group(doc: &Doc, spans: &[Span<Role>], quoted: &[bool]) -> Vec<Position> {
     let of = |r: Role| spans.iter().filter(move |s| s.kind == r);
     let cues: Vec<&Span<Role>> = of(Role::Cue).collect();
     let cues_in = by_sentence(doc, &cues);
@@ -58,9 +84,13 @@ pub(super) fn group(doc: &Doc, spans: &[Span<Role>]) -> Vec<Position> {
             .min()
             .filter(|&(apart, g, _, _)| !apart || g <= MAX_GAP_ACROSS)
             .map(|(_, g, before, i)| (g, before, i));
-        if let Some((g, _, i)) = best {
-            if g <= MAX_CONTENT_GAP {
-                contents[i].push(c);
+        match best {
+            Some((g, _, i)) if g <= MAX_CONTENT_GAP => contents[i].push(c),
+            Some(_) => {}
+            None => {
+                if let Some(i) = continued(doc, &cues, &cues_in, quoted, c, edges[0]) {
+                    contents[i].push(c);
+                }
             }
         }
     }

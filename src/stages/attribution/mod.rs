@@ -94,7 +94,7 @@ impl Stage for Attribution {
         let rows = doc.heads.get(HEAD).map(|h| h.rows()).unwrap_or_default();
         let spans = self.tags.spans(&self.tags.viterbi(&rows), 0);
         let quoted = quoted_words(doc);
-        let mut positions = group(doc, &spans);
+        let mut positions = group(doc, &spans, &quoted);
         for p in &mut positions {
             p.kind = kind(doc, &quoted, &p.content);
         }
@@ -299,7 +299,7 @@ mod tests {
             });
         }
         spans.sort_by_key(|s| s.words.start);
-        let got = group(&doc, &spans);
+        let got = group(&doc, &spans, &quoted_words(&doc));
         assert_eq!(got.len(), 3);
         assert_eq!(
             got[0].content.len(),
@@ -331,9 +331,64 @@ mod tests {
             span("that Russia would accept a truce", Role::Content),
             span("rejected", Role::Cue),
         ];
-        let got = group(&doc, &spans);
+        let got = group(&doc, &spans, &quoted_words(&doc));
         assert_eq!(got.len(), 1);
         assert_eq!(got[0].cue, words_of(&doc, "told"));
+    }
+
+    #[test]
+    fn a_quotation_opening_the_next_sentence_continues_the_cue_before_it() {
+        // (text, the content spans the tagger found, the pieces of the one position)
+        let table: &[(&str, &[&str], &[&str])] = &[
+            (
+                "“The crisis is now,” Gambill said to cheers. “The issue is funding.”",
+                &["The crisis is now", "The issue is funding."],
+                &["The crisis is now", "The issue is funding."],
+            ),
+            // a new paragraph is a new turn
+            (
+                "“The crisis is now,” Gambill said to cheers.\n“The issue is funding.”",
+                &["The crisis is now", "The issue is funding."],
+                &["The crisis is now"],
+            ),
+            // an unquoted sentence is the writer's
+            (
+                "“The crisis is now,” Gambill said to cheers. The issue is funding.",
+                &["The crisis is now", "The issue is funding."],
+                &["The crisis is now"],
+            ),
+            // the quotation does not open the sentence
+            (
+                "“The crisis is now,” Gambill said to cheers. Later, “the issue is funding.”",
+                &["The crisis is now", "the issue is funding."],
+                &["The crisis is now"],
+            ),
+        ];
+        for &(text, contents, want) in table {
+            let doc = doc_with(text, &[]);
+            let mut spans: Vec<Span<Role>> = contents
+                .iter()
+                .map(|c| Span {
+                    words: words_of(&doc, c),
+                    kind: Role::Content,
+                    confidence: 0.9,
+                })
+                .collect();
+            spans.push(Span {
+                words: words_of(&doc, "said"),
+                kind: Role::Cue,
+                confidence: 0.9,
+            });
+            spans.sort_by_key(|s| s.words.start);
+            let got = group(&doc, &spans, &quoted_words(&doc));
+            assert_eq!(got.len(), 1, "{text:?}");
+            let pieces: Vec<&str> = got[0]
+                .content
+                .iter()
+                .map(|r| &doc.text[doc.byte_span(r)])
+                .collect();
+            assert_eq!(pieces, want, "{text:?}");
+        }
     }
 
     #[test]
@@ -351,7 +406,7 @@ mod tests {
                 confidence: 0.9,
             },
         ];
-        assert!(group(&doc, &spans).is_empty());
+        assert!(group(&doc, &spans, &quoted_words(&doc)).is_empty());
     }
 
     #[test]

@@ -67,7 +67,7 @@ fn readable(doc: &Doc, content: &[Range<usize>]) -> Vec<Range<usize>> {
 fn inner(sub: &Doc, first: usize, tags: &Tagset<Role>, rows: &[&[f32]]) -> Vec<Position> {
     let spans = tags.spans(&tags.viterbi(rows), 0);
     let shift = |r: &Range<usize>| r.start + first..r.end + first;
-    group(sub, &spans)
+    group(sub, &spans, &super::quoted_words(sub))
         .into_iter()
         .filter(|p| p.source.is_some())
         .map(|p| Position {
