@@ -25,7 +25,8 @@ impl Stage for Turns {
         vec![Layer::Positions]
     }
     fn annotate(&self, doc: &mut Doc) -> crate::Result<()> {
-        let turns = turns(doc);
+        let mut turns = turns(doc);
+        turns.extend(answers(doc));
         doc.positions = with_rule_positions(std::mem::take(&mut doc.positions), turns);
         Ok(())
     }
@@ -100,6 +101,65 @@ pub fn turns(doc: &Doc) -> Vec<(Position, Range<usize>)> {
     out
 }
 
+/// Labels of an interview's questions and answers ("Q: …" / "A: …").
+const QUESTION: &[&str] = &["Q", "Question"];
+const ANSWER: &[&str] = &["A", "Answer"];
+
+/// Each answer of a Q&A interview as a direct position of the one interviewed (the label its
+/// cue, the rest of the paragraph its content), with the words it covers; none unless two or
+/// more paragraphs open with each label. The one interviewed is the person the article names
+/// most often (the first named, on a tie), its source their fullest mention; the questions are
+/// the writer's.
+pub fn answers(doc: &Doc) -> Vec<(Position, Range<usize>)> {
+    let n = doc.tokens.len();
+    // (label word, end of paragraph) of each paragraph opening with "Label:"
+    let labelled: Vec<(usize, usize)> = (0..n.saturating_sub(2))
+        .filter(|&w| (w == 0 || breaks(doc, w - 1)) && doc.token_text(w + 1) == ":")
+        .filter(|&w| !breaks(doc, w) && !breaks(doc, w + 1))
+        .map(|w| {
+            let mut end = w + 2;
+            while end < n && !breaks(doc, end - 1) {
+                end += 1;
+            }
+            (w, end)
+        })
+        .collect();
+    let is = |labels: &[&str], w: usize| labels.contains(&doc.token_text(w));
+    let count = |labels: &[&str]| labelled.iter().filter(|&&(w, _)| is(labels, w)).count();
+    if count(QUESTION) < 2 || count(ANSWER) < 2 {
+        return vec![];
+    }
+    let source = doc
+        .entities
+        .iter()
+        .filter(|e| e.label == EntityType::PER)
+        .max_by_key(|e| (e.mentions.len(), std::cmp::Reverse(e.mentions[0])))
+        .and_then(|e| {
+            e.mentions
+                .iter()
+                .map(|&m| doc.mentions[m].tokens.clone())
+                .max_by_key(|t| (t.len(), std::cmp::Reverse(t.start)))
+        });
+    labelled
+        .iter()
+        .filter(|&&(w, end)| is(ANSWER, w) && w + 2 < end)
+        .map(|&(w, end)| {
+            (
+                Position {
+                    source: source.clone(),
+                    cue: w..w + 2,
+                    content: std::iter::once(w + 2..end).collect(),
+                    kind: Kind::Direct,
+                    confidence: CONFIDENCE,
+                    by_rule: true,
+                    ..Position::default()
+                },
+                w..end,
+            )
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -138,6 +198,55 @@ mod tests {
                 people.iter().map(|p| (*p, EntityType::PER)).collect();
             let doc = with_entities(article, &entities);
             let got: Vec<(String, String)> = turns(&doc)
+                .into_iter()
+                .map(|(p, _)| {
+                    let s = |r: &Range<usize>| doc.text[doc.byte_span(r)].to_string();
+                    (s(p.source.as_ref().unwrap()), s(&p.content[0]))
+                })
+                .collect();
+            let want: Vec<(String, String)> = want
+                .iter()
+                .map(|(a, b)| (a.to_string(), b.to_string()))
+                .collect();
+            assert_eq!(got, want, "{article:?}");
+        }
+    }
+
+    #[test]
+    fn answers_table() {
+        // (article, people it names, (source, content) of each answer)
+        type Row<'a> = (&'a str, &'a [&'a str], &'a [(&'a str, &'a str)]);
+        let table: &[Row] = &[
+            (
+                "Junior Gaspard leads Experience. We spoke with Gaspard.\n\
+                 Q: Where did you grow up?\n\
+                 A: St. Croix, with Tim Duncan.\n\
+                 Q: Favorite apps?\n\
+                 A: Uber Eats.",
+                &["Junior Gaspard", "Gaspard", "Tim Duncan"],
+                &[
+                    ("Junior Gaspard", "St. Croix, with Tim Duncan."),
+                    ("Junior Gaspard", "Uber Eats."),
+                ],
+            ),
+            // one question is no interview
+            (
+                "Junior Gaspard leads Experience.\nQ: Where did you grow up?\nA: St. Croix.\nA: Here.",
+                &["Junior Gaspard"],
+                &[],
+            ),
+            // "A:" inside a paragraph is no label
+            (
+                "Q: One?\nQ: Two?\nHe said A: yes.\nShe said A: no.",
+                &[],
+                &[],
+            ),
+        ];
+        for &(article, people, want) in table {
+            let entities: Vec<(&str, EntityType)> =
+                people.iter().map(|p| (*p, EntityType::PER)).collect();
+            let doc = with_entities(article, &entities);
+            let got: Vec<(String, String)> = answers(&doc)
                 .into_iter()
                 .map(|(p, _)| {
                     let s = |r: &Range<usize>| doc.text[doc.byte_span(r)].to_string();
