@@ -83,6 +83,7 @@ impl Stage for PrecisionStage {
             .map(|i| match &doc.positions[i] {
                 // a layout rule's position is as sure as the rule
                 p if p.by_rule => p.confidence,
+                p if not_speech(doc, p) => 0.0,
                 _ => m.score(&features(doc, &quoted, &page, i)),
             })
             .collect();
@@ -108,6 +109,79 @@ impl Stage for PrecisionStage {
         retain(doc, &keep);
         Ok(())
     }
+}
+
+/// Forms of "be" before a passive participle.
+const BE: &[&str] = &["is", "are", "was", "were", "be", "been", "being", "'s"];
+
+/// Adverbs that may stand between "be" and the participle ("is widely seen as").
+const BETWEEN: &[&str] = &[
+    "widely",
+    "often",
+    "also",
+    "generally",
+    "commonly",
+    "now",
+    "still",
+];
+
+/// Participles of perception and the writer's inference: with no one named, "it is believed"
+/// and "they are seen as" are no one's position (docs/positions.md).
+const INFERENCE: &[&str] = &[
+    "said",
+    "seen",
+    "believed",
+    "thought",
+    "considered",
+    "expected",
+    "known",
+    "understood",
+    "regarded",
+    "viewed",
+    "deemed",
+    "rumored",
+    "rumoured",
+    "felt",
+];
+
+/// Verbs that name a thing ("a poem called “Winter Solstice”", "is called feather duvet lung").
+const NAMING: &[&str] = &["called", "named", "dubbed", "titled", "entitled"];
+
+/// A candidate with no source whose cue is a passive of perception or inference, or a verb
+/// that names a thing: the tagger reads these as speech, the guideline does not.
+fn not_speech(doc: &Doc, p: &Position) -> bool {
+    if p.source.is_some() {
+        return false;
+    }
+    let cue: Vec<String> = p.cue.clone().map(|w| lower(doc, w)).collect();
+    let Some(verb) = cue
+        .iter()
+        .position(|w| INFERENCE.contains(&w.as_str()) || NAMING.contains(&w.as_str()))
+    else {
+        return false;
+    };
+    // "called for" and "called on" ask for something
+    let next =
+        (p.cue.start + verb + 1 < doc.tokens.len()).then(|| lower(doc, p.cue.start + verb + 1));
+    if matches!(next.as_deref(), Some("for" | "on" | "upon")) {
+        return false;
+    }
+    if NAMING.contains(&cue[verb].as_str()) {
+        return true;
+    }
+    // the "be" before the participle, in the cue or just before it
+    let mut w = p.cue.start + verb;
+    while w > 0 {
+        w -= 1;
+        let word = lower(doc, w);
+        if BE.contains(&word.as_str()) {
+            return true;
+        }
+        if !BETWEEN.contains(&word.as_str()) {
+            return false;
+        }
+    }
+    false
 }
 
 /// Keeps the positions marked, re-hanging a kept position whose reporter goes on the nearest

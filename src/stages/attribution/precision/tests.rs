@@ -78,3 +78,55 @@ fn both_readings_carry_weights_for_these_features() {
     assert!(broad.score(&x) >= broad.threshold, "{}", broad.score(&x));
     assert!(strict.score(&x) < strict.threshold, "{}", strict.score(&x));
 }
+
+#[test]
+fn a_sourceless_passive_of_inference_or_a_naming_verb_is_no_speech() {
+    use crate::stages::testing::{segmented, words_of};
+    // (text, cue, source, not speech)
+    let table: &[(&str, &str, Option<&str>, bool)] = &[
+        (
+            "Settlements are widely seen as an obstacle.",
+            "seen as",
+            None,
+            true,
+        ),
+        ("Among them were said to be pupils.", "said", None, true),
+        ("It is believed that he fled.", "believed", None, true),
+        ("A poem called “Winter Solstice” won.", "called", None, true),
+        (
+            "The disease is called feather duvet lung.",
+            "called",
+            None,
+            true,
+        ),
+        // a source, or a call for something, is speech
+        (
+            "Critics are seen as saying it failed.",
+            "seen as",
+            Some("Critics"),
+            false,
+        ),
+        (
+            "The doctors called for flu shots.",
+            "called for",
+            None,
+            false,
+        ),
+        ("Analysts said that it failed.", "said", None, false),
+        (
+            "Officials expected that it would pass.",
+            "expected",
+            None,
+            false,
+        ),
+    ];
+    for &(text, cue, source, want) in table {
+        let doc = segmented(text);
+        let p = Position {
+            cue: words_of(&doc, cue),
+            source: source.map(|s| words_of(&doc, s)),
+            ..Position::default()
+        };
+        assert_eq!(not_speech(&doc, &p), want, "{text:?}");
+    }
+}
