@@ -17,7 +17,9 @@ use std::ops::Range;
 use std::sync::OnceLock;
 
 mod lexicon;
-use lexicon::{ACTION, CAPTION, COGNITION, FIRST_SECOND, NEGATION, SAY, SPEECH, THIRD};
+use lexicon::{
+    ACTION, ACTS, CAPTION, COGNITION, FIRST_SECOND, MODALS, NEGATION, SAY, SPEECH, THIRD,
+};
 
 /// Which candidates count as positions: the two readings differ in the weights that score them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -84,6 +86,7 @@ impl Stage for PrecisionStage {
                 // a layout rule's position is as sure as the rule
                 p if p.by_rule => p.confidence,
                 p if not_speech(doc, p) => 0.0,
+                p if p.reported_by.is_some() && !speech_act(doc, &quoted, p) => 0.0,
                 _ => m.score(&features(doc, &quoted, &page, i)),
             })
             .collect();
@@ -182,6 +185,25 @@ fn not_speech(doc: &Doc, p: &Position) -> bool {
         }
     }
     false
+}
+
+/// Whether a candidate reports a speech act or a stance: a cue of speech, belief or intention
+/// (with a modal: "would block"), or a content that is a clause or a quotation. Inside a
+/// content the tagger also reads what people did as speech ("is facing scrutiny", "didn't
+/// know how to play"), and there PolNeAR, which the regression learns from, has nothing to
+/// teach: it annotates no positions inside positions.
+fn speech_act(doc: &Doc, quoted: &[bool], p: &Position) -> bool {
+    let cue: Vec<String> = p.cue.clone().map(|w| lower(doc, w)).collect();
+    let stems = [SPEECH, COGNITION, ACTS];
+    cue.iter()
+        .any(|w| stems.iter().any(|s| stem_in(w, s)) || MODALS.contains(&w.as_str()))
+        || p.content.first().is_some_and(|c| {
+            quoted[c.start]
+                || matches!(
+                    lower(doc, c.start).as_str(),
+                    "that" | "whether" | "if" | "how" | "why"
+                )
+        })
 }
 
 /// Keeps the positions marked, re-hanging a kept position whose reporter goes on the nearest

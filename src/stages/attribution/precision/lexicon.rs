@@ -106,6 +106,33 @@ pub(super) const SPEECH: &[&str] = &[
     "welcom",
 ];
 
+/// Stems of speech acts that commit, direct or express ("threatened", "offered", "ordered",
+/// "apologised") beyond [`SPEECH`]: with it and [`COGNITION`], what a position inside a content
+/// is reported by.
+pub(super) const ACTS: &[&str] = &[
+    "threat",
+    "offer",
+    "order",
+    "advis",
+    "assur",
+    "guarant",
+    "ruled",
+    "confess",
+    "apolog",
+    "appeal",
+    "signal",
+    "shout",
+    "invit",
+    "instruct",
+    "encourag",
+    "forbid",
+    "insult",
+    "congratul",
+];
+
+/// Modals that make a verb an intention ("would block", "will not renegotiate").
+pub(super) const MODALS: &[&str] = &["would", "will", "wo", "could", "might", "shall"];
+
 /// Stems of cues of belief and intention.
 pub(super) const COGNITION: &[&str] = &[
     "believ",

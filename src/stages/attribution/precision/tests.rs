@@ -130,3 +130,63 @@ fn a_sourceless_passive_of_inference_or_a_naming_verb_is_no_speech() {
         assert_eq!(not_speech(&doc, &p), want, "{text:?}");
     }
 }
+
+#[test]
+fn inside_a_content_only_a_speech_act_or_a_stance_is_a_position() {
+    use crate::stages::testing::{segmented, words_of};
+    // (text, cue, content, a speech act)
+    let table: &[(&str, &str, &str, bool)] = &[
+        (
+            "Zelenskyy had proposed a settlement.",
+            "had proposed",
+            "a settlement",
+            true,
+        ),
+        (
+            "The firm had threatened to close the plant.",
+            "had threatened",
+            "to close the plant",
+            true,
+        ),
+        (
+            "Moscow would block the investigation.",
+            "would block",
+            "the investigation",
+            true,
+        ),
+        (
+            "She believes the talks failed.",
+            "believes",
+            "the talks failed",
+            true,
+        ),
+        (
+            "He knew that it was over.",
+            "knew",
+            "that it was over",
+            true,
+        ),
+        (
+            "The company is facing scrutiny.",
+            "is facing",
+            "scrutiny",
+            false,
+        ),
+        (
+            "She didn't play an instrument.",
+            "didn't play",
+            "an instrument",
+            false,
+        ),
+        ("The law protects workers.", "protects", "workers", false),
+    ];
+    for &(text, cue, content, want) in table {
+        let doc = segmented(text);
+        let p = Position {
+            cue: words_of(&doc, cue),
+            content: vec![words_of(&doc, content)],
+            ..Position::default()
+        };
+        assert_eq!(speech_act(&doc, &quoted_words(&doc), &p), want, "{text:?}");
+    }
+}
