@@ -152,7 +152,7 @@ impl Doc {
     }
 }
 
-/// Personal and demonstrative pronouns, which name no one by themselves.
+/// Personal, demonstrative and relative pronouns, which name no one by themselves.
 pub(super) const PRONOUNS: &[&str] = &[
     "i",
     "we",
@@ -171,6 +171,8 @@ pub(super) const PRONOUNS: &[&str] = &[
     "these",
     "those",
     "who",
+    "whom",
+    "which",
     "one",
     "someone",
     "somebody",

@@ -36,3 +36,17 @@ fn the_schema_knows_every_error_kind() {
         assert_eq!(serde_json::to_value(k).unwrap(), k.as_str());
     }
 }
+
+#[test]
+fn a_pronoun_alone_names_no_one() {
+    for (text, pronoun) in [
+        ("he", true),
+        (" They ", true),
+        ("which", true),
+        ("who", true),
+        ("the company", false),
+        ("Vindman", false),
+    ] {
+        assert_eq!(super::build::is_pronoun(text), pronoun, "{text:?}");
+    }
+}
