@@ -133,7 +133,12 @@ pub fn answers(doc: &Doc) -> Vec<(Position, Range<usize>)> {
         .entities
         .iter()
         .filter(|e| e.label == EntityType::PER)
-        .max_by_key(|e| (e.mentions.len(), std::cmp::Reverse(e.mentions[0])))
+        .max_by_key(|e| {
+            (
+                e.mentions.len(),
+                std::cmp::Reverse(e.mentions.first().copied()),
+            )
+        })
         .and_then(|e| {
             e.mentions
                 .iter()
