@@ -18,7 +18,9 @@ use std::sync::OnceLock;
 
 mod lexicon;
 mod rules;
-use lexicon::{ACTION, CAPTION, COGNITION, FIRST_SECOND, NEGATION, SAY, SPEECH, THIRD};
+use lexicon::{
+    ACTION, CAPTION, CLAUSE_OPENERS, COGNITION, FIRST_SECOND, NEGATION, SAY, SPEECH, THIRD,
+};
 use rules::{not_speech, speech_act};
 
 /// Which candidates count as positions: the two readings differ in the weights that score them.
@@ -289,10 +291,9 @@ pub fn features(doc: &Doc, quoted: &[bool], page: &Page, i: usize) -> Vec<f32> {
     let first_content = content_words.first().map(|&w| lower(doc, w));
     // a content that is a clause or a quotation, not a thing done
     let speech_object = p.kind != Kind::Indirect
-        || matches!(
-            first_content.as_deref(),
-            Some("that" | "whether" | "if" | "how" | "why")
-        );
+        || first_content
+            .as_deref()
+            .is_some_and(|w| CLAUSE_OPENERS.contains(&w));
     let content_first_second = content_words
         .iter()
         .any(|&w| !quoted[w] && FIRST_SECOND.contains(&lower(doc, w).as_str()));

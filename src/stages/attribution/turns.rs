@@ -57,6 +57,29 @@ fn names_a_person(doc: &Doc, label: &Range<usize>) -> bool {
     covered || with_surname(doc, last).next().is_some()
 }
 
+/// The end of the paragraph word `from` (not the first word) is in.
+fn paragraph_end(doc: &Doc, from: usize) -> usize {
+    let mut end = from;
+    while end < doc.tokens.len() && !breaks(doc, end - 1) {
+        end += 1;
+    }
+    end
+}
+
+/// A labelled paragraph's position: the label its cue, the rest of the paragraph, up to word
+/// `end`, its content; direct, as sure as the layout.
+fn labelled_turn(source: Option<Range<usize>>, cue: Range<usize>, end: usize) -> Position {
+    Position {
+        source,
+        content: std::iter::once(cue.end..end).collect(),
+        cue,
+        kind: Kind::Direct,
+        confidence: CONFIDENCE,
+        by_rule: true,
+        ..Position::default()
+    }
+}
+
 /// Each turn of the Doc as a direct position (the name its source, the colon its cue, the rest
 /// of the paragraph its content), with the words it covers; none unless there are two or more.
 pub fn turns(doc: &Doc) -> Vec<(Position, Range<usize>)> {
@@ -75,23 +98,12 @@ pub fn turns(doc: &Doc) -> Vec<(Position, Range<usize>)> {
         if colon == start || colon + 1 >= n || text(colon) != ":" || breaks(doc, colon - 1) {
             continue;
         }
-        let mut end = colon + 1;
-        while end < n && !breaks(doc, end - 1) {
-            end += 1;
-        }
+        let end = paragraph_end(doc, colon + 1);
         if breaks(doc, colon) || !names_a_person(doc, &(start..colon)) {
             continue;
         }
         out.push((
-            Position {
-                source: Some(start..colon),
-                cue: colon..colon + 1,
-                content: std::iter::once(colon + 1..end).collect(),
-                kind: Kind::Direct,
-                confidence: CONFIDENCE,
-                by_rule: true,
-                ..Position::default()
-            },
+            labelled_turn(Some(start..colon), colon..colon + 1, end),
             start..end,
         ));
     }
@@ -116,13 +128,7 @@ pub fn answers(doc: &Doc) -> Vec<(Position, Range<usize>)> {
     let labelled: Vec<(usize, usize)> = (0..n.saturating_sub(2))
         .filter(|&w| (w == 0 || breaks(doc, w - 1)) && doc.token_text(w + 1) == ":")
         .filter(|&w| !breaks(doc, w) && !breaks(doc, w + 1))
-        .map(|w| {
-            let mut end = w + 2;
-            while end < n && !breaks(doc, end - 1) {
-                end += 1;
-            }
-            (w, end)
-        })
+        .map(|w| (w, paragraph_end(doc, w + 2)))
         .collect();
     let is = |labels: &[&str], w: usize| labels.contains(&doc.token_text(w));
     let count = |labels: &[&str]| labelled.iter().filter(|&&(w, _)| is(labels, w)).count();
@@ -148,20 +154,7 @@ pub fn answers(doc: &Doc) -> Vec<(Position, Range<usize>)> {
     labelled
         .iter()
         .filter(|&&(w, end)| is(ANSWER, w) && w + 2 < end)
-        .map(|&(w, end)| {
-            (
-                Position {
-                    source: source.clone(),
-                    cue: w..w + 2,
-                    content: std::iter::once(w + 2..end).collect(),
-                    kind: Kind::Direct,
-                    confidence: CONFIDENCE,
-                    by_rule: true,
-                    ..Position::default()
-                },
-                w..end,
-            )
-        })
+        .map(|&(w, end)| (labelled_turn(source.clone(), w..w + 2, end), w..end))
         .collect()
 }
 
@@ -170,10 +163,31 @@ mod tests {
     use super::*;
     use crate::stages::testing::with_entities;
 
+    /// (article, people it names, (source, content) of each position the rule finds)
+    type Row<'a> = (&'a str, &'a [&'a str], &'a [(&'a str, &'a str)]);
+
+    fn check(rule: fn(&Doc) -> Vec<(Position, Range<usize>)>, table: &[Row]) {
+        for &(article, people, want) in table {
+            let entities: Vec<(&str, EntityType)> =
+                people.iter().map(|p| (*p, EntityType::PER)).collect();
+            let doc = with_entities(article, &entities);
+            let got: Vec<(String, String)> = rule(&doc)
+                .into_iter()
+                .map(|(p, _)| {
+                    let s = |r: &Range<usize>| doc.text[doc.byte_span(r)].to_string();
+                    (s(p.source.as_ref().unwrap()), s(&p.content[0]))
+                })
+                .collect();
+            let want: Vec<(String, String)> = want
+                .iter()
+                .map(|(a, b)| (a.to_string(), b.to_string()))
+                .collect();
+            assert_eq!(got, want, "{article:?}");
+        }
+    }
+
     #[test]
     fn turns_table() {
-        // (article, people it names, (source, content) of each turn)
-        type Row<'a> = (&'a str, &'a [&'a str], &'a [(&'a str, &'a str)]);
         let table: &[Row] = &[
             (
                 "Alexander Vindman testified on Tuesday.\n\
@@ -198,29 +212,11 @@ mod tests {
                 &[],
             ),
         ];
-        for &(article, people, want) in table {
-            let entities: Vec<(&str, EntityType)> =
-                people.iter().map(|p| (*p, EntityType::PER)).collect();
-            let doc = with_entities(article, &entities);
-            let got: Vec<(String, String)> = turns(&doc)
-                .into_iter()
-                .map(|(p, _)| {
-                    let s = |r: &Range<usize>| doc.text[doc.byte_span(r)].to_string();
-                    (s(p.source.as_ref().unwrap()), s(&p.content[0]))
-                })
-                .collect();
-            let want: Vec<(String, String)> = want
-                .iter()
-                .map(|(a, b)| (a.to_string(), b.to_string()))
-                .collect();
-            assert_eq!(got, want, "{article:?}");
-        }
+        check(turns, table);
     }
 
     #[test]
     fn answers_table() {
-        // (article, people it names, (source, content) of each answer)
-        type Row<'a> = (&'a str, &'a [&'a str], &'a [(&'a str, &'a str)]);
         let table: &[Row] = &[
             (
                 "Junior Gaspard leads Experience. We spoke with Gaspard.\n\
@@ -247,22 +243,6 @@ mod tests {
                 &[],
             ),
         ];
-        for &(article, people, want) in table {
-            let entities: Vec<(&str, EntityType)> =
-                people.iter().map(|p| (*p, EntityType::PER)).collect();
-            let doc = with_entities(article, &entities);
-            let got: Vec<(String, String)> = answers(&doc)
-                .into_iter()
-                .map(|(p, _)| {
-                    let s = |r: &Range<usize>| doc.text[doc.byte_span(r)].to_string();
-                    (s(p.source.as_ref().unwrap()), s(&p.content[0]))
-                })
-                .collect();
-            let want: Vec<(String, String)> = want
-                .iter()
-                .map(|(a, b)| (a.to_string(), b.to_string()))
-                .collect();
-            assert_eq!(got, want, "{article:?}");
-        }
+        check(answers, table);
     }
 }

@@ -130,6 +130,9 @@ pub(super) const ACTS: &[&str] = &[
     "congratul",
 ];
 
+/// Words that open a reported clause ("said that", "asked whether").
+pub(super) const CLAUSE_OPENERS: &[&str] = &["that", "whether", "if", "how", "why"];
+
 /// Modals that make a verb an intention ("would block", "will not renegotiate").
 pub(super) const MODALS: &[&str] = &["would", "will", "wo", "could", "might", "shall"];
 

@@ -1,7 +1,7 @@
 //! Rules the regression does not learn: what the guideline (docs/positions.md) says is no
 //! position whatever the tagger's confidence, and what a position inside a content needs.
 
-use super::lexicon::{ACTS, COGNITION, MODALS, SPEECH};
+use super::lexicon::{ACTS, CLAUSE_OPENERS, COGNITION, MODALS, SPEECH};
 use super::{lower, stem_in};
 use crate::doc::{Doc, Position};
 
@@ -89,10 +89,6 @@ pub(super) fn speech_act(doc: &Doc, quoted: &[bool], p: &Position) -> bool {
     cue.iter()
         .any(|w| stems.iter().any(|s| stem_in(w, s)) || MODALS.contains(&w.as_str()))
         || p.content.first().is_some_and(|c| {
-            quoted[c.start]
-                || matches!(
-                    lower(doc, c.start).as_str(),
-                    "that" | "whether" | "if" | "how" | "why"
-                )
+            quoted[c.start] || CLAUSE_OPENERS.contains(&lower(doc, c.start).as_str())
         })
 }
