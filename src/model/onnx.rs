@@ -57,14 +57,17 @@ fn environment() -> Result<&'static ort::environment::Environment> {
 }
 
 /// The export's file name for a folder: `onnx/<key>-<int8|fp32>.onnx` in the set-up folders.
+/// The key covers the activation ranges of the int8 export (`int8_ranges.safetensors`) too.
 fn export_name(dir: &Path, weights: &[PathBuf], precision: Precision) -> Result<String> {
     let mut h = Sha256::new();
     h.update(EXPORTER);
     let manifest = dir.join("newsie.json");
+    let ranges = dir.join("int8_ranges.safetensors");
     let files = [dir.join("config.json")]
         .into_iter()
         .chain(manifest.is_file().then_some(manifest))
-        .chain(weights.iter().cloned());
+        .chain(weights.iter().cloned())
+        .chain(ranges.is_file().then_some(ranges));
     for p in files {
         h.update(std::fs::read(&p).with_context(|| format!("cannot read {}", p.display()))?);
     }
