@@ -311,18 +311,15 @@ def main():
     os.makedirs(out_dir, exist_ok=True)
     onnx.save(model, fp32 + ".tmp")
     ops = manifest.get("int8_ops", ["MatMul", "Attention"])
-    to_quantize, keep_fp32 = fp32 + ".tmp", []
+    keep_fp32 = []
     if os.path.isfile(os.path.join(model_dir, RANGES)):
-        ranges = read_safetensors(os.path.join(model_dir, RANGES))
-        keep_fp32 = smooth(model, ranges, ops)
+        keep_fp32 = smooth(model, read_safetensors(os.path.join(model_dir, RANGES)), ops)
         onnx.checker.check_model(model)
-        to_quantize = int8 + ".smooth.tmp"
-        onnx.save(model, to_quantize)
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     # the fused operators' outputs have no inferred type: they are float
     quantize_dynamic(
-        to_quantize,
+        model,
         int8 + ".tmp",
         weight_type=QuantType.QInt8,
         per_channel=True,
@@ -336,8 +333,6 @@ def main():
         nodes_to_exclude=keep_fp32,
         extra_options={"DefaultTensorType": TensorProto.FLOAT},
     )
-    if keep_fp32:
-        os.remove(to_quantize)
     os.replace(int8 + ".tmp", int8)
     os.replace(fp32 + ".tmp", fp32)
     print(f"{model_dir}: {int8}, {fp32}", file=sys.stderr)

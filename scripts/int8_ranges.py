@@ -24,20 +24,10 @@ from onnx import TensorProto, helper
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import export_onnx  # noqa: E402
+from train.windows import casing  # noqa: E402  (newsie's casing classes, checked against the Rust)
 
 WORD = re.compile(r"\w+|[^\w\s]")
 WINDOW = 254
-
-
-def casing(word):
-    """newsie's casing class (src/model/windows.rs): 0 lower, 1 Title, 2 UPPER, 3 mixed."""
-    letters = [c for c in word if c.isalpha()]
-    upper = sum(c.isupper() for c in letters)
-    if upper == 0:
-        return 0
-    if upper == 1 and (len(letters) == 1 or letters[0].isupper()):
-        return 1
-    return 2 if upper == len(letters) else 3
 
 
 class WordPiece:
