@@ -12,7 +12,8 @@ use crate::model::{self, Runtime, TokenClassifier};
 use crate::output::record::Record;
 use crate::output::RecordSink;
 use crate::stages::attribution::{
-    self, Attribution, Nested, PrecisionStage, Roles, SignedQuotations, Speakers, Stances, Turns,
+    self, Attribution, ModelStances, Nested, PrecisionStage, Roles, SignedQuotations, Speakers,
+    Stances, Turns,
 };
 use crate::stages::entities::Entities;
 use crate::stages::fingerprint::Fingerprint;
@@ -82,8 +83,10 @@ pub struct Summary {
 pub struct Models {
     /// The models, each with one head or more.
     pub models: Vec<Box<dyn TokenClassifier>>,
-    /// The heads read ("ner", "attribution"), in order.
+    /// The heads read over whole articles ("ner", "attribution"), in order.
     pub heads: Vec<String>,
+    /// The heads a stage reads over parts of articles ("stance": each position's words).
+    pub on_demand: Vec<String>,
 }
 
 impl Models {
@@ -94,9 +97,17 @@ impl Models {
         if attribution {
             wanted.push(attribution::HEAD);
         }
+        // the stance model is optional: without it stances come from the features alone
+        let on_demand: Vec<&str> = if attribution && model::has_head(dir, ModelStances::HEAD) {
+            vec![ModelStances::HEAD]
+        } else {
+            vec![]
+        };
+        let all: Vec<&str> = wanted.iter().chain(&on_demand).copied().collect();
         Ok(Models {
-            models: model::load_heads(dir, rt, &wanted).map_err(Error::Model)?,
+            models: model::load_heads(dir, rt, &all).map_err(Error::Model)?,
             heads: wanted.into_iter().map(String::from).collect(),
+            on_demand: on_demand.into_iter().map(String::from).collect(),
         })
     }
 }
@@ -116,8 +127,9 @@ impl Pipeline {
     /// extract's stages: segment, the models, and the decoding stages of the heads they have;
     /// places when there is a gazetteer.
     pub fn new(models: Models, gazetteer: Option<Gazetteer>, opts: Options) -> Result<Self> {
-        let tag =
-            Arc::new(Tag::new(models.models, models.heads, opts.batch_size).map_err(Error::Model)?);
+        let heads = [models.heads, models.on_demand.clone()].concat();
+        let tag = Tag::new(models.models, heads, opts.batch_size).map_err(Error::Model)?;
+        let tag = Arc::new(tag.on_demand(&models.on_demand));
         let gazetteer = gazetteer.map(Arc::new);
         let mut stages: Vec<Box<dyn Stage>> = vec![
             Box::new(Segment),
@@ -148,6 +160,11 @@ impl Pipeline {
                 precision.nested_threshold = t;
             }
             stages.push(Box::new(precision));
+            if tag.labels(ModelStances::HEAD).is_some() {
+                stages.push(Box::new(
+                    ModelStances::new(tag.clone()).map_err(Error::Model)?,
+                ));
+            }
         }
         if let Some(g) = &gazetteer {
             stages.push(Box::new(Places {

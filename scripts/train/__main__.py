@@ -6,7 +6,7 @@ import sys
 
 from . import recipe
 
-JOBS = ["ner", "attribution", "shared", "teacher", "student", "places"]
+JOBS = ["ner", "attribution", "stance", "shared", "teacher", "student", "places"]
 
 
 def usage(out):

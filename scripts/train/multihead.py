@@ -35,7 +35,7 @@ import time
 import torch
 from transformers import AutoConfig, BertModel, MPNetModel
 
-from .common import Pieces, batches, log, make_examples, pad, spans, start, write_delta
+from .common import Pieces, batches, casing_types, log, make_examples, pad, spans, start, write_delta
 from .data import ATTRIBUTION_TYPES, HEADS, NER_TYPES, labels_of, read_conll, read_iob2, read_polnear
 
 
@@ -52,12 +52,7 @@ class Shared(torch.nn.Module):
             torch.nn.init.zeros_(self.casing.weight)
         else:
             self.bert = BertModel.from_pretrained(base, config=config, add_pooling_layer=False)
-            old = self.bert.embeddings.token_type_embeddings.weight.data
-            emb = torch.nn.Embedding(4, old.shape[1])
-            emb.weight.data[:] = old[0]
-            emb.weight.data[: old.shape[0]] = old
-            self.bert.embeddings.token_type_embeddings = emb
-            self.bert.config.type_vocab_size = 4
+            casing_types(self.bert)
         self.dropout = torch.nn.Dropout(config.hidden_dropout_prob)
         self.heads = torch.nn.ModuleDict(
             {h: torch.nn.Linear(config.hidden_size, len(labels_of(t))) for h, t in heads.items()}

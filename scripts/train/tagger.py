@@ -26,7 +26,7 @@ import time
 import torch
 from transformers import BertConfig, BertForTokenClassification
 
-from .common import Pieces, batches, log, make_examples, spans, start, write_delta
+from .common import Pieces, batches, casing_types, log, make_examples, spans, start, write_config, write_delta
 from .data import ATTRIBUTION_TYPES, NER_TYPES, read_conll, read_pages, read_polnear
 
 
@@ -56,14 +56,7 @@ def evaluate(model, examples, labels, device):
 # ---------------------------------------------------------------- saving
 def save(model, config, out, args, labels, scores, base_emb):
     write_delta(model, out, args.train_embeddings, base_emb)
-    cfg = config.to_dict()
-    cfg["id2label"] = {str(i): l for i, l in enumerate(labels)}
-    cfg["label2id"] = {l: i for i, l in enumerate(labels)}
-    cfg["architectures"] = ["BertForTokenClassification"]
-    for k in ("_name_or_path", "transformers_version", "torch_dtype", "dtype"):
-        cfg.pop(k, None)
-    with open(os.path.join(out, "config.json"), "w") as f:
-        json.dump(cfg, f, indent=2, sort_keys=True)
+    write_config(config, out, labels)
     manifest = {
         "name": args.name,
         "task": args.task,
@@ -175,12 +168,7 @@ def main():
     config.num_labels = len(labels)
     model = BertForTokenClassification.from_pretrained(args.base, config=config)
     if casing_on:
-        old = model.bert.embeddings.token_type_embeddings.weight.data
-        emb = torch.nn.Embedding(4, old.shape[1])
-        emb.weight.data[:] = old[0]
-        emb.weight.data[: old.shape[0]] = old
-        model.bert.embeddings.token_type_embeddings = emb
-        model.config.type_vocab_size = 4
+        casing_types(model.bert)
         config.type_vocab_size = 4
     if args.init:
         from safetensors.torch import load_file

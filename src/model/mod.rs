@@ -185,6 +185,17 @@ pub fn load(dir: &Path, rt: impl Into<Runtime>) -> Result<Box<dyn TokenClassifie
     Ok(Box::new(Ensemble::load(dir, &manifest, rt)?))
 }
 
+/// Whether a sub-folder of `dir` holds the head (by its manifest's `task` or its name).
+pub fn has_head(dir: &Path, head: &str) -> bool {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return false;
+    };
+    entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.join("newsie.json").is_file() || p.join("config.json").is_file())
+        .any(|f| Manifest::read(&f).is_ok_and(|m| m.tasks(&f).iter().any(|t| t == head)))
+}
+
 /// The models of a folder that hold the wanted heads, each loaded once: every sub-folder is a
 /// model, whose heads are the `task` of its `newsie.json` (one name or a list), else the
 /// folder's name (a plain rust-bert folder named `ner/`). A head two folders hold is refused.

@@ -26,6 +26,8 @@ pub struct Tag {
     models: Mutex<Vec<Box<dyn TokenClassifier>>>,
     /// The heads read, in order; `at` says which model and which of its heads each is.
     names: Vec<String>,
+    /// Heads read only where a stage asks ([`Tag::head_scores`]), not over whole articles.
+    on_demand: Vec<bool>,
     at: Vec<(usize, usize)>,
     labels: Vec<Vec<String>>,
     provenance: Vec<(String, Value)>,
@@ -83,6 +85,7 @@ impl Tag {
             .map(|(name, &(i, _))| (name.clone(), models[i].provenance()))
             .collect();
         Ok(Tag {
+            on_demand: vec![false; heads.len()],
             names: heads,
             at,
             labels,
@@ -94,6 +97,15 @@ impl Tag {
             sep,
             batch_size: AtomicUsize::new(batch_size.max(1)),
         })
+    }
+
+    /// Marks heads as read only where a stage asks for them (the stance head reads a position's
+    /// words, not the article).
+    pub fn on_demand(mut self, heads: &[String]) -> Self {
+        for (name, d) in self.names.iter().zip(&mut self.on_demand) {
+            *d = heads.contains(name);
+        }
+        self
     }
 
     /// The labels of a head, if this stage has it.
@@ -120,10 +132,16 @@ impl Tag {
         Ok(per_doc?.into_iter().flatten().collect())
     }
 
-    /// Runs every head over windows, in batches of one padded length; per window, the scores
-    /// of each head, in window order.
+    /// Runs every head read over whole articles (not those [`Tag::on_demand`] marks) over
+    /// windows, in batches of one padded length; per window, the scores of each head, in window
+    /// order.
     pub fn classify(&self, windows: &[Window]) -> Result<Vec<Vec<Scores>>> {
-        self.classify_heads(windows, &vec![true; self.names.len()])
+        self.classify_heads(windows, &self.article_heads())
+    }
+
+    /// The heads read over whole articles.
+    fn article_heads(&self) -> Vec<bool> {
+        self.on_demand.iter().map(|d| !d).collect()
     }
 
     /// As `classify`, with only the heads marked (a model none of whose heads is marked is not
@@ -209,16 +227,24 @@ impl Stage for Tag {
         vec![Layer::Words]
     }
     fn adds(&self) -> Vec<Layer> {
-        self.names.iter().cloned().map(Layer::Head).collect()
+        (self.names.iter().zip(&self.on_demand))
+            .filter(|(_, &d)| !d)
+            .map(|(n, _)| Layer::Head(n.clone()))
+            .collect()
     }
     fn annotate(&self, doc: &mut Doc) -> crate::Result<()> {
         self.annotate_all(std::slice::from_mut(doc))
     }
     fn annotate_all(&self, docs: &mut [Doc]) -> crate::Result<()> {
-        let scores = self.word_scores(docs, &vec![true; self.names.len()])?;
+        let run = self.article_heads();
+        let scores = self.word_scores(docs, &run)?;
+        let names: Vec<&String> = (self.names.iter().zip(&run))
+            .filter(|(_, &r)| r)
+            .map(|(n, _)| n)
+            .collect();
         for (doc, heads) in docs.iter_mut().zip(scores) {
-            for (name, s) in self.names.iter().zip(heads) {
-                doc.heads.insert(name.clone(), s);
+            for (name, s) in names.iter().zip(heads) {
+                doc.heads.insert((*name).clone(), s);
             }
         }
         Ok(())

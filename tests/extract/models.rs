@@ -262,3 +262,50 @@ fn the_fast_model_keeps_its_floors_on_the_dev_sets() {
     // below models/fast/MODEL_CARD.md's figures (0.802 / 0.732 / 0.579, 0.850 / 0.843 / 0.899)
     attribution_floors(&report, [(0.78, 0.83), (0.71, 0.82), (0.55, 0.87)]);
 }
+
+#[test]
+fn the_stance_model_sets_stances_and_nothing_else() {
+    // the shipped models against the same pair without models/stance: the stance model stage
+    // reads the kept positions again and changes their stance only
+    let dir = tempfile::tempdir().unwrap();
+    let pair = dir.path().join("models");
+    std::fs::create_dir_all(&pair).unwrap();
+    for m in ["ner", "attribution"] {
+        std::os::unix::fs::symlink(root().join("models").join(m), pair.join(m)).unwrap();
+    }
+    let with = records(&run(&["extract", &sample(), "--quiet"], None));
+    let without = records(&run(
+        &[
+            "extract",
+            &sample(),
+            "--quiet",
+            "--models",
+            pair.to_str().unwrap(),
+        ],
+        None,
+    ));
+    assert!(
+        with[0]["model"]["stance"].is_string(),
+        "{}",
+        with[0]["model"]
+    );
+    assert!(without[0]["model"].get("stance").is_none());
+    let (mut n, mut changed) = (0, 0);
+    for (w, o) in with.iter().zip(&without) {
+        let (wp, op) = (
+            w["positions"].as_array().unwrap(),
+            o["positions"].as_array().unwrap(),
+        );
+        assert_eq!(wp.len(), op.len(), "{}", w["id"]);
+        for (a, b) in wp.iter().zip(op) {
+            let (mut a, mut b) = (a.clone(), b.clone());
+            n += 1;
+            changed += (a["stance"] != b["stance"]) as usize;
+            a.as_object_mut().unwrap().remove("stance");
+            b.as_object_mut().unwrap().remove("stance");
+            assert_eq!(a, b, "{}", w["id"]);
+        }
+        assert_eq!(w["entities"], o["entities"]);
+    }
+    assert!(n > 10 && changed > 0, "{changed} of {n} stances changed");
+}

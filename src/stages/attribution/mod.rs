@@ -21,6 +21,7 @@ pub mod role;
 mod signed;
 mod speaker;
 pub mod stance;
+mod stance_model;
 mod turns;
 
 pub use nested::Nested;
@@ -29,6 +30,7 @@ pub use role::Roles;
 pub use signed::SignedQuotations;
 pub use speaker::Speakers;
 pub use stance::Stances;
+pub use stance_model::ModelStances;
 pub use turns::Turns;
 
 use crate::doc::Doc;
