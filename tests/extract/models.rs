@@ -10,7 +10,9 @@ fn an_ensemble_of_a_model_with_itself_finds_what_the_model_finds() {
     let dir = tempfile::tempdir().unwrap();
     let models = dir.path().join("models");
     std::fs::create_dir_all(models.join("attribution")).unwrap();
-    std::os::unix::fs::symlink(root().join("models/ner"), models.join("ner")).unwrap();
+    for m in ["ner", "stance"] {
+        std::os::unix::fs::symlink(root().join("models").join(m), models.join(m)).unwrap();
+    }
     let shipped = root().join("models/attribution");
     let manifest = serde_json::json!({"name": "twice", "members": [&shipped, &shipped]});
     std::fs::write(models.join("attribution/newsie.json"), manifest.to_string()).unwrap();
