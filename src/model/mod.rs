@@ -185,15 +185,25 @@ pub fn load(dir: &Path, rt: impl Into<Runtime>) -> Result<Box<dyn TokenClassifie
     Ok(Box::new(Ensemble::load(dir, &manifest, rt)?))
 }
 
-/// Whether a sub-folder of `dir` holds the head (by its manifest's `task` or its name).
-pub fn has_head(dir: &Path, head: &str) -> bool {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return false;
-    };
-    entries
+/// The sub-folders of `dir` that are models (a `newsie.json` or a `config.json`), in name order.
+fn model_folders(dir: &Path) -> Result<Vec<PathBuf>> {
+    let entries = std::fs::read_dir(dir)
+        .with_context(|| format!("model folder {} does not exist", dir.display()))?;
+    let mut folders: Vec<PathBuf> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.join("newsie.json").is_file() || p.join("config.json").is_file())
-        .any(|f| Manifest::read(&f).is_ok_and(|m| m.tasks(&f).iter().any(|t| t == head)))
+        .collect();
+    folders.sort();
+    Ok(folders)
+}
+
+/// Whether a sub-folder of `dir` holds the head (by its manifest's `task` or its name).
+pub fn has_head(dir: &Path, head: &str) -> bool {
+    model_folders(dir).is_ok_and(|folders| {
+        folders
+            .iter()
+            .any(|f| Manifest::read(f).is_ok_and(|m| m.tasks(f).iter().any(|t| t == head)))
+    })
 }
 
 /// The models of a folder that hold the wanted heads, each loaded once: every sub-folder is a
@@ -205,13 +215,7 @@ pub fn load_heads(
     wanted: &[&str],
 ) -> Result<Vec<Box<dyn TokenClassifier>>> {
     let rt = rt.into();
-    let entries = std::fs::read_dir(dir)
-        .with_context(|| format!("model folder {} does not exist", dir.display()))?;
-    let mut folders: Vec<PathBuf> = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.join("newsie.json").is_file() || p.join("config.json").is_file())
-        .collect();
-    folders.sort();
+    let folders = model_folders(dir)?;
     let mut by_head: Vec<(String, usize)> = Vec::new();
     for (i, f) in folders.iter().enumerate() {
         for head in Manifest::read(f)?.tasks(f) {

@@ -10,9 +10,7 @@ fn an_ensemble_of_a_model_with_itself_finds_what_the_model_finds() {
     let dir = tempfile::tempdir().unwrap();
     let models = dir.path().join("models");
     std::fs::create_dir_all(models.join("attribution")).unwrap();
-    for m in ["ner", "stance"] {
-        std::os::unix::fs::symlink(root().join("models").join(m), models.join(m)).unwrap();
-    }
+    link_models(&models, &["ner", "stance"]);
     let shipped = root().join("models/attribution");
     let manifest = serde_json::json!({"name": "twice", "members": [&shipped, &shipped]});
     std::fs::write(models.join("attribution/newsie.json"), manifest.to_string()).unwrap();
@@ -272,9 +270,7 @@ fn the_stance_model_sets_stances_and_nothing_else() {
     let dir = tempfile::tempdir().unwrap();
     let pair = dir.path().join("models");
     std::fs::create_dir_all(&pair).unwrap();
-    for m in ["ner", "attribution"] {
-        std::os::unix::fs::symlink(root().join("models").join(m), pair.join(m)).unwrap();
-    }
+    link_models(&pair, &["ner", "attribution"]);
     let with = records(&run(&["extract", &sample(), "--quiet"], None));
     let without = records(&run(
         &[
@@ -310,4 +306,11 @@ fn the_stance_model_sets_stances_and_nothing_else() {
         assert_eq!(w["entities"], o["entities"]);
     }
     assert!(n > 10 && changed > 0, "{changed} of {n} stances changed");
+}
+
+/// Links shipped model folders into a models folder of a test's own.
+fn link_models(dir: &std::path::Path, names: &[&str]) {
+    for m in names {
+        std::os::unix::fs::symlink(root().join("models").join(m), dir.join(m)).unwrap();
+    }
 }
