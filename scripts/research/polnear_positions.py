@@ -10,6 +10,10 @@ of the guideline's positions and of the rest whose cue a kept position's cue ove
     newsie extract articles.jsonl -o broad.jsonl
     newsie extract articles.jsonl --positions strict -o strict.jsonl
     scripts/research/polnear_positions.py --records broad=broad.jsonl --records strict=strict.jsonl
+
+`--draw-train POLNEAR_TRAIN` prints the 50 train articles whose candidates (`newsie extract
+--all-candidates`, top level) tests/data/polnear-train-candidates.jsonl judges by the guideline:
+seeded, none of the every-sixth articles the broad precision weights are fitted on.
 """
 import argparse
 import json
@@ -34,6 +38,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--draw", metavar="POLNEAR_DEV", help="print the sampled articles as extract input (and, with --show, the items)")
     ap.add_argument("--show", action="store_true", help="with --draw: print the items with their context instead, for labelling")
+    ap.add_argument("--draw-train", metavar="POLNEAR_TRAIN", help="print the 50 train articles of polnear-train-candidates.jsonl as extract input")
     ap.add_argument("--records", action="append", default=[], metavar="NAME=PATH")
     a = ap.parse_args()
     if a.draw:
@@ -44,6 +49,14 @@ def main():
             return
         for art in sorted({i[0] for i in items}):
             with open(os.path.join(a.draw, "text", art + ".txt"), encoding="utf-8") as f:
+                print(json.dumps({"id": art, "text": f.read()}))
+        return
+    if a.draw_train:
+        names = sorted(f[:-4] for f in os.listdir(os.path.join(a.draw_train, "text")))
+        rest = [n for i, n in enumerate(names) if i % 6]
+        random.Random(5).shuffle(rest)
+        for art in sorted(rest[:50]):
+            with open(os.path.join(a.draw_train, "text", art + ".txt"), encoding="utf-8") as f:
                 print(json.dumps({"id": art, "text": f.read()}))
         return
     labels = [json.loads(line) for line in open(LABELS, encoding="utf-8")]

@@ -285,6 +285,10 @@ pub struct PositionsArgs {
     /// Fit the precision weights on the split's pages and write them here (JSON).
     #[arg(long, requires = "pages")]
     pub fit: Option<PathBuf>,
+    /// With `--polnear`: candidates of its articles judged by docs/positions.md (JSONL: article,
+    /// cue, content, position); those articles are fitted on, by those judgements.
+    #[arg(long, requires = "polnear")]
+    pub news_labels: Option<PathBuf>,
     /// Folds by page for the threshold `--fit` chooses.
     #[arg(long, default_value_t = 5)]
     pub folds: usize,

@@ -121,6 +121,7 @@ pub fn eval_positions(a: super::args::PositionsArgs) -> Result<(), Failure> {
                 folds: a.folds,
                 l2: a.l2,
                 threshold: a.threshold,
+                news_labels: a.news_labels.as_deref(),
             },
         )
         .running()?;

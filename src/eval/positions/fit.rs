@@ -15,6 +15,29 @@ pub struct FitOptions<'a> {
     pub l2: f32,
     /// The threshold written (default: the best pages F1 out of fold).
     pub threshold: Option<f32>,
+    /// Candidates of PolNeAR articles judged by docs/positions.md: those articles are read
+    /// instead of every k-th, and a candidate is a position by its judgement, not by PolNeAR's.
+    pub news_labels: Option<&'a Path>,
+}
+
+/// A news candidate judged by docs/positions.md.
+#[derive(Debug, Deserialize)]
+struct NewsLabel {
+    article: String,
+    /// Code point offsets of the cue (empty: none) and of the content's pieces.
+    cue: Vec<[usize; 2]>,
+    content: Vec<[usize; 2]>,
+    position: bool,
+}
+
+impl NewsLabel {
+    /// Whether it judges this candidate: the cues overlap, or the contents where it has no cue.
+    fn judges(&self, p: &PositionRecord) -> bool {
+        match self.cue.first() {
+            Some(&c) => overlaps(c, [p.cue.start, p.cue.end]),
+            None => (self.content.iter()).any(|&a| p.content.spans.iter().any(|&b| overlaps(a, b))),
+        }
+    }
 }
 
 /// The precision model fitted on a split's pages, and what cross-validation by page says of it.
@@ -80,6 +103,7 @@ pub fn fit_precision(
         folds,
         l2,
         threshold,
+        news_labels,
     } = *opts;
     use crate::stages::attribution::precision::{features, Page, PrecisionModel};
     let (pages, golds) = read_gold(gold, split)?;
@@ -91,7 +115,20 @@ pub fn fit_precision(
     let mut news_gold = 0;
     if let Some((dir, every)) = polnear {
         let gold = super::super::attribution::read_polnear(dir)?;
-        let chosen: Vec<_> = gold.into_iter().step_by(every.max(1)).collect();
+        let labels: Option<Vec<NewsLabel>> = match news_labels {
+            Some(path) => Some(read_jsonl(path)?.into_iter().map(|(_, l)| l).collect()),
+            None => None,
+        };
+        let chosen: Vec<_> = match &labels {
+            Some(labels) => {
+                let names: std::collections::BTreeSet<&str> =
+                    labels.iter().map(|l| l.article.as_str()).collect();
+                (gold.into_iter())
+                    .filter(|g| names.contains(g.name.as_str()))
+                    .collect()
+            }
+            None => gold.into_iter().step_by(every.max(1)).collect(),
+        };
         let articles = chosen
             .iter()
             .map(|g| crate::input::Article {
@@ -101,7 +138,10 @@ pub fn fit_precision(
                 keep_text: false,
             })
             .collect();
-        news_gold = chosen.iter().map(|g| g.attributions.len()).sum();
+        news_gold = match &labels {
+            Some(labels) => labels.iter().filter(|l| l.position).count(),
+            None => chosen.iter().map(|g| g.attributions.len()).sum(),
+        };
         for (doc, g) in pipeline.docs(articles)?.iter().zip(&chosen) {
             let quoted = crate::stages::attribution::quoted_words(doc);
             let page = Page::of(doc, &quoted);
@@ -111,10 +151,17 @@ pub fn fit_precision(
                     continue;
                 }
                 let cue = [p.cue.start, p.cue.end];
-                let hit = g
-                    .attributions
-                    .iter()
-                    .any(|a| a.cue.iter().any(|&(s, e)| overlaps(cue, [s, e])));
+                let hit = match &labels {
+                    // a candidate no one judged is left out
+                    Some(labels) => {
+                        match labels.iter().find(|l| l.article == g.name && l.judges(p)) {
+                            Some(l) => l.position,
+                            None => continue,
+                        }
+                    }
+                    None => (g.attributions.iter())
+                        .any(|a| a.cue.iter().any(|&(s, e)| overlaps(cue, [s, e]))),
+                };
                 news.0.push(features(doc, &quoted, &page, i));
                 news.1.push(hit);
             }
@@ -213,4 +260,38 @@ pub fn fit_precision(
         threshold: chosen,
         model,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_judgement_names_its_candidate_by_the_cue_else_the_content() {
+        let p: PositionRecord = serde_json::from_value(serde_json::json!({
+            "id": "P1", "speaker": null,
+            "cue": {"text": "said", "start": 10, "end": 14},
+            "content": {"text": "…", "start": 15, "end": 40, "spans": [[15, 40]]},
+            "kind": "indirect", "stance": "neutral", "confidence": 0.5
+        }))
+        .unwrap();
+        let label = |cue: Vec<[usize; 2]>, content: Vec<[usize; 2]>| NewsLabel {
+            article: "a".into(),
+            cue,
+            content,
+            position: true,
+        };
+        // (cue, content) -> judges the candidate
+        let table = [
+            (vec![[10, 14]], vec![[60, 70]], true),
+            (vec![[12, 20]], vec![], true),
+            (vec![[0, 10]], vec![[15, 40]], false),
+            (vec![], vec![[30, 50]], true),
+            (vec![], vec![[40, 50]], false),
+        ];
+        for (cue, content, want) in table {
+            let l = label(cue.clone(), content.clone());
+            assert_eq!(l.judges(&p), want, "{cue:?} {content:?}");
+        }
+    }
 }

@@ -30,8 +30,9 @@ pub enum Reading {
     /// PolNeAR annotates as attributions (endorsements, criticism, actions taken as stances).
     #[default]
     Broad,
-    /// Weights fitted on the labelled web pages alone (docs/positions.md): fewer positions, more
-    /// of them ones a reader would name; PolNeAR's broader attributions fall below its threshold.
+    /// Weights fitted on the labelled web pages and on news candidates judged by the same
+    /// guideline (docs/positions.md): fewer positions, more of them ones a reader would name;
+    /// PolNeAR's broader attributions fall below its threshold.
     Strict,
 }
 
