@@ -21,30 +21,35 @@ def spans(field):
     return [[int(a), int(b)] for a, b in (p.split() for p in field.split(";"))]
 
 
-def attributions(root):
-    """Every attribution with a cue and a content, first annotator's file per article."""
-    files = sorted(os.listdir(os.path.join(root, "attributions")))
-    seen = set()
-    for name in files:
-        article = name.rsplit("_", 1)[0]
-        if article in seen:
-            continue
-        seen.add(article)
+def article_attributions(root):
+    """(article, [(cue, content)]) of every article, first annotator's file, in name order: each
+    attribution with a cue and a content. Lines that are not standoff lines (a span's text running
+    over lines, in some train files) are passed over."""
+    first = {}
+    for name in sorted(os.listdir(os.path.join(root, "attributions"))):
+        first.setdefault(name.rsplit("_", 1)[0], name)
+    for article, name in sorted(first.items()):
         tspans, events = {}, []
         for line in open(os.path.join(root, "attributions", name), encoding="utf-8"):
             parts = line.rstrip("\n").split("\t")
+            if len(parts) < 2:
+                continue
             if parts[0].startswith("T"):
-                label, _, offsets = parts[1].partition(" ")
-                tspans[parts[0]] = (label, spans(offsets))
+                try:
+                    tspans[parts[0]] = spans(parts[1].partition(" ")[2])
+                except ValueError:
+                    continue
             elif parts[0].startswith("E"):
                 events.append(dict(a.split(":") for a in parts[1].split()[1:]))
-        for e in events:
-            if "Cue" in e and "Content" in e:
-                yield {
-                    "article": article,
-                    "cue": tspans[e["Cue"]][1],
-                    "content": tspans[e["Content"]][1],
-                }
+        pairs = [(tspans[e["Cue"]], tspans[e["Content"]]) for e in events if e.get("Cue") in tspans and e.get("Content") in tspans]
+        yield article, pairs
+
+
+def attributions(root):
+    """Every attribution with a cue and a content, first annotator's file per article."""
+    for article, pairs in article_attributions(root):
+        for cue, content in pairs:
+            yield {"article": article, "cue": cue, "content": content}
 
 
 def main():

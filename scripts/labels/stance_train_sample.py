@@ -1,51 +1,27 @@
 #!/usr/bin/env python3
 """Draw the items of tests/data/stance-polnear-train.jsonl: PolNeAR train attributions with a cue
 and a content of three words or more, one per article (two in about a fifth of them, seeded),
-shuffled, the first 1,000; each written with its article id and offsets, never PolNeAR's text.
+shuffled, the first 1,000 (there are 990); each written with its article id and offsets, never PolNeAR's text.
 `--show` prints each with its context instead, the cue marked ⟦…⟧ and the content «…», for
 labelling by docs/stance.md.
 
     scripts/labels/stance_train_sample.py ../shared/data/polnear/train > items.jsonl
     scripts/labels/stance_train_sample.py ../shared/data/polnear/train --show | less
-
-Attributions in files that do not parse as brat standoff lines (a span's text running over lines)
-are read from the lines that do.
 """
 import argparse
 import json
 import os
 import random
 
+from stance_sample import article_attributions
+
 
 def articles(root):
-    """(article, text, [(cue, content)]) of every article, first annotator's file, in name order."""
-    first = {}
-    for name in sorted(os.listdir(os.path.join(root, "attributions"))):
-        first.setdefault(name.rsplit("_", 1)[0], name)
-    for article, name in sorted(first.items()):
-        spans, events = {}, []
-        for line in open(os.path.join(root, "attributions", name), encoding="utf-8"):
-            parts = line.rstrip("\n").split("\t")
-            if len(parts) < 2:
-                continue
-            if parts[0].startswith("T"):
-                label, rest = parts[1].split(" ", 1)
-                try:
-                    spans[parts[0]] = [[int(x) for x in s.split()] for s in rest.split(";")]
-                except ValueError:
-                    continue
-            elif parts[0].startswith("E"):
-                events.append(dict(x.split(":") for x in parts[1].split()[1:]))
+    """(article, text, [(cue, content)]) of every article, the contents of three words or more."""
+    for article, pairs in article_attributions(root):
         with open(os.path.join(root, "text", article + ".txt"), encoding="utf-8") as f:
             text = f.read()
-        pairs = []
-        for e in events:
-            if e.get("Cue") not in spans or e.get("Content") not in spans:
-                continue
-            cue, content = spans[e["Cue"]], spans[e["Content"]]
-            if sum(len(text[a:b].split()) for a, b in content) >= 3:
-                pairs.append((cue, content))
-        yield article, text, pairs
+        yield article, text, [(c, x) for c, x in pairs if sum(len(text[a:b].split()) for a, b in x) >= 3]
 
 
 def draw(root, n, seed):
