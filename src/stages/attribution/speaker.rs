@@ -1,6 +1,8 @@
 //! Who holds a position: the entity a source names, a pronoun's antecedent, or the entity the
 //! article described with the source's words.
 
+mod capitals;
+mod gender;
 mod names;
 mod source;
 
@@ -9,7 +11,8 @@ use crate::doc::{Doc, EntityType, Position};
 use crate::stages::{Layer, Stage};
 use std::ops::Range;
 
-use names::{descriptors, lower_words, named};
+use gender::{gender_of_word, genders, Gender};
+use names::{descriptors, first_of_pair, lower_words, named};
 use source::{can_speak, inferred_source, relative_antecedent, ORGANISATION_NOUNS, QUALIFIERS};
 
 /// The stage that links each position's source to the entity it names.
@@ -135,80 +138,8 @@ pub(super) struct SpeakerIndex<'a> {
     /// Each entity's grammatical gender as the article's pronouns after its mentions and its
     /// honorifics show it, where they agree.
     gender: Vec<Option<Gender>>,
-}
-
-/// What "he" and "she" tell apart.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Gender {
-    Male,
-    Female,
-}
-
-fn gender_of_word(w: &str) -> Option<Gender> {
-    match w {
-        "he" | "him" | "his" | "himself" => Some(Gender::Male),
-        "she" | "her" | "hers" | "herself" => Some(Gender::Female),
-        _ => None,
-    }
-}
-
-fn gender_of_honorific(w: &str) -> Option<Gender> {
-    match w {
-        "mr" => Some(Gender::Male),
-        "ms" | "mrs" | "miss" => Some(Gender::Female),
-        _ => None,
-    }
-}
-
-/// How far after a mention its pronouns are counted, in words, short of the next person.
-const GENDER_WINDOW: usize = 20;
-
-/// Each entity's gender: the honorific before its mentions, and the "he"/"she" words that
-/// follow them before any other person is named; none where the counts tie.
-fn genders(doc: &Doc, entity_of: &[Option<usize>]) -> Vec<Option<Gender>> {
-    let mut counts = vec![[0usize; 2]; doc.entities.len()];
-    let mut add = |e: usize, g: Gender| counts[e][(g == Gender::Female) as usize] += 1;
-    for (m, mention) in doc.mentions.iter().enumerate() {
-        let Some(e) = entity_of[m] else { continue };
-        if mention.label != EntityType::PER {
-            continue;
-        }
-        // "Mr." may be one word or two ("Mr", ".")
-        let before = |k: usize| {
-            mention
-                .tokens
-                .start
-                .checked_sub(k)
-                .map(|t| doc.token_text(t))
-        };
-        let honorific = match before(1) {
-            Some(".") => before(2),
-            w => w,
-        };
-        if let Some(g) =
-            honorific.and_then(|w| gender_of_honorific(&w.trim_end_matches('.').to_lowercase()))
-        {
-            add(e, g);
-        }
-        let next_person = doc.mentions[m + 1..]
-            .iter()
-            .find(|x| x.label == EntityType::PER)
-            .map_or(doc.tokens.len(), |x| x.tokens.start);
-        let end = next_person.min(mention.tokens.end + GENDER_WINDOW);
-        for t in mention.tokens.end..end {
-            if let Some(g) = gender_of_word(&doc.token_text(t).to_lowercase()) {
-                add(e, g);
-            }
-        }
-    }
-    counts
-        .into_iter()
-        .map(|[m, f]| match m.cmp(&f) {
-            std::cmp::Ordering::Greater => Some(Gender::Male),
-            std::cmp::Ordering::Less => Some(Gender::Female),
-            std::cmp::Ordering::Equal => None,
-        })
-        .collect()
+    /// Whether each word is inside a quotation.
+    quoted: Vec<bool>,
 }
 
 impl<'a> SpeakerIndex<'a> {
@@ -232,12 +163,14 @@ impl<'a> SpeakerIndex<'a> {
             entity_of,
             descriptors,
             gender,
+            quoted: super::kind::quoted_words(doc),
         }
     }
 
     /// The entity a source names: a mention inside it ("Ukrainian President Volodymyr
-    /// Zelenskyy"), else a pronoun's antecedent ("he", "his statements"), else the person or
-    /// organisation the article described with the source's words ("the Ukrainian president").
+    /// Zelenskyy"; a capital its country: "Beijing" is China), else a pronoun's antecedent ("he",
+    /// "his statements"), else the person or organisation the article described with the
+    /// source's words ("the Ukrainian president").
     /// `content` is the position's own: a pronoun never points at a name inside it.
     pub(super) fn speaker(
         &self,
@@ -245,13 +178,18 @@ impl<'a> SpeakerIndex<'a> {
         content: &[Range<usize>],
         earlier: &[Position],
     ) -> Option<usize> {
+        // "Trump and Trade Representative Robert Lighthizer recognize …", "he and Bowersox
+        // listed …": a pair of people speaks through the one named first
+        if let Some(first) = first_of_pair(self.doc, source) {
+            return self.speaker(&first, content, earlier);
+        }
         if let Some(e) = named(self.doc, source).and_then(|m| self.entity_of[m]) {
-            return Some(e);
+            return Some(capitals::country_of(self.doc, e, source).unwrap_or(e));
         }
         // a name inside the source that `named` did not take is whom the source is tied to
         // ("friends of Mike Ford", "Ford's father", "a spokesperson for the Foreign Office"):
         // never its speaker, however the source is read
-        self.pronoun(source, content, earlier)
+        self.pronoun(source, content, earlier, 0)
             .or_else(|| self.described(source))
             .or_else(|| self.organisation_noun(source))
             .or_else(|| self.surname(source))
@@ -327,6 +265,7 @@ impl<'a> SpeakerIndex<'a> {
         source: &Range<usize>,
         content: &[Range<usize>],
         earlier: &[Position],
+        depth: usize,
     ) -> Option<usize> {
         let doc = self.doc;
         let first = doc.token_text(source.start).to_lowercase();
@@ -369,6 +308,11 @@ impl<'a> SpeakerIndex<'a> {
                 .filter_map(|m| self.entity_of[m])
                 .collect();
             named_there.reverse();
+            // "She gave me the address of Ford's sister, Martha Fry. “…,” she said": that
+            // sentence's subject is a pronoun before its names, and it is she who goes on
+            if let Some(e) = self.subject_pronoun(last_sentence, wanted, earlier, depth) {
+                return Some(e);
+            }
             let last_speaker = earlier.iter().rev().find_map(|p| p.speaker);
             return match last_speaker {
                 Some(e) if named_there.contains(&e) => Some(e),
@@ -393,6 +337,39 @@ impl<'a> SpeakerIndex<'a> {
             };
         }
         None
+    }
+
+    /// The antecedent of a "he" or "she" of the wanted gender that opens sentence `sentence`
+    /// before any person is named there, resolved as a source of its own (a few levels back).
+    fn subject_pronoun(
+        &self,
+        sentence: usize,
+        wanted: Option<Gender>,
+        earlier: &[Position],
+        depth: usize,
+    ) -> Option<usize> {
+        const MAX_CHAIN: usize = 4;
+        let doc = self.doc;
+        if depth >= MAX_CHAIN {
+            return None;
+        }
+        let words = doc.sentences[sentence].tokens.clone();
+        let from = doc
+            .mentions
+            .partition_point(|m| m.tokens.start < words.start);
+        let first_person = doc.mentions[from..]
+            .iter()
+            .find(|m| m.label == EntityType::PER)
+            .map_or(words.end, |m| m.tokens.start.min(words.end));
+        // a pronoun inside a quotation is someone the quotation speaks of
+        let w = (words.start..first_person).find(|&w| {
+            let t = doc.token_text(w).to_lowercase();
+            !self.quoted[w]
+                && matches!(t.as_str(), "he" | "she")
+                && (wanted.is_none() || gender_of_word(&t) == wanted)
+        })?;
+        let before = earlier.partition_point(|p| p.cue.start < w);
+        self.pronoun(&(w..w + 1), &[], &earlier[..before], depth + 1)
     }
 
     /// The person or organisation, mentioned before the source, whose descriptors include the

@@ -219,3 +219,34 @@ pub(super) fn descriptors(doc: &Doc, e: usize) -> Vec<String> {
     out.dedup();
     out
 }
+
+/// The first of two people a source joins by "and" ("Trump and Trade Representative Robert
+/// Lighthizer", "he and Bowersox"): a person's name or "he"/"she" before it, a person's name
+/// (not their possessive) after it.
+pub(super) fn first_of_pair(doc: &Doc, source: &Range<usize>) -> Option<Range<usize>> {
+    let and = (source.start + 1..source.end).find(|&w| doc.token_text(w) == "and")?;
+    let person = |m: &crate::doc::Mention| m.label == EntityType::PER;
+    let left = source.start..and;
+    let pronoun = left.len() == 1
+        && matches!(
+            doc.token_text(left.start).to_lowercase().as_str(),
+            "he" | "she"
+        );
+    let at = doc
+        .mentions
+        .partition_point(|m| m.tokens.start < left.start);
+    let named_left = doc
+        .mentions
+        .get(at)
+        .is_some_and(|m| person(m) && m.tokens == left);
+    let from = doc.mentions.partition_point(|m| m.tokens.start <= and);
+    let right = doc.mentions[from..]
+        .iter()
+        .take_while(|m| m.tokens.end <= source.end)
+        .find(|m| person(m))?;
+    let last = doc.token_text(right.tokens.end - 1);
+    let possessive = strip_possessive(last) != last
+        || (right.tokens.end < source.end
+            && matches!(doc.token_text(right.tokens.end), "'s" | "’s" | "'" | "’"));
+    ((pronoun || named_left) && !possessive).then_some(left)
+}

@@ -228,6 +228,75 @@ fn speakers_a_reader_sees_where_the_tagger_found_no_source() {
             &[(Some("The group"), "said", "the deal was unfair")],
             (Some("WeWorkers Coalition"), false),
         ),
+        // a sentence whose subject is a pronoun before its names: she goes on, not the name
+        (
+            "Jane Starner is a nurse. She gave me an address for Ford’s sister, Martha Fry. \
+             “I cannot believe it,” she said.",
+            &[("Jane Starner", EntityType::PER), ("Martha Fry", EntityType::PER)],
+            &[(Some("she"), "said", "I cannot believe it")],
+            (Some("Jane Starner"), false),
+        ),
+        // but a pronoun inside a quotation is someone the quotation speaks of
+        (
+            "Tom Stafford spoke first. “He will fly,” Doug Cooke said of Bob Lucas. “He is \
+             ready,” he added.",
+            &[
+                ("Tom Stafford", EntityType::PER),
+                ("Doug Cooke", EntityType::PER),
+                ("Bob Lucas", EntityType::PER),
+            ],
+            &[
+                (Some("Doug Cooke"), "said", "He will fly"),
+                (Some("he"), "added", "He is ready"),
+            ],
+            (Some("Doug Cooke"), false),
+        ),
+        // a pair of people speaks through the one named first
+        (
+            "Trump and US Trade Representative Robert Lighthizer recognize that a deal is near.",
+            &[("Trump", EntityType::PER), ("Robert Lighthizer", EntityType::PER)],
+            &[(
+                Some("Trump and US Trade Representative Robert Lighthizer"),
+                "recognize",
+                "that a deal is near",
+            )],
+            (Some("Trump"), false),
+        ),
+        (
+            "Jim Bridenstine testified. But for the landers, he and Ken Bowersox listed several.",
+            &[
+                ("Jim Bridenstine", EntityType::PER),
+                ("Ken Bowersox", EntityType::PER),
+            ],
+            &[(Some("he and Ken Bowersox"), "listed", "several")],
+            (Some("Jim Bridenstine"), false),
+        ),
+        // a capital speaks for its country where the article names the country
+        (
+            "China bought soy. But Beijing is balking at committing to a specific amount.",
+            &[("China", EntityType::LOC), ("Beijing", EntityType::LOC)],
+            &[(Some("Beijing"), "is balking at", "committing to a specific amount")],
+            (Some("China"), false),
+        ),
+        (
+            "Trade with the U.S. fell. Washington rejected the offer.",
+            &[("U.S.", EntityType::LOC), ("Washington", EntityType::LOC)],
+            &[(Some("Washington"), "rejected", "the offer")],
+            (Some("U.S."), false),
+        ),
+        // not where the country is not named, nor where the capital qualifies the source
+        (
+            "Beijing is balking at committing to a specific amount.",
+            &[("Beijing", EntityType::LOC)],
+            &[(Some("Beijing"), "is balking at", "committing to a specific amount")],
+            (Some("Beijing"), false),
+        ),
+        (
+            "China bought soy. But a Beijing official said the amount was too high.",
+            &[("China", EntityType::LOC), ("Beijing", EntityType::LOC)],
+            &[(Some("a Beijing official"), "said", "the amount was too high")],
+            (Some("a Beijing official"), false),
+        ),
         // a modifier alone is no speaker
         (
             "Never urged Ukraine to give up the region.",
