@@ -411,6 +411,31 @@ impl<'a> SpeakerIndex<'a> {
             }
         }
         best.map(|(_, e)| e)
+            .or_else(|| self.described_after(source, &words))
+    }
+
+    /// A lede's description of a person the article names a few sentences on ("Austria's
+    /// interior minister said …" … "Interior Minister Wolfgang Peschorn"): the first person
+    /// after the source, within five sentences, whose descriptors hold every word of it (two
+    /// at least, so that a bare "the minister" stays no one).
+    fn described_after(&self, source: &Range<usize>, words: &[String]) -> Option<usize> {
+        const AHEAD_SENTENCES: usize = 5;
+        let doc = self.doc;
+        let plural = words.last()?.ends_with('s');
+        if words.len() < 2 || plural {
+            return None;
+        }
+        let sentence = sentence_of(doc, source.start);
+        let from = doc
+            .mentions
+            .partition_point(|m| m.tokens.start < source.end);
+        (from..doc.mentions.len())
+            .take_while(|&m| {
+                sentence_of(doc, doc.mentions[m].tokens.start) <= sentence + AHEAD_SENTENCES
+            })
+            .filter(|&m| doc.mentions[m].label == EntityType::PER)
+            .filter_map(|m| self.entity_of[m])
+            .find(|&e| words.iter().all(|w| self.descriptors[e].contains(w)))
     }
 }
 

@@ -171,6 +171,8 @@ pub(super) fn descriptors(doc: &Doc, e: usize) -> Vec<String> {
                 continue;
             }
             let t = t.strip_suffix('.').unwrap_or(&t);
+            // "co-founder" is a founder too
+            let t = t.strip_prefix("co-").unwrap_or(t);
             if DETERMINERS.contains(&t) || !t.chars().all(char::is_alphabetic) {
                 break;
             }

@@ -271,6 +271,41 @@ fn speakers_a_reader_sees_where_the_tagger_found_no_source() {
             &[(Some("he and Ken Bowersox"), "listed", "several")],
             (Some("Jim Bridenstine"), false),
         ),
+        // a lede's description of a person named a few sentences on; a bare noun stays no one
+        (
+            "Austria's interior minister said the house would be a police station. \
+             \"It is a signal,\" Interior Minister Wolfgang Peschorn told reporters.",
+            &[("Wolfgang Peschorn", EntityType::PER)],
+            &[(
+                Some("Austria's interior minister"),
+                "said",
+                "the house would be a police station",
+            )],
+            (Some("Wolfgang Peschorn"), false),
+        ),
+        (
+            "The minister said the house would be a police station. \
+             \"It is a signal,\" Interior Minister Wolfgang Peschorn told reporters.",
+            &[("Wolfgang Peschorn", EntityType::PER)],
+            &[(
+                Some("The minister"),
+                "said",
+                "the house would be a police station",
+            )],
+            (Some("The minister"), false),
+        ),
+        // a co-founder is a founder
+        (
+            "Sweden dropped its case against Wikileaks co-founder Julian Assange. The Wikileaks \
+             founder always argued that he feared extradition.",
+            &[("Julian Assange", EntityType::PER)],
+            &[(
+                Some("The Wikileaks founder"),
+                "always argued",
+                "that he feared extradition",
+            )],
+            (Some("Julian Assange"), false),
+        ),
         // a capital speaks for its country where the article names the country
         (
             "China bought soy. But Beijing is balking at committing to a specific amount.",
