@@ -223,8 +223,8 @@ pub(super) fn descriptors(doc: &Doc, e: usize) -> Vec<String> {
 }
 
 /// The first of two people a source joins by "and" ("Trump and Trade Representative Robert
-/// Lighthizer", "he and Bowersox"): a person's name or "he"/"she" before it, a person's name
-/// (not their possessive) after it.
+/// Lighthizer", "he and Bowersox"): words ending in a person's name, or "he"/"she", before it; a
+/// person's name (not their possessive) after it.
 pub(super) fn first_of_pair(doc: &Doc, source: &Range<usize>) -> Option<Range<usize>> {
     let and = (source.start + 1..source.end).find(|&w| doc.token_text(w) == "and")?;
     let person = |m: &crate::doc::Mention| m.label == EntityType::PER;
@@ -234,13 +234,12 @@ pub(super) fn first_of_pair(doc: &Doc, source: &Range<usize>) -> Option<Range<us
             doc.token_text(left.start).to_lowercase().as_str(),
             "he" | "she"
         );
-    let at = doc
-        .mentions
-        .partition_point(|m| m.tokens.start < left.start);
+    // a person's name ends the words before "and" ("US President Donald Trump and …")
+    let at = doc.mentions.partition_point(|m| m.tokens.end < and);
     let named_left = doc
         .mentions
         .get(at)
-        .is_some_and(|m| person(m) && m.tokens == left);
+        .is_some_and(|m| person(m) && m.tokens.end == and && m.tokens.start >= left.start);
     let from = doc.mentions.partition_point(|m| m.tokens.start <= and);
     let right = doc.mentions[from..]
         .iter()

@@ -263,6 +263,16 @@ fn speakers_a_reader_sees_where_the_tagger_found_no_source() {
             (Some("Trump"), false),
         ),
         (
+            "US President Donald Trump and Vice President Mike Pence said the deal was done.",
+            &[("Donald Trump", EntityType::PER), ("Mike Pence", EntityType::PER)],
+            &[(
+                Some("US President Donald Trump and Vice President Mike Pence"),
+                "said",
+                "the deal was done",
+            )],
+            (Some("Donald Trump"), false),
+        ),
+        (
             "Jim Bridenstine testified. But for the landers, he and Ken Bowersox listed several.",
             &[
                 ("Jim Bridenstine", EntityType::PER),
