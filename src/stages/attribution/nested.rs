@@ -174,6 +174,9 @@ fn add(doc: &mut Doc, found: Vec<(usize, Vec<Position>)>) -> Vec<(usize, Vec<Ran
             doc.positions.push(p);
         }
     }
+    if new.is_empty() {
+        return Vec::new();
+    }
     // speakers in text order: a pronoun reads the last speaker before it
     let is_new: std::collections::HashSet<usize> = new.iter().copied().collect();
     let mut order: Vec<usize> = (0..doc.positions.len()).collect();

@@ -410,19 +410,21 @@ impl<'a> SpeakerIndex<'a> {
                 best = Some((key, e));
             }
         }
-        best.map(|(_, e)| e)
-            .or_else(|| self.described_after(source, &words))
+        best.map(|(_, e)| e).or_else(|| {
+            (!plural)
+                .then(|| self.described_after(source, &words))
+                .flatten()
+        })
     }
 
     /// A lede's description of a person the article names a few sentences on ("Austria's
     /// interior minister said …" … "Interior Minister Wolfgang Peschorn"): the first person
-    /// after the source, within five sentences, whose descriptors hold every word of it (two
-    /// at least, so that a bare "the minister" stays no one).
+    /// after the source, within five sentences, whose descriptors hold every word of its
+    /// singular description (two at least, so that a bare "the minister" stays no one).
     fn described_after(&self, source: &Range<usize>, words: &[String]) -> Option<usize> {
         const AHEAD_SENTENCES: usize = 5;
         let doc = self.doc;
-        let plural = words.last()?.ends_with('s');
-        if words.len() < 2 || plural {
+        if words.len() < 2 {
             return None;
         }
         let sentence = sentence_of(doc, source.start);

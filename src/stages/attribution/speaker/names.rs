@@ -245,9 +245,8 @@ pub(super) fn first_of_pair(doc: &Doc, source: &Range<usize>) -> Option<Range<us
         .iter()
         .take_while(|m| m.tokens.end <= source.end)
         .find(|m| person(m))?;
+    // words keep their possessive ("Ford's"): a possessive is whom the rest belongs to
     let last = doc.token_text(right.tokens.end - 1);
-    let possessive = strip_possessive(last) != last
-        || (right.tokens.end < source.end
-            && matches!(doc.token_text(right.tokens.end), "'s" | "’s" | "'" | "’"));
+    let possessive = strip_possessive(last) != last;
     ((pronoun || named_left) && !possessive).then_some(left)
 }
