@@ -373,6 +373,29 @@ fn an_unresolved_pronoun_speaker_has_no_name() {
     assert!(p["speaker"]["entity"].is_null(), "{p:#}");
 }
 
+/// "who" inside a content, as at the top level, is the noun it hangs on.
+#[test]
+fn a_relative_pronoun_inside_a_content_is_the_noun_it_hangs_on() {
+    let input = json_line(
+        "relative",
+        "United Nations spokesman Farhan Aziz Haq told Polygraph.info that the U.N. is \
+         \u{201c}working in particular with the International Coalition Forces, who have said \
+         they need to undertake a security assessment before providing the necessary guarantees \
+         to enter the camp.\u{201d}",
+    );
+    let recs = records(&run(&["extract", "--quiet"], Some(&input)));
+    let positions = recs[0]["positions"].as_array().unwrap();
+    let who = positions
+        .iter()
+        .find(|p| p["speaker"]["text"] == "who")
+        .unwrap_or_else(|| panic!("{positions:#?}"));
+    assert!(who["reported_by"].is_string(), "{who:#}");
+    assert_eq!(
+        who["speaker"]["name"], "International Coalition Forces",
+        "{who:#}"
+    );
+}
+
 fn json_line(id: &str, text: &str) -> String {
     serde_json::json!({"id": id, "text": text}).to_string()
 }

@@ -9,7 +9,7 @@
 
 use super::group::group;
 use super::kind::{kind, quoted_words};
-use super::speaker::{first_person, SpeakerIndex};
+use super::speaker::{first_person, relative, SpeakerIndex};
 use super::stance::stance;
 use super::{Role, HEAD};
 use crate::doc::{Doc, Position};
@@ -189,14 +189,14 @@ fn add(doc: &mut Doc, found: Vec<(usize, Vec<Position>)>) -> Vec<(usize, Vec<Ran
         let speaker = if is_new.contains(&i) {
             // "I" and "we" inside a content are the one who speaks it
             let own = p.source.as_ref().is_some_and(|s| first_person(doc, s));
+            // "the Coalition Forces, who have said …": the pronoun's noun
+            let antecedent = p.source.as_ref().and_then(|s| relative(doc, s));
             let s = match (own, p.reported_by) {
                 (true, Some(r)) => doc.positions[r].speaker,
-                _ => p
-                    .source
-                    .as_ref()
+                _ => (antecedent.as_ref().or(p.source.as_ref()))
                     .and_then(|s| speakers.speaker(s, &p.content, &last)),
             };
-            resolved.push((i, s));
+            resolved.push((i, s, antecedent));
             s
         } else {
             p.speaker
@@ -209,8 +209,9 @@ fn add(doc: &mut Doc, found: Vec<(usize, Vec<Position>)>) -> Vec<(usize, Vec<Ran
         }
     }
     drop(speakers);
-    for (i, speaker) in resolved {
+    for (i, speaker, antecedent) in resolved {
         doc.positions[i].speaker = speaker;
+        doc.positions[i].antecedent = antecedent;
     }
     new.into_iter()
         .map(|i| (i, doc.positions[i].content.clone()))

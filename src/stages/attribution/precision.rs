@@ -12,7 +12,9 @@
 use super::kind::quoted_words;
 use crate::doc::{Doc, EntityType, Kind, Position};
 use crate::stages::{Layer, Stage};
+use crate::text::plain_words;
 use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
 use std::ops::Range;
 use std::sync::OnceLock;
 
@@ -148,25 +150,59 @@ pub(super) fn retain(doc: &mut Doc, keep: &[bool]) {
 
 /// Drops a position whose cue an earlier position (in the Doc's order: the top level first)
 /// already has: a nested reading of a top-level position, or one inner position found from two
-/// levels.
+/// levels; and one that repeats an earlier position of the same speaker word for word (a page
+/// that renders its story twice, a pull quote with its cue): counted once, it is one position.
 pub(super) fn dedupe(doc: &mut Doc) {
     let mut seen: Vec<Range<usize>> = vec![];
-    let keep: Vec<bool> = doc
-        .positions
-        .iter()
+    let mut said: Vec<(Repeat, &[Range<usize>])> = vec![];
+    let keep: Vec<bool> = (doc.positions.iter())
         .map(|p| {
             let dup = seen
                 .iter()
                 .any(|c| c.start < p.cue.end && p.cue.start < c.end);
-            if !dup {
+            let key = repeat_key(doc, p);
+            // elsewhere in the text: a position inside another's content is not its repeat
+            let elsewhere = |q: &[Range<usize>]| {
+                !q.iter()
+                    .any(|a| p.content.iter().any(|b| a.start < b.end && b.start < a.end))
+            };
+            let repeat = key.as_ref().is_some_and(|(who, w)| {
+                said.iter().any(|((s, v), q)| {
+                    s == who && elsewhere(q) && 5 * w.intersection(v).count() >= 4 * w.len()
+                })
+            });
+            if !dup && !repeat {
                 seen.push(p.cue.clone());
+                said.extend(key.map(|k| (k, p.content.as_slice())));
             }
-            !dup
+            !dup && !repeat
         })
         .collect();
     if keep.iter().any(|k| !k) {
         retain(doc, &keep);
     }
+}
+
+/// The fewest distinct words of a content that a repeat must hold: shorter contents ("it was
+/// true") are said again in earnest.
+const REPEAT_WORDS: usize = 8;
+
+/// Who speaks and the distinct words they say.
+type Repeat = (String, HashSet<String>);
+
+/// Who speaks (the entity, else the source's words) and the content's distinct words, where
+/// there is a speaker and the content is long enough to tell a repeat.
+fn repeat_key(doc: &Doc, p: &Position) -> Option<Repeat> {
+    let who = match (p.speaker, &p.source) {
+        (Some(e), _) => format!("#{e}"),
+        (None, Some(s)) if !s.is_empty() => plain_words(&doc.text[doc.byte_span(s)]).collect(),
+        _ => return None,
+    };
+    let words: HashSet<String> = (p.content.iter())
+        .filter(|r| !r.is_empty())
+        .flat_map(|r| plain_words(&doc.text[doc.byte_span(r)]))
+        .collect();
+    (words.len() >= REPEAT_WORDS).then_some((who, words))
 }
 
 /// The index of "source_first_second" in [`FEATURES`].

@@ -46,13 +46,7 @@ impl Stage for Speakers {
                     positions[i].inferred = true;
                 }
             }
-            // "the ministers, who rejected the plan": the speaker is the pronoun's noun
-            if let Some(s) = &positions[i].source {
-                let word = doc.token_text(s.start).to_lowercase();
-                if s.len() == 1 && (word == "who" || word == "which") {
-                    positions[i].antecedent = relative_antecedent(doc, s.start);
-                }
-            }
+            positions[i].antecedent = (positions[i].source.as_ref()).and_then(|s| relative(doc, s));
             let named = positions[i]
                 .antecedent
                 .clone()
@@ -451,13 +445,28 @@ pub(super) fn with_surname<'a>(doc: &'a Doc, surname: &'a str) -> impl Iterator<
     })
 }
 
-/// A source that is "I" or "we" alone (or "me", "us").
+/// "the ministers, who rejected the plan": the noun a source that is a relative pronoun stands
+/// for, which names the speaker.
+pub(super) fn relative(doc: &Doc, source: &Range<usize>) -> Option<Range<usize>> {
+    let word = doc.token_text(source.start).to_lowercase();
+    (source.len() == 1 && (word == "who" || word == "which"))
+        .then(|| relative_antecedent(doc, source.start))
+        .flatten()
+}
+
+/// A source that is "I" or "we" alone (or "me", "us"), or "my" or "our" and what one says or
+/// writes ("my statements").
 pub(super) fn first_person(doc: &Doc, source: &Range<usize>) -> bool {
-    source.len() == 1
-        && matches!(
-            doc.token_text(source.start).to_lowercase().as_str(),
-            "i" | "we" | "me" | "us"
-        )
+    let word = |i: usize| doc.token_text(i).to_lowercase();
+    match source.len() {
+        1 => matches!(word(source.start).as_str(), "i" | "we" | "me" | "us"),
+        // "as my statements said": what the speaker said or wrote stands for them
+        2 => {
+            matches!(word(source.start).as_str(), "my" | "our")
+                && OWN_VOICE.contains(&word(source.start + 1).as_str())
+        }
+        _ => false,
+    }
 }
 
 #[cfg(test)]

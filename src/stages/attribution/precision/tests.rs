@@ -43,6 +43,89 @@ fn a_speech_act_found_twice_is_one_position() {
 }
 
 #[test]
+fn a_position_said_again_word_for_word_by_its_speaker_is_one_position() {
+    use crate::stages::testing::{segmented, words_of};
+    // (text, the second position's speaker and content, kept); the first position is always
+    // "Cooke said" with the quotation before it
+    let first = "\u{201c}If NASA focuses on the ongoing SLS, there is a better chance of an earlier date,\u{201d} Cooke said.";
+    let cases = [
+        // the page renders the story twice: the same words, the same speaker
+        (" \u{201c}If NASA focuses on the ongoing SLS, there is a better chance of an earlier date,\u{201d} Cooke said.", "Cooke", "If NASA focuses on the ongoing SLS, there is a better chance of an earlier date", false),
+        // most of the words again, one cut shorter
+        (" Cooke said that if NASA focuses on the ongoing SLS there is a better chance.", "Cooke", "if NASA focuses on the ongoing SLS there is a better chance", false),
+        // another speaker saying the same is a position of their own
+        (" \u{201c}If NASA focuses on the ongoing SLS, there is a better chance of an earlier date,\u{201d} Babin said.", "Babin", "If NASA focuses on the ongoing SLS, there is a better chance of an earlier date", true),
+        // the same speaker saying something else
+        (" Cooke said the agency should order two more rockets before the launch next year.", "Cooke", "the agency should order two more rockets before the launch next year", true),
+        // a short content is said again in earnest
+        (" Cooke said it was true. Cooke said it was true.", "Cooke", "it was true", true),
+    ];
+    for (more, speaker, content, kept) in cases {
+        let text = format!("{first}{more}");
+        let mut doc = segmented(&text);
+        let cooke = words_of(&doc, "Cooke");
+        let said = |at: usize| {
+            let w = doc.text[at..].find("said").unwrap() + at;
+            let i = doc.tokens.iter().position(|t| t.start == w).unwrap();
+            i..i + 1
+        };
+        let second_at = first.len() + more.rfind(content).unwrap();
+        let source_at = first.len() + more.rfind(speaker).unwrap();
+        let word_at = |b: usize| doc.tokens.iter().position(|t| t.start == b).unwrap();
+        let content_words =
+            word_at(second_at)..word_at(second_at) + segmented(content).tokens.len();
+        let source = word_at(source_at)..word_at(source_at) + 1;
+        let cue = said(source_at);
+        let p1 = Position {
+            source: Some(cooke.clone()),
+            cue: said(0),
+            content: vec![words_of(
+                &doc,
+                "If NASA focuses on the ongoing SLS, there is a better chance of an earlier date",
+            )],
+            ..Position::default()
+        };
+        let p2 = Position {
+            source: Some(source),
+            cue,
+            content: vec![content_words],
+            ..Position::default()
+        };
+        doc.positions = vec![p1, p2];
+        dedupe(&mut doc);
+        assert_eq!(doc.positions.len() == 2, kept, "{more}");
+    }
+    // what a speaker says inside their own content is no repeat of it
+    let mut doc =
+        segmented("Cooke said he hoped that NASA would order two more rockets before the launch.");
+    let cooke = words_of(&doc, "Cooke");
+    let outer = Position {
+        source: Some(cooke.clone()),
+        cue: words_of(&doc, "said"),
+        content: vec![words_of(
+            &doc,
+            "he hoped that NASA would order two more rockets before the launch",
+        )],
+        ..Position::default()
+    };
+    let inner = Position {
+        source: Some(words_of(&doc, "he")),
+        cue: words_of(&doc, "hoped"),
+        content: vec![words_of(
+            &doc,
+            "that NASA would order two more rockets before the launch",
+        )],
+        reported_by: Some(0),
+        ..Position::default()
+    };
+    doc.positions = vec![outer, inner];
+    doc.positions[1].speaker = Some(0);
+    doc.positions[0].speaker = Some(0);
+    dedupe(&mut doc);
+    assert_eq!(doc.positions.len(), 2);
+}
+
+#[test]
 fn retain_rehangs_a_kept_position_on_the_nearest_kept_reporter() {
     let mut doc = Doc::new("d", "x");
     let pos = |reported_by| Position {

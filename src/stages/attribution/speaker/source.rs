@@ -102,11 +102,17 @@ pub(super) fn inferred_source(
     if before != "and" && before != "but" {
         return None;
     }
-    // a source earlier in the sentence speaks on ("said … and added")
-    if let Some(s) = earlier
-        .iter()
-        .rev()
+    // a source earlier in the sentence speaks on ("said … and added"), not one inside what
+    // it said ("The group said that the contract has confused employees, and demanded …")
+    let before: Vec<&Position> = (earlier.iter())
         .filter(|p| p.cue.start >= sentence.tokens.start && p.cue.end <= w)
+        .collect();
+    let inside = |p: &Position| {
+        (before.iter())
+            .any(|q| (q.content.iter()).any(|c| c.start <= p.cue.start && p.cue.end <= c.end))
+    };
+    if let Some(s) = (before.iter().rev())
+        .filter(|p| !inside(p))
         .find_map(|p| p.source.clone())
     {
         return Some(s);
@@ -150,6 +156,27 @@ pub(super) fn relative_antecedent(doc: &Doc, who: usize) -> Option<Range<usize>>
         return Some(m.tokens.clone());
     }
     noun_phrase_ending(doc, comma, sentence.tokens.start)
+        .or_else(|| proper_name_ending(doc, comma, sentence.tokens.start))
+}
+
+/// "the International Coalition Forces" ending at `end`: two to five capitalised words (the
+/// tagger missed the name), with "the" before them if it stands there.
+fn proper_name_ending(doc: &Doc, end: usize, floor: usize) -> Option<Range<usize>> {
+    let capital = |i: usize| (doc.token_text(i).chars().next()).is_some_and(char::is_uppercase);
+    let mut start = end;
+    while start > floor && capital(start - 1) {
+        start -= 1;
+    }
+    // a sentence's first word is capitalised whatever it is
+    if start == floor && start < end {
+        start += 1;
+    }
+    // a heading's words are capitalised too
+    if !(2..=5).contains(&(end - start)) {
+        return None;
+    }
+    let the = start > floor && doc.token_text(start - 1).eq_ignore_ascii_case("the");
+    Some(if the { start - 1..end } else { start..end })
 }
 
 /// "the ministers" ending at `end`: a determiner and at most three words, the last a speaking

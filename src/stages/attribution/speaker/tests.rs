@@ -55,6 +55,14 @@ fn speakers_a_reader_sees_where_the_tagger_found_no_source() {
             &[(Some("who"), "rejected", "the plan")],
             (Some("the ministers"), false),
         ),
+        // a name the tagger missed before the comma
+        (
+            "The U.N. is working with the International Coalition Forces, who have said they \
+             need a security assessment.",
+            &[],
+            &[(Some("who"), "have said", "they need a security assessment")],
+            (Some("the International Coalition Forces"), false),
+        ),
         // no subject to share: none
         (
             "Rain fell and then insisted on a ceasefire.",
@@ -63,6 +71,18 @@ fn speakers_a_reader_sees_where_the_tagger_found_no_source() {
             (None, false),
         ),
         // a name in -ly is a speaker
+        // not a source inside what the first one said
+        (
+            "The group said on Twitter that the contract has confused employees, and demanded a \
+             deadline extension.",
+            &[],
+            &[
+                (Some("The group"), "said", "that the contract has confused employees"),
+                (Some("the contract"), "has confused", "employees"),
+                (None, "demanded", "a deadline extension"),
+            ],
+            (Some("The group"), true),
+        ),
         (
             "Kelly urged Congress to act.",
             &[],
@@ -78,6 +98,16 @@ fn speakers_a_reader_sees_where_the_tagger_found_no_source() {
                 (Some("I"), "told", "them so"),
             ],
             (Some("Smith"), false),
+        ),
+        // so is what "my" or "our" words said inside it
+        (
+            "\"As my statements said, he's in good health,\" Grisham said.",
+            &[("Grisham", EntityType::PER)],
+            &[
+                (Some("Grisham"), "said", "As my statements said, he's in good health"),
+                (Some("my statements"), "said", "he's in good health"),
+            ],
+            (Some("Grisham"), false),
         ),
         // "she" is not the man named last
         (
