@@ -77,7 +77,7 @@ fn a_position_said_again_word_for_word_by_its_speaker_is_one_position() {
         let source = word_at(source_at)..word_at(source_at) + 1;
         let cue = said(source_at);
         let p1 = Position {
-            source: Some(cooke.clone()),
+            source: Some(cooke),
             cue: said(0),
             content: vec![words_of(
                 &doc,
@@ -100,7 +100,7 @@ fn a_position_said_again_word_for_word_by_its_speaker_is_one_position() {
         segmented("Cooke said he hoped that NASA would order two more rockets before the launch.");
     let cooke = words_of(&doc, "Cooke");
     let outer = Position {
-        source: Some(cooke.clone()),
+        source: Some(cooke),
         cue: words_of(&doc, "said"),
         content: vec![words_of(
             &doc,

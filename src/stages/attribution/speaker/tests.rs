@@ -70,7 +70,6 @@ fn speakers_a_reader_sees_where_the_tagger_found_no_source() {
             &[(None, "insisted on", "a ceasefire")],
             (None, false),
         ),
-        // a name in -ly is a speaker
         // not a source inside what the first one said
         (
             "The group said on Twitter that the contract has confused employees, and demanded a \
@@ -83,6 +82,7 @@ fn speakers_a_reader_sees_where_the_tagger_found_no_source() {
             ],
             (Some("The group"), true),
         ),
+        // a name in -ly is a speaker
         (
             "Kelly urged Congress to act.",
             &[],
